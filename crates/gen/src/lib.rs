@@ -1,0 +1,4 @@
+//! # apigen-gen
+//!
+//! spec → IR → minijinja templates → formatted Rust files.
+#![warn(missing_docs)]

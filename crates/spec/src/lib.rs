@@ -1,0 +1,14 @@
+//! # apigen-spec
+//!
+//! The spec layer of apigen: it loads OpenAPI documents (YAML or JSON, 3.0 or 3.1,
+//! split across files), normalises them into the [`openapiv3`] model, and reports
+//! problems as [`Diagnostic`]s that know their file, line, column and JSON pointer.
+//! It also owns the response styles ([`style`]), `apply` (the wire spec) and `lint`.
+#![warn(missing_docs)]
+
+pub mod diag;
+pub mod load;
+pub mod render;
+
+pub use diag::{Diagnostic, Location, Severity};
+pub use load::{load, Loaded};
