@@ -9,6 +9,7 @@
 pub mod diag;
 pub mod load;
 pub mod render;
+pub mod source;
 
 pub use diag::{Diagnostic, Location, Severity};
 pub use load::{load, Loaded};
