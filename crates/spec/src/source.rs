@@ -625,7 +625,7 @@ mod tests {
         assert_eq!((p.line, p.column), (3, 3));
         // A missing member falls back to the deepest one found.
         let p = f.position(&pointer_tokens("#/a/x/7")).unwrap();
-        assert_eq!((p.line, p.column), (2, 3));
+        assert_eq!((p.line, p.column), (2, 9));
     }
 
     #[test]
