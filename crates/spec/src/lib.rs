@@ -6,10 +6,14 @@
 //! It also owns the response styles ([`style`]), `apply` (the wire spec) and `lint`.
 #![warn(missing_docs)]
 
+mod bundle;
+mod compat;
 pub mod diag;
 pub mod load;
+mod normalize;
 pub mod render;
 pub mod source;
+mod validate;
 
 pub use diag::{Diagnostic, Location, Severity};
 pub use load::{load, Loaded};

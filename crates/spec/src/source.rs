@@ -22,7 +22,12 @@ pub enum Syntax {
 impl Syntax {
     /// Sniffs the syntax of `text`: JSON when the first non-blank character is `{`.
     pub fn sniff(text: &str) -> Self {
-        match text.trim_start_matches('\u{feff}').trim_start().chars().next() {
+        match text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .chars()
+            .next()
+        {
             Some('{') => Syntax::Json,
             _ => Syntax::Yaml,
         }
@@ -120,9 +125,9 @@ impl SourceFile {
                         let offset = e.location().map_or(0, |l| l.index());
                         self.syntax_error("load/yaml-syntax", "YAML", e.to_string(), offset)
                     })?;
-                value.apply_merge().map_err(|e| {
-                    self.syntax_error("load/yaml-merge", "YAML", e.to_string(), 0)
-                })?;
+                value
+                    .apply_merge()
+                    .map_err(|e| self.syntax_error("load/yaml-merge", "YAML", e.to_string(), 0))?;
                 let mut pointer = String::from("#");
                 yaml_to_json(value, &mut pointer).map_err(|d| {
                     let location = self.location(&d);
@@ -140,15 +145,18 @@ impl SourceFile {
             .get(offset..)
             .and_then(|s| s.chars().next())
             .map_or(0, char::len_utf8);
-        Diagnostic::error(code, format!("{} is not valid {what}: {message}", self.path.display()))
-            .with_help(format!("fix the {what} syntax at this position"))
-            .with_location(crate::diag::Location {
-                file: self.path.clone(),
-                pointer: "#".into(),
-                line,
-                column,
-                span: Some((offset, len)),
-            })
+        Diagnostic::error(
+            code,
+            format!("{} is not valid {what}: {message}", self.path.display()),
+        )
+        .with_help(format!("fix the {what} syntax at this position"))
+        .with_location(crate::diag::Location {
+            file: self.path.clone(),
+            pointer: "#".into(),
+            line,
+            column,
+            span: Some((offset, len)),
+        })
     }
 
     fn location(&self, d: &Diagnostic) -> crate::diag::Location {
@@ -340,14 +348,12 @@ fn yaml_to_json(
                     Y::Number(n) => n.to_string(),
                     Y::Bool(b) => b.to_string(),
                     Y::Null => "null".to_string(),
-                    _ => {
-                        return Err(Diagnostic::error(
-                            "load/yaml-key",
-                            "a mapping key is itself a list or mapping, which JSON cannot represent",
-                        )
-                        .with_help("use a plain string as the key")
-                        .at_pointer(pointer.clone()))
-                    }
+                    _ => return Err(Diagnostic::error(
+                        "load/yaml-key",
+                        "a mapping key is itself a list or mapping, which JSON cannot represent",
+                    )
+                    .with_help("use a plain string as the key")
+                    .at_pointer(pointer.clone())),
                 };
                 let len = pointer.len();
                 pointer.push('/');
@@ -642,14 +648,19 @@ mod tests {
 
     #[test]
     fn yaml_integer_keys_become_strings() {
-        let v = file("responses:\n  200: {a: 1}\n  true: 2\n").parse().unwrap();
+        let v = file("responses:\n  200: {a: 1}\n  true: 2\n")
+            .parse()
+            .unwrap();
         assert_eq!(v["responses"]["200"]["a"], 1);
         assert_eq!(v["responses"]["true"], 2);
     }
 
     #[test]
     fn pointer_tokens_unescape() {
-        assert_eq!(pointer_tokens("#/a~1b/c~0d/%7Bid%7D"), vec!["a/b", "c~d", "{id}"]);
+        assert_eq!(
+            pointer_tokens("#/a~1b/c~0d/%7Bid%7D"),
+            vec!["a/b", "c~d", "{id}"]
+        );
         assert!(pointer_tokens("#").is_empty());
         assert_eq!(join_pointer(&["a/b".into()]), "#/a~1b");
     }
