@@ -51,6 +51,9 @@ fn corpus_pass_rate() {
                     let msg: String = d.message.chars().take(160).collect();
                     (d.code.clone(), format!("{}: {msg}", f.display()))
                 });
+                if std::env::var_os("APIGEN_CORPUS_VERBOSE").is_some() {
+                    println!("FAIL {example}");
+                }
                 let e = causes.entry(code).or_insert((0, example));
                 e.0 += 1;
             }
