@@ -87,7 +87,7 @@ impl SourceFile {
             if e.kind() == std::io::ErrorKind::NotFound {
                 d = d.with_help("check the path; relative paths are resolved against the folder of the file that refers to them");
             }
-            d
+            d.with_location(whole_file(path))
         })?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let offset = e.utf8_error().valid_up_to();
@@ -99,6 +99,7 @@ impl SourceFile {
                 ),
             )
             .with_help("an OpenAPI document must be a UTF-8 encoded YAML or JSON text file")
+            .with_location(whole_file(path))
         })?;
         Ok(Self::new(path.to_path_buf(), text))
     }
@@ -111,7 +112,8 @@ impl SourceFile {
                 "load/empty",
                 format!("{} is empty", self.path.display()),
             )
-            .with_help("an OpenAPI document needs at least `openapi`, `info` and `paths`"));
+            .with_help("an OpenAPI document needs at least `openapi`, `info` and `paths`")
+            .with_location(whole_file(&self.path)));
         }
         match self.syntax {
             Syntax::Json => serde_json::from_str(&self.text).map_err(|e| {
@@ -248,6 +250,17 @@ impl SourceFile {
         // A syntax error ends the index where it happened; what came before is kept.
         let _ = parser.load(&mut builder, false);
         builder.index
+    }
+}
+
+/// A location naming a whole file (no line).
+fn whole_file(path: &Path) -> crate::diag::Location {
+    crate::diag::Location {
+        file: path.to_path_buf(),
+        pointer: "#".into(),
+        line: 0,
+        column: 0,
+        span: None,
     }
 }
 
