@@ -462,6 +462,15 @@ impl Bundler {
                 match self.file(&path) {
                     Ok(Some(idx)) => (idx, fragment),
                     Ok(None) => return None,
+                    Err(d) if d.code == "load/missing-file" => {
+                        let d = Diagnostic::error(
+                            "load/missing-file",
+                            format!("`{r}` refers to {}, which does not exist", path.display()),
+                        )
+                        .with_help("check the file name; a relative `$ref` is resolved against the folder of the file it is written in");
+                        self.error_at(d, at);
+                        return None;
+                    }
                     Err(d) => {
                         self.error_at(d, at);
                         return None;

@@ -197,27 +197,112 @@ fn check_version(doc: &Value) -> Result<String, Diagnostic> {
 }
 
 fn deserialize(doc: Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
-    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(doc).map_err(|e| {
-        let mut tokens = Vec::new();
-        for seg in e.path().iter() {
-            match seg {
-                serde_path_to_error::Segment::Seq { index } => tokens.push(index.to_string()),
-                serde_path_to_error::Segment::Map { key } => tokens.push(key.clone()),
-                _ => {}
+    let e = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&doc) {
+        Ok(spec) => return Ok(spec),
+        Err(e) => e,
+    };
+    let tokens = path_tokens(e.path());
+    let (tokens, inner) = refine(&doc, tokens, e.into_inner().to_string());
+    let pointer = join_pointer(&tokens);
+    let help = if inner.contains("untagged enum") {
+        "this node matches none of the shapes OpenAPI 3.0 allows here (e.g. a `$ref` object or the object itself); check its fields against the specification".to_string()
+    } else {
+        "change the value to the type the OpenAPI specification gives for this field".to_string()
+    };
+    Err(Diagnostic::error(
+        "load/schema",
+        format!("{pointer} is not valid OpenAPI 3.0: {inner}"),
+    )
+    .with_help(help)
+    .at_pointer(pointer))
+}
+
+fn path_tokens(path: &serde_path_to_error::Path) -> Vec<String> {
+    path.iter()
+        .filter_map(|seg| match seg {
+            serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+            serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `serde` loses the path inside untagged enums (every `ReferenceOr` in the model), so
+/// an error often points at `#/paths`. Narrow it down: deserialise the node, then its
+/// children, as the concrete OpenAPI type their position calls for, and follow the
+/// first failure down until nothing deeper fails.
+fn refine(doc: &Value, mut tokens: Vec<String>, mut message: String) -> (Vec<String>, String) {
+    use crate::bundle::Kind;
+    let kind_at = |tokens: &[String]| {
+        tokens.iter().fold(Kind::Root, |kind, t| match kind {
+            Kind::ParamList | Kind::SchemaList => kind.element(),
+            _ => kind.child(t),
+        })
+    };
+    // Each round goes at least one token deeper, and the document is finite.
+    loop {
+        let Some(node) = crate::validate::resolve_local(doc, &join_pointer(&tokens)) else {
+            return (tokens, message);
+        };
+        let kind = kind_at(&tokens);
+        if let Some((sub, m)) = try_as(kind, node) {
+            if !sub.is_empty() {
+                tokens.extend(sub);
+                message = m;
+                continue;
             }
         }
-        let pointer = join_pointer(&tokens);
-        let inner = e.into_inner().to_string();
-        let help = if inner.contains("untagged enum") {
-            "this node matches none of the shapes OpenAPI 3.0 allows here (e.g. a `$ref` object or the object itself); check its fields against the specification".to_string()
-        } else {
-            "change the value to the type the OpenAPI specification gives for this field".to_string()
+        let children: Vec<(String, &Value, Kind)> = match node {
+            Value::Object(m) => m
+                .iter()
+                .map(|(k, v)| (k.clone(), v, kind.child(k)))
+                .collect(),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v, kind.element()))
+                .collect(),
+            _ => Vec::new(),
         };
-        Diagnostic::error(
-            "load/schema",
-            format!("{pointer} is not a valid OpenAPI 3.0 document here: {inner}"),
-        )
-        .with_help(help)
-        .at_pointer(pointer)
-    })
+        let failing = children
+            .into_iter()
+            .find_map(|(k, v, child_kind)| try_as(child_kind, v).map(|(sub, m)| (k, sub, m)));
+        match failing {
+            Some((k, sub, m)) => {
+                tokens.push(k);
+                tokens.extend(sub);
+                message = m;
+            }
+            None => return (tokens, message),
+        }
+    }
+}
+
+/// Deserialises `node` as the concrete type for `kind`; the path and message of the
+/// failure, or `None` when it succeeds, is a `$ref`, or the kind has no single type.
+fn try_as(kind: crate::bundle::Kind, node: &Value) -> Option<(Vec<String>, String)> {
+    use crate::bundle::Kind;
+    fn check<T: serde::de::DeserializeOwned>(node: &Value) -> Option<(Vec<String>, String)> {
+        serde_path_to_error::deserialize::<_, T>(node)
+            .err()
+            .map(|e| (path_tokens(e.path()), e.into_inner().to_string()))
+    }
+    if node.get("$ref").is_some() {
+        return None;
+    }
+    match kind {
+        Kind::PathItem => check::<openapiv3::PathItem>(node),
+        Kind::Operation => check::<openapiv3::Operation>(node),
+        Kind::Parameter => check::<openapiv3::Parameter>(node),
+        Kind::RequestBody => check::<openapiv3::RequestBody>(node),
+        Kind::Response => check::<openapiv3::Response>(node),
+        Kind::MediaType => check::<openapiv3::MediaType>(node),
+        Kind::Schema => check::<openapiv3::Schema>(node),
+        Kind::Header => check::<openapiv3::Header>(node),
+        Kind::Example => check::<openapiv3::Example>(node),
+        Kind::Link => check::<openapiv3::Link>(node),
+        Kind::SecurityScheme => check::<openapiv3::SecurityScheme>(node),
+        Kind::Encoding => check::<openapiv3::Encoding>(node),
+        _ => None,
+    }
 }

@@ -158,7 +158,14 @@ impl miette::Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let (_, span) = self.excerpt.as_ref()?;
-        let label = self.d.location.as_ref().map(|l| l.pointer.clone());
+        // The pointer names the node; a syntax error (pointer `#`) is just "here".
+        let label = self.d.location.as_ref().map(|l| {
+            if l.pointer == "#" {
+                "here".to_string()
+            } else {
+                l.pointer.clone()
+            }
+        });
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             label, *span,
         ))))

@@ -140,7 +140,21 @@ impl SourceFile {
     }
 
     fn syntax_error(&self, code: &str, what: &str, message: String, offset: usize) -> Diagnostic {
-        let offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.text.len());
+        // At the end of the input, point at the last thing written rather than past it.
+        if self
+            .text
+            .get(offset..)
+            .is_some_and(|rest| rest.trim().is_empty())
+        {
+            if let Some((i, _)) = self
+                .text
+                .get(..offset)
+                .and_then(|head| head.char_indices().rev().find(|(_, c)| !c.is_whitespace()))
+            {
+                offset = i;
+            }
+        }
         let (line, column) = self.line_col(offset);
         let len = self
             .text
