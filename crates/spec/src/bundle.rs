@@ -546,6 +546,10 @@ impl Bundler {
             file,
             pointer: tokens.clone(),
         });
+        // Reserve the slot first, so components appear in the order they were found.
+        let slots = self.added.entry(section).or_default();
+        let slot = slots.len();
+        slots.push((name.clone(), Value::Null));
         let mut content = content;
         let mut inner = Cursor {
             file,
@@ -553,10 +557,9 @@ impl Bundler {
             bundled: prefix,
         };
         self.walk(&mut content, kind, &mut inner);
-        self.added
-            .entry(section)
-            .or_default()
-            .push((name.clone(), content));
+        if let Some(entry) = self.added.get_mut(section).and_then(|s| s.get_mut(slot)) {
+            entry.1 = content;
+        }
         Some(Replacement::Ref(format!("#/components/{section}/{name}")))
     }
 
