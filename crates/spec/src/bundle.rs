@@ -6,6 +6,10 @@
 //! `components`) are inlined instead. Every copy remembers where it came from, so a
 //! pointer into the bundled document can be traced back to a file and a position.
 
+// `Diagnostic` is the error of every stage; failing is the cold path, so a large `Err`
+// costs nothing that matters and boxing would only add noise.
+#![allow(clippy::result_large_err)]
+
 use crate::diag::Diagnostic;
 use crate::source::{join_pointer, pointer_tokens, SourceFile};
 use serde_json::{Map, Value};

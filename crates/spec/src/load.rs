@@ -17,6 +17,10 @@
 //! [`Loaded::locate`] maps a pointer into the bundled document back to the file and
 //! line it came from.
 
+// `Diagnostic` is the error of every stage; failing is the cold path, so a large `Err`
+// costs nothing that matters and boxing would only add noise.
+#![allow(clippy::result_large_err)]
+
 use crate::bundle::{self, Origin};
 use crate::diag::{Diagnostic, Location};
 use crate::source::{join_pointer, pointer_tokens, SourceFile};

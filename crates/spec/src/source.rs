@@ -5,6 +5,10 @@
 //! for the one pointer asked about; a YAML file gets an index of every node built once
 //! (with yaml-rust2's marked events) and cached.
 
+// `Diagnostic` is the error of every stage; failing is the cold path, so a large `Err`
+// costs nothing that matters and boxing would only add noise.
+#![allow(clippy::result_large_err)]
+
 use crate::diag::{escape_pointer_token, Diagnostic};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
