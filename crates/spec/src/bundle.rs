@@ -393,6 +393,9 @@ impl Bundler {
                 }
             }
         }
+        if kind == Kind::Schema {
+            self.discriminator_mapping(value, at);
+        }
         match value {
             Value::Object(obj) => {
                 for (k, v) in obj.iter_mut() {
@@ -416,6 +419,32 @@ impl Bundler {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// `discriminator.mapping` values are refs written as strings; those that point to
+    /// other files (or, in another file, into that file) follow their schemas.
+    fn discriminator_mapping(&mut self, schema: &mut Value, at: &mut Cursor) {
+        let Some(Value::Object(mapping)) = schema
+            .get_mut("discriminator")
+            .and_then(|d| d.get_mut("mapping"))
+        else {
+            return;
+        };
+        for target in mapping.values_mut() {
+            let Value::String(r) = target else { continue };
+            let is_file = r
+                .split('#')
+                .next()
+                .is_some_and(|f| [".yaml", ".yml", ".json"].iter().any(|e| f.ends_with(e)));
+            let is_foreign_local = r.starts_with('#') && at.file != 0;
+            if !(is_file || is_foreign_local) {
+                continue;
+            }
+            let r = r.clone();
+            if let Some(Replacement::Ref(new_ref)) = self.reference(&r, Kind::Schema, at) {
+                *target = Value::String(new_ref);
+            }
         }
     }
 
@@ -462,7 +491,7 @@ impl Bundler {
                     .get(at.file)
                     .and_then(|f| f.path.parent().map(Path::to_path_buf))
                     .unwrap_or_default();
-                let path = tidy(&dir.join(percent_decode_path(&path)));
+                let path = tidy(&dir.join(crate::source::percent_decode(&path)));
                 match self.file(&path) {
                     Ok(Some(idx)) => (idx, fragment),
                     Ok(None) => return None,
@@ -605,11 +634,6 @@ impl Bundler {
             }
         }
     }
-}
-
-fn percent_decode_path(p: &str) -> PathBuf {
-    let tokens = pointer_tokens(&format!("#/{}", p.replace('~', "~0").replace('/', "~1")));
-    PathBuf::from(tokens.into_iter().next().unwrap_or_default())
 }
 
 enum Replacement {

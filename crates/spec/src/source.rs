@@ -14,6 +14,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+/// Files larger than this are refused before reading (GitHub's spec is 13 MB).
+const MAX_FILE_BYTES: u64 = 256_000_000;
+
 /// How a file's text is written; decided by its content, not its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Syntax {
@@ -92,6 +95,21 @@ impl SourceFile {
 
     /// Reads `path` from disk.
     pub fn read(path: &Path) -> Result<Self, Diagnostic> {
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.len() > MAX_FILE_BYTES {
+                return Err(Diagnostic::error(
+                    "load/too-large",
+                    format!(
+                        "{} is {} MB; apigen reads spec files of up to {} MB",
+                        path.display(),
+                        meta.len() / 1_000_000,
+                        MAX_FILE_BYTES / 1_000_000
+                    ),
+                )
+                .with_help("is this the right file? Large specs can be split across files with relative `$ref`s")
+                .with_location(whole_file(path)));
+            }
+        }
         let bytes = std::fs::read(path).map_err(|e| {
             let mut d = Diagnostic::error(
                 if e.kind() == std::io::ErrorKind::NotFound {
@@ -182,7 +200,11 @@ impl SourceFile {
             code,
             format!("{} is not valid {what}: {message}", self.path.display()),
         )
-        .with_help(format!("fix the {what} syntax at this position"))
+        .with_help(if message.contains("repetition limit") {
+            "the document expands its aliases (`*name`) too many times; write the repeated parts out".to_string()
+        } else {
+            format!("fix the {what} syntax at this position")
+        })
         .with_location(crate::diag::Location {
             file: self.path.clone(),
             pointer: "#".into(),
@@ -340,7 +362,7 @@ pub fn join_pointer(tokens: &[String]) -> String {
 }
 
 /// Decodes `%XX` escapes, which may appear in a `$ref` fragment; anything malformed is kept.
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }

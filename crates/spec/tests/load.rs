@@ -95,7 +95,10 @@ fn multi_file_refs_are_bundled_into_components() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(schemas, ["Error", "Widget", "Tag", "Part", "Error_2"]);
+    assert_eq!(
+        schemas,
+        ["Error", "Widget", "Tag", "Part", "Error_2", "Shape", "circle"]
+    );
     assert_eq!(
         c["schemas"]["Widget"]["properties"]["tags"]["items"]["$ref"],
         "#/components/schemas/Tag"
@@ -135,8 +138,21 @@ fn multi_file_refs_are_bundled_into_components() {
             ["$ref"],
         "#/components/schemas/Tag"
     );
+    // A whole-file schema is named after the file; discriminator mappings follow it.
+    assert_eq!(
+        c["schemas"]["Shape"]["oneOf"][0]["$ref"],
+        "#/components/schemas/circle"
+    );
+    assert_eq!(
+        c["schemas"]["Shape"]["discriminator"]["mapping"]["circle"],
+        "#/components/schemas/circle"
+    );
+    assert_eq!(
+        c["schemas"]["circle"]["required"],
+        json!(["kind", "radius"])
+    );
     assert!(l.warnings.is_empty(), "{:?}", l.warnings);
-    assert_eq!(l.files().count(), 5);
+    assert_eq!(l.files().count(), 6);
 }
 
 #[test]
