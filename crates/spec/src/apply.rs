@@ -1,0 +1,1 @@
+//! `apply`: the wire spec, a source spec with a style applied.

@@ -1,0 +1,1 @@
+//! The response styles (see `DIALECTS.md`): one module each, one registry.
