@@ -56,6 +56,8 @@ pub struct OperationShape<'a> {
     pub accepted: bool,
     /// The operation has a JSON request body.
     pub has_body: bool,
+    /// The schema of that JSON request body, when it has one.
+    pub request_schema: Option<&'a ReferenceOr<Schema>>,
     /// The effective security (the operation's, else the root's) requires something:
     /// at least one requirement is listed and none of the alternatives is empty (`{}`).
     pub secured: bool,
@@ -132,11 +134,12 @@ fn shape_of<'a>(
         }
         _ => None,
     };
-    let has_body = operation
+    let request_body = operation
         .request_body
         .as_ref()
-        .and_then(|b| resolve_request_body(spec, b))
-        .is_some_and(|b| b.content.keys().any(|m| is_json(m)));
+        .and_then(|b| resolve_request_body(spec, b));
+    let has_body = request_body.is_some_and(|b| b.content.keys().any(|m| is_json(m)));
+    let request_schema = request_body.and_then(|b| json_schema(&b.content));
     let security = operation.security.as_ref().or(spec.security.as_ref());
     let secured =
         security.is_some_and(|reqs| !reqs.is_empty() && reqs.iter().all(|r| !r.is_empty()));
@@ -156,6 +159,7 @@ fn shape_of<'a>(
         is_create: method == "post" && !addresses_item,
         accepted: success_status == 202,
         has_body,
+        request_schema,
         secured,
     }
 }
