@@ -74,6 +74,34 @@ pub fn resolve(cli: Option<&str>, spec: &OpenAPI) -> Result<&'static dyn Style, 
     }
 }
 
+/// The style's components as a standalone OpenAPI 3.0.3 document, the form in which
+/// they are published (`specs/components/<style>.yaml`) for other specs to `$ref`.
+pub fn components_document(style: &dyn Style) -> OpenAPI {
+    OpenAPI {
+        openapi: crate::apply::WIRE_OPENAPI_VERSION.to_string(),
+        info: openapiv3::Info {
+            title: format!("apigen `{}` style components", style.name()),
+            description: Some(format!(
+                "The shared components of the `{}` response style: {}. Reference them from a spec as `<this file>#/components/...`, or let `apigen apply --style {} --components-ref <url>` do it.",
+                style.name(),
+                style.summary(),
+                style.name()
+            )),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            ..openapiv3::Info::default()
+        },
+        paths: openapiv3::Paths::default(),
+        components: Some(style.components()),
+        extensions: [(
+            STYLE_EXTENSION.to_string(),
+            serde_json::Value::String(style.name().to_string()),
+        )]
+        .into_iter()
+        .collect(),
+        ..OpenAPI::default()
+    }
+}
+
 /// One pagination query parameter of a style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PaginationParameter {
