@@ -190,6 +190,7 @@ components:
         meta:
           $ref: "#/components/schemas/ErrorMeta"
         data:
+          type: string
           description: Always null in an error body.
           nullable: true
           enum: [null]

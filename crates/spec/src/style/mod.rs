@@ -88,8 +88,19 @@ pub fn components_document(style: &dyn Style) -> OpenAPI {
                 style.name()
             )),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            license: Some(openapiv3::License {
+                name: "MIT OR Apache-2.0".to_string(),
+                ..openapiv3::License::default()
+            }),
             ..openapiv3::Info::default()
         },
+        servers: vec![openapiv3::Server {
+            url: "/".to_string(),
+            description: Some(
+                "None: this document only holds components for other specs to reference.".to_string(),
+            ),
+            ..openapiv3::Server::default()
+        }],
         paths: openapiv3::Paths::default(),
         components: Some(style.components()),
         extensions: [(
@@ -414,12 +425,12 @@ fn string_const(value: &str) -> Schema {
     })))
 }
 
-/// A schema whose only value is `null`.
+/// A schema whose only value is `null` (OpenAPI 3.0 needs a `type` beside `nullable`).
 fn always_null(description: &str) -> Schema {
-    let mut s = schema(SchemaKind::Any(openapiv3::AnySchema {
-        enumeration: vec![serde_json::Value::Null],
-        ..openapiv3::AnySchema::default()
-    }));
+    let mut s = schema(SchemaKind::Type(Type::String(StringType {
+        enumeration: vec![None],
+        ..StringType::default()
+    })));
     s.schema_data.nullable = true;
     s.schema_data.description = Some(description.to_string());
     s
