@@ -112,7 +112,10 @@ fn bodies(shape: &OperationShape<'_>, what: &str, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .with_help("give it `content: {application/json: {schema: ...}}`, or answer 204 when there is no body")
-            .at_pointer(format!("{}/responses", shape.pointer)),
+            .at_pointer(match &success {
+                Some((code, _)) => format!("{}/responses/{code}", shape.pointer),
+                None => format!("{}/responses/default", shape.pointer),
+            }),
         );
     }
     // Inline objects: only where the response (or request body) is written inline, so the
