@@ -337,7 +337,7 @@ fn rewrite_success(
     }
     let wrap = style.wrap(shape, &resource_names(shape), refs);
     if let Body::Named(named) = wrap.body {
-        response.content = json_content(refs_local(&add_named(schemas, named)));
+        response.content = json_content(refs_local(&add_named(schemas, *named)));
     }
     for header in wrap.headers {
         response

@@ -327,7 +327,7 @@ impl Style for Enveloped {
                     ("links".into(), refs.schema(links)),
                 ],
             );
-            Body::Named(NamedSchema {
+            Body::Named(Box::new(NamedSchema {
                 names: vec![
                     format!("{}{suffix}", names.item),
                     format!("{}{}{suffix}", names.operation, names.item),
@@ -336,7 +336,7 @@ impl Style for Enveloped {
                     schema,
                     format!("The enveloped body of {what} `{}`.", names.item),
                 ),
-            })
+            }))
         });
         Wrap {
             status: shape.success_status,

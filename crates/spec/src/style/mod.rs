@@ -43,6 +43,9 @@ pub fn names() -> String {
 
 /// The style to use: `--style` wins, else the root extension `x-apigen-style`, else an
 /// error listing the styles.
+// The signature is the interface other stages code against; a style is resolved once per
+// run, so the size of the error does not matter.
+#[allow(clippy::result_large_err)]
 pub fn resolve(cli: Option<&str>, spec: &OpenAPI) -> Result<&'static dyn Style, Diagnostic> {
     if let Some(name) = cli {
         return find(name).ok_or_else(|| {
@@ -186,7 +189,7 @@ pub enum Body {
     /// The source's content (JSON, another media type, or none) travels as it is.
     Keep,
     /// A named schema (added to the components) replaces the source's JSON content.
-    Named(NamedSchema),
+    Named(Box<NamedSchema>),
 }
 
 /// How `apply` rewrites one operation's success response and request body.
