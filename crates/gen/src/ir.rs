@@ -469,7 +469,7 @@ pub fn build(
     let file = loaded.root.display().to_string();
     let mut types = schema::TypeBuilder::new(&root, &file);
     types.add_components();
-    let (operations, security) = ops::build(&mut types, &root, options);
+    let (operations, security) = ops::build(&mut types, &root, &loaded.spec, options);
     let (types, features, warnings) = types.finish();
     let meta = crate_meta(&loaded.spec.info, options.crate_name.as_deref());
     Ok((

@@ -21,8 +21,9 @@
 //! use std::path::Path;
 //!
 //! let loaded = apigen_spec::load(Path::new("api/spec.yaml")).expect("the spec loads");
+//! let style = apigen_spec::style::find("plain").expect("a known style");
 //! let options = apigen_gen::Options::default();
-//! let generated = apigen_gen::generate(&loaded, "plain", &options).expect("the spec generates");
+//! let generated = apigen_gen::generate(&loaded, style, &options).expect("the spec generates");
 //! let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
 //! apigen_gen::output::write(Path::new(&out_dir).join("api").as_path(), &generated.files, true)
 //!     .expect("the crate is written");
@@ -48,7 +49,8 @@ mod render;
 use apigen_spec::{Diagnostic, Loaded};
 use std::path::PathBuf;
 
-pub use render::{embedded_templates, has_style};
+pub use apigen_spec::style::Style;
+pub use render::embedded_templates;
 
 /// What [`generate`] can be asked to do differently.
 #[derive(Debug, Clone, Default)]
@@ -59,9 +61,6 @@ pub struct Options {
     pub templates: Option<PathBuf>,
     /// Turn `gen/unsupported` warnings into errors.
     pub deny_unsupported: bool,
-    /// Query parameter names the style owns (its pagination parameters), left out of the
-    /// operations' query structs.
-    pub style_query_params: Vec<String>,
 }
 
 /// One generated file.
@@ -142,14 +141,18 @@ impl std::error::Error for Error {}
 /// Builds the IR for `style`, applying `deny_unsupported`.
 pub fn build_ir(
     loaded: &Loaded,
-    style: &str,
+    style: &dyn Style,
     options: &Options,
 ) -> Result<(ir::Ir, Vec<Diagnostic>), Error> {
     let build_options = ir::BuildOptions {
         crate_name: options.crate_name.clone(),
-        style_query_params: options.style_query_params.clone(),
+        style_query_params: style
+            .pagination()
+            .iter()
+            .map(|p| p.name.to_string())
+            .collect(),
     };
-    let (ir, warnings) = ir::build(loaded, style, &build_options).map_err(Error::Input)?;
+    let (ir, warnings) = ir::build(loaded, style.name(), &build_options).map_err(Error::Input)?;
     if options.deny_unsupported {
         let unsupported: Vec<Diagnostic> = warnings
             .iter()
@@ -170,7 +173,7 @@ pub fn build_ir(
 }
 
 /// Generates the crate for `style`: spec → IR → templates → formatted files.
-pub fn generate(loaded: &Loaded, style: &str, options: &Options) -> Result<Generated, Error> {
+pub fn generate(loaded: &Loaded, style: &dyn Style, options: &Options) -> Result<Generated, Error> {
     let (ir, warnings) = build_ir(loaded, style, options)?;
     let renderer = render::Renderer::new(options.templates.clone());
     let mut files = Vec::new();

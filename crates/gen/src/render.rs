@@ -17,12 +17,6 @@ pub fn embedded_templates() -> impl Iterator<Item = &'static str> {
     TEMPLATES.iter().map(|(name, _)| *name)
 }
 
-/// Whether a style has a template folder (`styles/<name>/style.rs.jinja`) embedded.
-pub fn has_style(name: &str) -> bool {
-    let wanted = style_template(name);
-    TEMPLATES.iter().any(|(n, _)| *n == wanted)
-}
-
 fn style_template(style: &str) -> String {
     format!("styles/{style}/style.rs.jinja")
 }

@@ -2,7 +2,6 @@
 
 use super::Format;
 use crate::report::{warn, CommandError};
-use apigen_spec::Diagnostic;
 use std::path::PathBuf;
 
 /// Arguments of `apigen generate`.
@@ -33,38 +32,16 @@ pub struct Args {
     pub deny_unsupported: bool,
 }
 
-/// The style: `--style`, else the spec's `x-apigen-style`, checked against the styles
-/// apigen has templates for.
+/// The style: `--style`, else the spec's `x-apigen-style`.
 pub(crate) fn style_of(
     style: Option<&str>,
     loaded: &apigen_spec::Loaded,
-) -> Result<String, CommandError> {
-    let from_spec = loaded
-        .spec
-        .extensions
-        .get("x-apigen-style")
-        .and_then(|v| v.as_str());
-    let Some(style) = style.or(from_spec) else {
-        return Err(CommandError::Input(vec![Diagnostic::error(
-            "gen/no-style",
-            "no response style chosen",
-        )
-        .with_help(
-            "pass --style enveloped|plain|result, or set `x-apigen-style` at the root of the spec",
-        )]));
-    };
-    if !apigen_gen::has_style(style) {
-        let mut diagnostic =
-            Diagnostic::error("gen/unknown-style", format!("unknown style `{style}`"))
-                .with_help("run `apigen styles` for the list");
-        if style.is_empty() || from_spec == Some(style) {
-            diagnostic = diagnostic.at_pointer("#/x-apigen-style");
-        }
-        let mut diagnostics = vec![diagnostic];
+) -> Result<&'static dyn apigen_gen::Style, CommandError> {
+    apigen_spec::style::resolve(style, &loaded.spec).map_err(|d| {
+        let mut diagnostics = vec![d];
         loaded.locate_all(&mut diagnostics);
-        return Err(CommandError::Input(diagnostics));
-    }
-    Ok(style.to_string())
+        CommandError::Input(diagnostics)
+    })
 }
 
 /// Loads the spec, or the load diagnostics as an input error.
@@ -115,9 +92,8 @@ pub fn run(args: Args, format: Format) -> Result<(), CommandError> {
         crate_name: args.crate_name,
         templates: args.templates,
         deny_unsupported: args.deny_unsupported,
-        style_query_params: Vec::new(),
     };
-    let generated = apigen_gen::generate(&loaded, &style, &options)
+    let generated = apigen_gen::generate(&loaded, style, &options)
         .map_err(|e| failure(e, &loaded, Some(&args.output)))?;
     let mut warnings = generated.warnings.clone();
     loaded.locate_all(&mut warnings);

@@ -27,7 +27,7 @@ pub fn run(args: Args, format: Format) -> Result<(), CommandError> {
         ..apigen_gen::Options::default()
     };
     let (ir, mut warnings) =
-        apigen_gen::build_ir(&loaded, &style, &options).map_err(|e| failure(e, &loaded, None))?;
+        apigen_gen::build_ir(&loaded, style, &options).map_err(|e| failure(e, &loaded, None))?;
     loaded.locate_all(&mut warnings);
     warn(&warnings, format);
     let yaml = serde_yaml::to_string(&ir)

@@ -241,7 +241,8 @@ impl<'a> TypeBuilder<'a> {
         );
     }
 
-    fn warn(&mut self, code: &str, pointer: &str, message: String) {
+    /// Records a warning.
+    pub(crate) fn warn_at(&mut self, code: &str, pointer: &str, message: String) {
         self.warnings
             .push(Diagnostic::warning(code, message).at_pointer(pointer));
     }
@@ -313,7 +314,7 @@ impl<'a> TypeBuilder<'a> {
                 .strip_prefix('#')
                 .and_then(|p| self.root.pointer(p))
             else {
-                self.warn(
+                self.warn_at(
                     "gen/unresolved-ref",
                     &current_pointer,
                     format!("`$ref: {reference}` does not resolve; generated as serde_json::Value"),
@@ -804,7 +805,7 @@ impl<'a> TypeBuilder<'a> {
                 ty
             }
             None => {
-                self.warn(
+                self.warn_at(
                     "gen/unresolved-ref",
                     pointer,
                     format!("discriminator mapping `{reference}` does not resolve; generated as serde_json::Value"),
@@ -868,6 +869,7 @@ impl<'a> TypeBuilder<'a> {
                                 required.contains(wire),
                                 name,
                                 &mut namer,
+                                true,
                             );
                             fields.push(field);
                         }
@@ -1008,11 +1010,12 @@ impl<'a> TypeBuilder<'a> {
         required: bool,
         owner: &str,
         namer: &mut Namer,
+        allow_null: bool,
     ) -> DraftField {
         let name = namer.unique(&names::snake(wire));
         let hint = format!("{owner}{}", names::pascal(wire));
         let resolved = self.resolve(prop, pointer, &hint);
-        let mut presence = match (required, resolved.nullable) {
+        let mut presence = match (required, resolved.nullable && allow_null) {
             (true, false) => Presence::Required,
             (true, true) => Presence::RequiredNullable,
             (false, false) => Presence::Optional,
@@ -1039,7 +1042,7 @@ impl<'a> TypeBuilder<'a> {
                             value: expr,
                         });
                     }
-                    None => self.warn(
+                    None => self.warn_at(
                         "gen/default-ignored",
                         pointer,
                         format!(
@@ -1067,6 +1070,37 @@ impl<'a> TypeBuilder<'a> {
             default,
             value_kind: resolved.value_kind,
             constraints: resolved.constraints,
+            origin: self.origin(pointer),
+        }
+    }
+
+    /// A plain string field (for parameters apigen cannot type).
+    pub(crate) fn string_field(
+        &mut self,
+        wire: &str,
+        pointer: &str,
+        required: bool,
+        namer: &mut Namer,
+    ) -> DraftField {
+        DraftField {
+            name: namer.unique(&names::snake(wire)),
+            wire_name: wire.to_string(),
+            ty: Ty::Prim("String"),
+            presence: if required {
+                Presence::Required
+            } else {
+                Presence::Optional
+            },
+            doc: None,
+            deprecated: false,
+            read_only: false,
+            write_only: false,
+            default: None,
+            value_kind: "string",
+            constraints: Constraints {
+                is_empty: true,
+                ..Constraints::default()
+            },
             origin: self.origin(pointer),
         }
     }
