@@ -5,8 +5,8 @@
 //! `$ref` with siblings → `allOf`, `$defs` → `components/schemas`, …). What has none is
 //! removed and named in a warning (`load/dropped-31`), never dropped silently.
 
-use crate::bundle::Kind;
 use crate::diag::{escape_pointer_token, Diagnostic};
+use crate::kind::Kind;
 use serde_json::{json, Map, Value};
 
 /// JSON Schema keywords with no OpenAPI 3.0 equivalent; removed with a warning.
