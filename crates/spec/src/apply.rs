@@ -336,8 +336,13 @@ fn rewrite_success(
         return;
     }
     let wrap = style.wrap(shape, &resource_names(shape), refs);
-    if let Body::Named(named) = wrap.body {
-        response.content = json_content(refs_local(&add_named(schemas, *named)));
+    // A body in another media type (a download) travels as it is in every style.
+    let foreign = shape.success_schema.is_none() && !response.content.is_empty();
+    match wrap.body {
+        Body::Named(named) if !foreign => {
+            response.content = json_content(refs_local(&add_named(schemas, *named)));
+        }
+        _ => {}
     }
     for header in wrap.headers {
         response

@@ -6,6 +6,7 @@
 //! | `lint/inline-object-schema` | warning | an inline object as a request or success body forces a synthetic type name |
 //! | `lint/success-without-schema` | warning | a success response (other than 204) has no JSON schema, so the style cannot wrap it |
 //! | `lint/no-success-response` | warning | no 2xx (or `default`) response: the operation is assumed to answer 200 with no body |
+//! | `lint/path-item-ref` | warning | a path item that is a `$ref` is skipped by apply and generation |
 //! | `lint/invalid-collection-key` | warning | `x-apigen-collection` is not a non-empty string of letters, digits and `_` |
 //! | `lint/pagination-param-clash` | warning | a list operation's own query parameter has the name of one of the style's pagination parameters |
 //! | `lint/error-response-contradicts-style` | warning | a declared error response is not the style's error body |
@@ -26,9 +27,17 @@ pub fn lint(spec: &OpenAPI, style: Option<&dyn Style>) -> Vec<Diagnostic> {
         out.extend(component_clashes(spec, style));
     }
     for (path, item) in spec.paths.paths.iter() {
-        if let ReferenceOr::Item(item) = item {
-            let pointer = format!("#/paths/{}", escape_pointer_token(path));
-            collection_key(&item.extensions, &pointer, &mut out);
+        let pointer = format!("#/paths/{}", escape_pointer_token(path));
+        match item {
+            ReferenceOr::Item(item) => collection_key(&item.extensions, &pointer, &mut out),
+            ReferenceOr::Reference { reference } => out.push(
+                Diagnostic::warning(
+                    "lint/path-item-ref",
+                    format!("the path item of `{path}` is a `$ref` to `{reference}`, which apigen skips"),
+                )
+                .with_help("write the path item inline (apigen bundles `$ref`s inside it)")
+                .at_pointer(pointer),
+            ),
         }
     }
     for shape in shape::operations(spec) {
@@ -271,7 +280,9 @@ fn error_responses(
     for (key, status, response) in declared {
         // The style's own response, by reference (as `apply` writes it).
         if let ReferenceOr::Reference { reference } = response {
-            let name = shape::component_name(reference, "responses");
+            // Local, or into a published components file (`URL#/components/...`).
+            let fragment = reference.rfind('#').map_or("", |i| &reference[i..]);
+            let name = shape::component_name(fragment, "responses");
             let expected = status.and_then(error_response_name);
             if name.is_some() && name == expected {
                 continue;

@@ -367,3 +367,36 @@ fn own_pagination_parameter_is_not_duplicated() {
         "its own `limit` plus the style's `page`"
     );
 }
+
+#[test]
+fn a_download_keeps_its_media_type_in_every_style() {
+    let spec: OpenAPI = serde_yaml::from_str(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /files/{file_id}/content:
+    get:
+      operationId: downloadFile
+      parameters:
+        - {name: file_id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: the bytes
+          content:
+            application/octet-stream:
+              schema: {type: string, format: binary}
+"#,
+    )
+    .expect("parses");
+    for style in STYLES {
+        let wire = apply(&spec, *style, None).expect("applies");
+        let op = operation(&wire, "/files/{file_id}/content", "get");
+        let ok = op.responses.responses[&StatusCode::Code(200)]
+            .as_item()
+            .expect("inline");
+        let types: Vec<&str> = ok.content.keys().map(String::as_str).collect();
+        assert_eq!(types, ["application/octet-stream"], "{}", style.name());
+        assert!(op.responses.responses.contains_key(&StatusCode::Code(404)));
+    }
+}

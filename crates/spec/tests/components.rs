@@ -109,3 +109,25 @@ fn error_response_examples_follow_the_style() {
         }
     }
 }
+
+/// The registry guard: every style is published and has a wire spec snapshot of every example.
+#[test]
+fn every_style_is_published_and_snapshotted() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let examples: Vec<String> = std::fs::read_dir(root.join("specs/examples"))
+        .expect("examples")
+        .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(str::to_string))
+        .collect();
+    assert!(examples.len() >= 4);
+    for style in STYLES {
+        assert!(
+            published(style.name()).is_file(),
+            "{} is not published",
+            style.name()
+        );
+        for example in &examples {
+            let snap = root.join(format!("snapshots/apply/{example}.{}.snap", style.name()));
+            assert!(snap.is_file(), "missing {}", snap.display());
+        }
+    }
+}
