@@ -14,18 +14,26 @@
 //!
 //! The last three need a style (`--style`, or the spec's `x-apigen-style`).
 
-use crate::apply::component_clashes;
+use crate::apply::inline_plan;
 use crate::diag::{escape_pointer_token, Diagnostic};
 use crate::shape::{self, OperationShape, COLLECTION_EXTENSION};
-use crate::style::{error_response_name, Style};
+use crate::style::{error_response_name, Refs, Style};
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
 
 /// Every diagnostic about `spec`, checked against `style` when one is given.
 pub fn lint(spec: &OpenAPI, style: Option<&dyn Style>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if let Some(style) = style {
-        out.extend(component_clashes(spec, style));
-    }
+    let refs = match style.map(|s| inline_plan(spec, s)) {
+        Some(Ok(plan)) => {
+            out.extend(plan.renamed);
+            plan.refs
+        }
+        Some(Err(clashes)) => {
+            out.extend(clashes);
+            Refs::local()
+        }
+        None => Refs::local(),
+    };
     for (path, item) in spec.paths.paths.iter() {
         let pointer = format!("#/paths/{}", escape_pointer_token(path));
         match item {
@@ -60,8 +68,8 @@ pub fn lint(spec: &OpenAPI, style: Option<&dyn Style>) -> Vec<Diagnostic> {
         collection_key(&shape.operation.extensions, &shape.pointer, &mut out);
         bodies(&shape, &what, &mut out);
         if let Some(style) = style {
-            pagination(spec, &shape, style, &what, &mut out);
-            error_responses(spec, &shape, style, &what, &mut out);
+            pagination(spec, &shape, style, &refs, &what, &mut out);
+            error_responses(spec, &shape, style, &refs, &what, &mut out);
         }
     }
     out
@@ -195,6 +203,7 @@ fn pagination(
     spec: &OpenAPI,
     shape: &OperationShape<'_>,
     style: &dyn Style,
+    refs: &Refs,
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -228,9 +237,7 @@ fn pagination(
             continue;
         };
         let is_styles_own = matches!(param, ReferenceOr::Reference { reference }
-            if shape::component_name(reference, "parameters") == Some(theirs.component)
-                && spec.components.as_ref().and_then(|c| c.parameters.get(theirs.component))
-                    == style.components().parameters.get(theirs.component));
+            if is_style_ref(reference, refs, "parameters", theirs.component));
         if !is_styles_own {
             out.push(
                 Diagnostic::warning(
@@ -255,6 +262,7 @@ fn error_responses(
     spec: &OpenAPI,
     shape: &OperationShape<'_>,
     style: &dyn Style,
+    refs: &Refs,
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -279,12 +287,10 @@ fn error_responses(
         );
     for (key, status, response) in declared {
         // The style's own response, by reference (as `apply` writes it).
-        if let ReferenceOr::Reference { reference } = response {
-            // Local, or into a published components file (`URL#/components/...`).
-            let fragment = reference.rfind('#').map_or("", |i| &reference[i..]);
-            let name = shape::component_name(fragment, "responses");
-            let expected = status.and_then(error_response_name);
-            if name.is_some() && name == expected {
+        if let (ReferenceOr::Reference { reference }, Some(expected)) =
+            (response, status.and_then(error_response_name))
+        {
+            if is_style_ref(reference, refs, "responses", expected) {
                 continue;
             }
         }
@@ -306,9 +312,7 @@ fn error_responses(
             _ => style.error_schema(),
         };
         let matches_style = matches!(body, Some(ReferenceOr::Reference { reference })
-            if shape::component_name(reference, "schemas") == Some(wanted)
-                && spec.components.as_ref().and_then(|c| c.schemas.get(wanted))
-                    .is_none_or(|mine| Some(mine) == components.schemas.get(wanted)));
+            if is_style_ref(reference, refs, "schemas", wanted));
         if !matches_style {
             out.push(
                 Diagnostic::warning(
@@ -319,12 +323,21 @@ fn error_responses(
                     ),
                 )
                 .with_help(format!(
-                    "remove it and let `apigen apply --style {}` add the style's error responses, or `$ref` `#/components/responses/{}`",
+                    "remove it and let `apigen apply --style {}` add the style's error responses, or `$ref` `{}`",
                     style.name(),
-                    status.and_then(error_response_name).unwrap_or("BadRequest")
+                    refs.to("responses", status.and_then(error_response_name).unwrap_or("BadRequest"))
                 ))
                 .at_pointer(format!("{}/responses/{key}", shape.pointer)),
             );
         }
     }
+}
+
+/// Whether `reference` is the style's component `kind/name`: as inlined (under the name
+/// `refs` gives it), or in a published components document (`URL#/components/kind/name`).
+fn is_style_ref(reference: &str, refs: &Refs, kind: &str, name: &str) -> bool {
+    reference == refs.to(kind, name)
+        || reference.split_once('#').is_some_and(|(base, fragment)| {
+            !base.is_empty() && fragment == format!("/components/{kind}/{name}")
+        })
 }

@@ -137,22 +137,34 @@ pub struct ResourceNames {
 }
 
 /// Makes `$ref`s to the style's components: local (`#/components/...`) when the
-/// components are inlined, or into a published file (`URL#/components/...`).
+/// components are inlined (under the names `apply` chose for them), or into a published
+/// file (`URL#/components/...`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Refs {
     base: String,
+    /// `kind/name` → the name the component is inlined under, where that differs.
+    renames: std::collections::BTreeMap<String, String>,
 }
 
 impl Refs {
-    /// References into the spec's own components.
+    /// References into the spec's own components, each under its own name.
     pub fn local() -> Self {
         Self::default()
+    }
+
+    /// References into the spec's own components, some renamed: `kind/name` → new name.
+    pub fn local_renamed(renames: std::collections::BTreeMap<String, String>) -> Self {
+        Self {
+            base: String::new(),
+            renames,
+        }
     }
 
     /// References into a published components document at `url`.
     pub fn external(url: &str) -> Self {
         Self {
             base: url.to_string(),
+            renames: Default::default(),
         }
     }
 
@@ -161,9 +173,16 @@ impl Refs {
         self.base.is_empty()
     }
 
+    /// The name the component `kind/name` goes by.
+    pub fn name<'a>(&'a self, kind: &str, name: &'a str) -> &'a str {
+        self.renames
+            .get(&format!("{kind}/{name}"))
+            .map_or(name, String::as_str)
+    }
+
     /// `$ref` text for `components/<kind>/<name>`.
     pub fn to(&self, kind: &str, name: &str) -> String {
-        format!("{}#/components/{kind}/{name}", self.base)
+        format!("{}#/components/{kind}/{}", self.base, self.name(kind, name))
     }
 
     /// A schema reference.
