@@ -348,7 +348,7 @@ pub fn resource_names(shape: &OperationShape<'_>) -> ResourceNames {
         .operation
         .operation_id
         .as_deref()
-        .map(|id| id.to_upper_camel_case())
+        .map(identifier)
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| {
             let words: Vec<&str> = shape
@@ -356,7 +356,7 @@ pub fn resource_names(shape: &OperationShape<'_>) -> ResourceNames {
                 .split('/')
                 .map(|s| s.trim_matches(|c| c == '{' || c == '}'))
                 .collect();
-            format!("{} {}", shape.method, words.join(" ")).to_upper_camel_case()
+            identifier(&format!("{} {}", shape.method, words.join(" ")))
         });
     let referenced = match (shape.list_item, shape.success_schema) {
         (Some(ReferenceOr::Reference { reference }), _) => Some(reference.as_str()),
@@ -374,7 +374,7 @@ pub fn resource_names(shape: &OperationShape<'_>) -> ResourceNames {
         })
         .map(str::to_string)
         .unwrap_or_else(|| operation.clone());
-    let collection = Some(shape.collection_key.to_upper_camel_case())
+    let collection = Some(identifier(&shape.collection_key))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "Items".to_string());
     ResourceNames {
@@ -382,6 +382,14 @@ pub fn resource_names(shape: &OperationShape<'_>) -> ResourceNames {
         collection,
         operation,
     }
+}
+
+/// PascalCase with only ASCII letters and digits, so it is a valid component name.
+fn identifier(text: &str) -> String {
+    text.to_upper_camel_case()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
 }
 
 fn is_marked(extensions: &IndexMap<String, serde_json::Value>, style: &dyn Style) -> bool {
