@@ -74,42 +74,6 @@ fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
     }
 }
 
-/// The error examples in each style's components match the style's error body shape.
-#[test]
-fn error_response_examples_follow_the_style() {
-    let body_keys = |name: &str| -> Vec<&'static str> {
-        match name {
-            "enveloped" => vec!["meta", "data", "error", "links"],
-            "plain" => vec!["kind", "message"],
-            _ => vec!["result"],
-        }
-    };
-    for style in STYLES {
-        let c = style.components();
-        for status in style.statuses() {
-            let name = style::error_response_name(*status).expect("named");
-            let response = c.responses[name].as_item().expect("inline response");
-            let example = response.content["application/json"]
-                .example
-                .as_ref()
-                .expect("example");
-            for key in body_keys(style.name()) {
-                assert!(
-                    example.get(key).is_some(),
-                    "{} {name} lacks {key}",
-                    style.name()
-                );
-            }
-            let headers: Vec<&str> = response.headers.keys().map(String::as_str).collect();
-            match status {
-                405 => assert!(headers.contains(&"Allow")),
-                429 => assert!(headers.contains(&"Retry-After")),
-                _ => {}
-            }
-        }
-    }
-}
-
 /// The registry guard: every style is published and has a wire spec snapshot of every example.
 #[test]
 fn every_style_is_published_and_snapshotted() {

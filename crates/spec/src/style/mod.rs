@@ -549,4 +549,40 @@ mod tests {
             Some("style/unknown")
         );
     }
+
+    /// The error examples in each style's components match the style's error body shape.
+    #[test]
+    fn error_response_examples_follow_the_style() {
+        let body_keys = |name: &str| -> Vec<&'static str> {
+            match name {
+                "enveloped" => vec!["meta", "data", "error", "links"],
+                "plain" => vec!["kind", "message"],
+                _ => vec!["result"],
+            }
+        };
+        for style in STYLES {
+            let c = style.components();
+            for status in style.statuses() {
+                let name = error_response_name(*status).expect("named");
+                let response = c.responses[name].as_item().expect("inline response");
+                let example = response.content["application/json"]
+                    .example
+                    .as_ref()
+                    .expect("example");
+                for key in body_keys(style.name()) {
+                    assert!(
+                        example.get(key).is_some(),
+                        "{} {name} lacks {key}",
+                        style.name()
+                    );
+                }
+                let headers: Vec<&str> = response.headers.keys().map(String::as_str).collect();
+                match status {
+                    405 => assert!(headers.contains(&"Allow")),
+                    429 => assert!(headers.contains(&"Retry-After")),
+                    _ => {}
+                }
+            }
+        }
+    }
 }
