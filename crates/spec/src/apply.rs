@@ -209,9 +209,9 @@ pub fn inline_plan(spec: &OpenAPI, style: &dyn Style) -> Result<InlinePlan, Vec<
                             style.name()
                         ),
                     )
-                    .with_help(format!(
-                        "rename one of them, or reference the published components with `--components-ref URL`"
-                    ))
+                    .with_help(
+                        "rename one of them, or reference the published components with `--components-ref URL`",
+                    )
                     .at_pointer(pointer),
                 );
             }
