@@ -24,6 +24,9 @@ const MAX_REF_HOPS: usize = 32;
 /// (protects the stack against pathological input).
 const MAX_DEPTH: usize = 64;
 
+/// The name of the variant that holds values an enum does not list.
+const FALLBACK: &str = "Unknown";
+
 /// A Rust type expression, before it is written out.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Ty {
@@ -176,6 +179,19 @@ enum Part<'a> {
     Object(&'a Value, String),
     Flatten(&'a Value, String),
     Union(&'a Value, String),
+}
+
+/// What a field is, besides its schema.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FieldOf<'s> {
+    /// The JSON property (or parameter) name.
+    pub wire: &'s str,
+    /// Whether it must be present.
+    pub required: bool,
+    /// The owning type's name (for naming inline types and default functions).
+    pub owner: &'s str,
+    /// Whether `null` is representable (not for parameters).
+    pub allow_null: bool,
 }
 
 /// A component schema's Rust name and whether it becomes a named type of its own.
@@ -648,7 +664,9 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn enum_body(&mut self, values: &[Value], pointer: &str) -> DraftBody {
-        let mut namer = Namer::default();
+        // The fallback variant is always `Unknown`, so code matching on it never changes
+        // name; a value spelled `unknown` gets `Unknown2`.
+        let mut namer = Namer::with_reserved(&[FALLBACK]);
         match enum_repr(values) {
             Some(EnumRepr::Int) => {
                 let mut seen = BTreeSet::new();
@@ -657,20 +675,20 @@ impl<'a> TypeBuilder<'a> {
                     .filter_map(Value::as_i64)
                     .filter(|v| seen.insert(*v))
                     .map(|value| {
-                        let raw = if value < 0 {
-                            format!("minus {}", value.unsigned_abs())
+                        let name = if value < 0 {
+                            format!("VMinus{}", value.unsigned_abs())
                         } else {
-                            value.to_string()
+                            format!("V{value}")
                         };
                         IntVariant {
-                            name: namer.unique(&format!("V{}", names::pascal(&raw))),
+                            name: namer.unique(&name),
                             value,
                         }
                     })
                     .collect();
                 DraftBody::IntEnum {
                     variants,
-                    fallback: namer.unique("Unknown"),
+                    fallback: FALLBACK.to_string(),
                 }
             }
             Some(EnumRepr::Str) => {
@@ -690,7 +708,7 @@ impl<'a> TypeBuilder<'a> {
                     .collect();
                 DraftBody::StringEnum {
                     variants,
-                    fallback: namer.unique("Unknown"),
+                    fallback: FALLBACK.to_string(),
                 }
             }
             _ => {
@@ -862,15 +880,13 @@ impl<'a> TypeBuilder<'a> {
                             }
                             let prop_pointer =
                                 format!("{part_pointer}/properties/{}", escape_pointer_token(wire));
-                            let field = self.field(
-                                prop,
-                                &prop_pointer,
+                            let of = FieldOf {
                                 wire,
-                                required.contains(wire),
-                                name,
-                                &mut namer,
-                                true,
-                            );
+                                required: required.contains(wire),
+                                owner: name,
+                                allow_null: true,
+                            };
+                            let field = self.field(prop, &prop_pointer, of, &mut namer);
                             fields.push(field);
                         }
                     }
@@ -1006,12 +1022,15 @@ impl<'a> TypeBuilder<'a> {
         &mut self,
         prop: &'a Value,
         pointer: &str,
-        wire: &str,
-        required: bool,
-        owner: &str,
+        of: FieldOf<'_>,
         namer: &mut Namer,
-        allow_null: bool,
     ) -> DraftField {
+        let FieldOf {
+            wire,
+            required,
+            owner,
+            allow_null,
+        } = of;
         let name = namer.unique(&names::snake(wire));
         let hint = format!("{owner}{}", names::pascal(wire));
         let resolved = self.resolve(prop, pointer, &hint);
@@ -1029,11 +1048,10 @@ impl<'a> TypeBuilder<'a> {
         let mut default = None;
         if presence == Presence::Optional {
             if let Some(value) = &resolved.default {
-                let fn_name = self.fn_namer.unique(&format!(
-                    "default_{}_{}",
-                    names::bare(&names::snake(owner)),
+                let fn_name = self.fn_namer.unique(&names::snake(&format!(
+                    "default {owner} {}",
                     names::bare(&name)
-                ));
+                )));
                 match self.default_expr(&resolved.ty, value) {
                     Some(expr) => {
                         presence = Presence::Defaulted;
