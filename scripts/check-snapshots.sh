@@ -2,7 +2,8 @@
 # Generates the crate of every example spec (specs/examples/*.yaml and
 # crates/gen/tests/fixtures/*.yaml) in every style into one temporary workspace, injects
 # `#![deny(warnings)]`, and runs `cargo check` and `cargo clippy -D warnings` over all of
-# them in one cargo invocation each, sharing one target directory.
+# them in one cargo invocation each, sharing one target directory. Specs with a behaviour
+# test (crates/gen/tests/generated/<stem>_roundtrip.rs) also run it in their plain crate.
 #
 #   scripts/check-snapshots.sh              # all specs × all styles
 #   scripts/check-snapshots.sh widgets      # only specs whose file name contains "widgets"
@@ -29,6 +30,7 @@ mkdir -p "$work/crates"
 
 styles=$("$apigen" styles | awk '{print $1}')
 members=()
+tested=()
 for spec in specs/examples/*.yaml crates/gen/tests/fixtures/*.yaml; do
   [ -e "$spec" ] || continue
   stem=$(basename "$spec" .yaml)
@@ -41,6 +43,13 @@ for spec in specs/examples/*.yaml crates/gen/tests/fixtures/*.yaml; do
     # Warnings are errors in the compile check (generated lib.rs does not carry this itself).
     printf '#![deny(warnings)]\n%s' "$(cat "$out/src/lib.rs")" > "$out/src/lib.rs"
     members+=("\"crates/$name\"")
+    # Behaviour tests of generated code run inside the crate they test.
+    behaviour="crates/gen/tests/generated/${stem}_roundtrip.rs"
+    if [ "$style" = plain ] && [ -f "$behaviour" ]; then
+      mkdir -p "$out/tests"
+      cp "$behaviour" "$out/tests/roundtrip.rs"
+      tested+=("$name")
+    fi
   done
 done
 if [ "${#members[@]}" -eq 0 ]; then
@@ -64,3 +73,6 @@ cd "$work"
 CARGO_TARGET_DIR="$target_dir" cargo check --quiet --workspace --all-targets
 CARGO_TARGET_DIR="$target_dir" cargo clippy --quiet --workspace --all-targets -- -D warnings
 echo "all ${#members[@]} crates compile without warnings and pass clippy"
+for name in "${tested[@]}"; do
+  CARGO_TARGET_DIR="$target_dir" cargo test --quiet -p "$name"
+done

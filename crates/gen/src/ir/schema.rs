@@ -153,7 +153,8 @@ enum DraftBody {
     Untagged {
         variants: Vec<(String, Ty)>,
     },
-    Alias(Ty),
+    /// The aliased type, and whether the schema admits `null` (then `Option<T>`).
+    Alias(Ty, bool),
 }
 
 /// A struct field in the making.
@@ -309,7 +310,7 @@ impl<'a> TypeBuilder<'a> {
                 let draft = Draft {
                     doc: doc_of(schema),
                     deprecated: flag(schema, "deprecated"),
-                    body: DraftBody::Alias(resolved.ty),
+                    body: DraftBody::Alias(resolved.ty, resolved.nullable),
                     origin: self.origin(&pointer),
                 };
                 self.drafts.insert(component.name, draft);
@@ -633,7 +634,7 @@ impl<'a> TypeBuilder<'a> {
             Draft {
                 doc: doc.clone(),
                 deprecated,
-                body: DraftBody::Alias(Ty::Value),
+                body: DraftBody::Alias(Ty::Value, false),
                 origin: origin.clone(),
             },
         );
@@ -713,7 +714,7 @@ impl<'a> TypeBuilder<'a> {
             }
             _ => {
                 self.unsupported(pointer, "an enum mixing value types", "serde_json::Value");
-                DraftBody::Alias(Ty::Value)
+                DraftBody::Alias(Ty::Value, false)
             }
         }
     }
@@ -722,7 +723,7 @@ impl<'a> TypeBuilder<'a> {
     /// discriminator, else an untagged one.
     fn union_body(&mut self, schema: &'a Value, pointer: &str, name: &str) -> (DraftBody, bool) {
         let Some(members) = union_members(schema) else {
-            return (DraftBody::Alias(Ty::Value), false);
+            return (DraftBody::Alias(Ty::Value, false), false);
         };
         let member_pointer = union_pointer(schema, pointer);
         let nullable = members.iter().any(is_null_schema);
@@ -1207,7 +1208,7 @@ impl<'a> TypeBuilder<'a> {
             DraftBody::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
             DraftBody::Tagged { variants, .. } => variants.iter().map(|v| &v.2).collect(),
             DraftBody::Untagged { variants } => variants.iter().map(|v| &v.1).collect(),
-            DraftBody::Alias(ty) => vec![ty],
+            DraftBody::Alias(ty, _) => vec![ty],
             DraftBody::StringEnum { .. } | DraftBody::IntEnum { .. } => Vec::new(),
         }
     }
@@ -1217,7 +1218,7 @@ impl<'a> TypeBuilder<'a> {
             DraftBody::Struct { fields, .. } => fields.iter_mut().map(|f| &mut f.ty).collect(),
             DraftBody::Tagged { variants, .. } => variants.iter_mut().map(|v| &mut v.2).collect(),
             DraftBody::Untagged { variants } => variants.iter_mut().map(|v| &mut v.1).collect(),
-            DraftBody::Alias(_) | DraftBody::StringEnum { .. } | DraftBody::IntEnum { .. } => {
+            DraftBody::Alias(..) | DraftBody::StringEnum { .. } | DraftBody::IntEnum { .. } => {
                 Vec::new()
             }
         }
@@ -1412,10 +1413,15 @@ fn to_typedef(name: &str, draft: &Draft, eq: bool, hash: bool) -> TypeDef {
                 })
                 .collect(),
         },
-        DraftBody::Alias(ty) => {
+        DraftBody::Alias(ty, nullable) => {
             derives.clear();
+            let rust_type = ty.render(false);
             TypeKind::Alias {
-                rust_type: ty.render(false),
+                rust_type: if *nullable {
+                    format!("Option<{rust_type}>")
+                } else {
+                    rust_type
+                },
             }
         }
     };
