@@ -103,12 +103,9 @@ fn load(overrides: Option<&Path>, name: &str) -> Option<String> {
         .map(|(_, text)| (*text).to_string())
 }
 
-/// The error with its chain and the template line, on one line each.
+/// The error (minijinja's text names the template and line) with its causes.
 fn describe(e: &minijinja::Error) -> String {
     let mut message = e.to_string();
-    if let (Some(name), Some(line)) = (e.name(), e.line()) {
-        message = format!("{message} ({name}:{line})");
-    }
     let mut source = std::error::Error::source(e);
     while let Some(inner) = source {
         message = format!("{message}: {inner}");
