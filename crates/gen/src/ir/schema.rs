@@ -444,15 +444,20 @@ impl<'a> TypeBuilder<'a> {
             return r;
         }
         if let Some(values) = enum_values(schema) {
-            // A boolean enum or an enum of nothing but null.
+            // Not a string or integer enum: a boolean enum, an enum of nothing but null,
+            // or one of other values (numbers, mixed), which keeps its declared type.
             let nullable = values.iter().any(Value::is_null);
-            let mut r = if values.iter().any(Value::is_boolean) {
-                Resolved::of(Ty::Prim("bool"), "boolean")
-            } else {
-                Resolved::of(Ty::Value, "any")
-            };
-            r.nullable = nullable;
-            return r;
+            let typed = schema.get("type").and_then(Value::as_str).is_some();
+            let repr = enum_repr(&values);
+            if repr == Some(EnumRepr::Bool) || values.iter().all(Value::is_null) || !typed {
+                let mut r = if repr == Some(EnumRepr::Bool) {
+                    Resolved::of(Ty::Prim("bool"), "boolean")
+                } else {
+                    Resolved::of(Ty::Value, "any")
+                };
+                r.nullable = nullable;
+                return r;
+            }
         }
         if let Some(members) = union_members(schema) {
             // At most one member that is not null: the member itself, maybe nullable.
