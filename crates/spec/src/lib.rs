@@ -6,9 +6,13 @@
 //! It also owns the response styles ([`style`]), `apply` (the wire spec) and `lint`.
 #![warn(missing_docs)]
 
+pub mod apply;
 pub mod diag;
+pub mod lint;
 pub mod load;
 pub mod render;
+pub mod shape;
+pub mod style;
 
 pub use diag::{Diagnostic, Location, Severity};
 pub use load::{load, Loaded};

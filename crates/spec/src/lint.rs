@@ -1,0 +1,1 @@
+//! `lint`: rule-id'd diagnostics about a source spec.
