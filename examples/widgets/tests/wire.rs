@@ -337,6 +337,20 @@ async fn plain_framework_failures_are_styled() {
             "request_invalid",
         ),
         (
+            server
+                .post("/widgets", r#"{"name": "x", "tags": null}"#)
+                .await,
+            StatusCode::BAD_REQUEST,
+            "request_invalid",
+        ),
+        (
+            server
+                .send(Method::PATCH, "/widgets/wdg_1", Some("[null, null]"), &[])
+                .await,
+            StatusCode::BAD_REQUEST,
+            "request_invalid",
+        ),
+        (
             server.get("/widgets?limit=0").await,
             StatusCode::BAD_REQUEST,
             "request_invalid",
@@ -395,6 +409,11 @@ async fn plain_framework_failures_are_styled() {
         named["message"],
         json!("`name` must be at least 1 characters long (got 0)")
     );
+    let null = server
+        .post("/widgets", r#"{"name": "x", "tags": null}"#)
+        .await
+        .json();
+    assert_eq!(null["message"], json!("`tags` must not be null"));
     let typed = server.post("/widgets", r#"{"name": 5}"#).await.json();
     assert_eq!(
         typed["message"],
