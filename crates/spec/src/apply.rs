@@ -35,6 +35,7 @@ use indexmap::IndexMap;
 use openapiv3::{
     Components, MediaType, OpenAPI, Operation, Parameter, ReferenceOr, Response, Schema, StatusCode,
 };
+use std::collections::BTreeSet;
 
 /// The OpenAPI version every wire spec is written in.
 pub const WIRE_OPENAPI_VERSION: &str = "3.0.3";
@@ -63,6 +64,7 @@ pub fn apply(
             style.components(),
         );
     }
+    let added_by_style = style_only_names(spec, style, &refs);
     for shape in shape::operations(spec) {
         let Some(operation) = operation_mut(&mut out, shape.path, shape.method) else {
             continue;
@@ -83,7 +85,92 @@ pub fn apply(
             *slot = operation;
         }
     }
+    prune_unused(&mut out, &added_by_style);
     Ok(out)
+}
+
+/// The (kind, name) of each style component `apply` inlines that the source spec lacks.
+fn style_only_names(
+    spec: &OpenAPI,
+    style: &dyn Style,
+    refs: &Refs,
+) -> BTreeSet<(&'static str, String)> {
+    let mut out = BTreeSet::new();
+    if !refs.is_local() {
+        return out;
+    }
+    let theirs = style.components();
+    let mine = spec.components.clone().unwrap_or_default();
+    let mut add = |kind: &'static str, names: Vec<&String>, has: &dyn Fn(&str) -> bool| {
+        out.extend(
+            names
+                .into_iter()
+                .filter(|n| !has(n))
+                .map(|n| (kind, n.clone())),
+        );
+    };
+    add("schemas", theirs.schemas.keys().collect(), &|n| {
+        mine.schemas.contains_key(n)
+    });
+    add("parameters", theirs.parameters.keys().collect(), &|n| {
+        mine.parameters.contains_key(n)
+    });
+    add("headers", theirs.headers.keys().collect(), &|n| {
+        mine.headers.contains_key(n)
+    });
+    add("responses", theirs.responses.keys().collect(), &|n| {
+        mine.responses.contains_key(n)
+    });
+    out
+}
+
+/// Removes the inlined style components nothing refers to (the wire spec carries only
+/// what it uses; the full set is the published components document).
+fn prune_unused(out: &mut OpenAPI, candidates: &BTreeSet<(&'static str, String)>) {
+    loop {
+        let Ok(value) = serde_json::to_value(&*out) else {
+            return;
+        };
+        let mut used = BTreeSet::new();
+        collect_refs(&value, &mut used);
+        let unused: Vec<&(&str, String)> = candidates
+            .iter()
+            .filter(|(kind, name)| !used.contains(&format!("#/components/{kind}/{name}")))
+            .collect();
+        let Some(components) = out.components.as_mut() else {
+            return;
+        };
+        let mut removed = false;
+        for (kind, name) in unused {
+            removed |= match *kind {
+                "schemas" => components.schemas.shift_remove(name).is_some(),
+                "parameters" => components.parameters.shift_remove(name).is_some(),
+                "headers" => components.headers.shift_remove(name).is_some(),
+                "responses" => components.responses.shift_remove(name).is_some(),
+                _ => false,
+            };
+        }
+        if !removed {
+            return;
+        }
+    }
+}
+
+fn collect_refs(value: &serde_json::Value, out: &mut BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v) {
+                    ("$ref", serde_json::Value::String(r)) => {
+                        out.insert(r.clone());
+                    }
+                    _ => collect_refs(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
 }
 
 /// The style components whose names the spec already uses for something different.
@@ -250,7 +337,7 @@ fn rewrite_success(
     }
     let wrap = style.wrap(shape, &resource_names(shape), refs);
     if let Body::Named(named) = wrap.body {
-        response.content = json_content(refs_local(&add_named(schemas, named)));
+        response.content = json_content(refs_local(&add_named(schemas, *named)));
     }
     for header in wrap.headers {
         response

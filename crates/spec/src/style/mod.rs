@@ -43,6 +43,9 @@ pub fn names() -> String {
 
 /// The style to use: `--style` wins, else the root extension `x-apigen-style`, else an
 /// error listing the styles.
+// The signature is the interface other stages code against; a style is resolved once per
+// run, so the size of the error does not matter.
+#[allow(clippy::result_large_err)]
 pub fn resolve(cli: Option<&str>, spec: &OpenAPI) -> Result<&'static dyn Style, Diagnostic> {
     if let Some(name) = cli {
         return find(name).ok_or_else(|| {
@@ -88,8 +91,19 @@ pub fn components_document(style: &dyn Style) -> OpenAPI {
                 style.name()
             )),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            license: Some(openapiv3::License {
+                name: "MIT OR Apache-2.0".to_string(),
+                ..openapiv3::License::default()
+            }),
             ..openapiv3::Info::default()
         },
+        servers: vec![openapiv3::Server {
+            url: "/".to_string(),
+            description: Some(
+                "None: this document only holds components for other specs to reference.".to_string(),
+            ),
+            ..openapiv3::Server::default()
+        }],
         paths: openapiv3::Paths::default(),
         components: Some(style.components()),
         extensions: [(
@@ -175,7 +189,7 @@ pub enum Body {
     /// The source's content (JSON, another media type, or none) travels as it is.
     Keep,
     /// A named schema (added to the components) replaces the source's JSON content.
-    Named(NamedSchema),
+    Named(Box<NamedSchema>),
 }
 
 /// How `apply` rewrites one operation's success response and request body.
@@ -414,12 +428,12 @@ fn string_const(value: &str) -> Schema {
     })))
 }
 
-/// A schema whose only value is `null`.
+/// A schema whose only value is `null` (OpenAPI 3.0 needs a `type` beside `nullable`).
 fn always_null(description: &str) -> Schema {
-    let mut s = schema(SchemaKind::Any(openapiv3::AnySchema {
-        enumeration: vec![serde_json::Value::Null],
-        ..openapiv3::AnySchema::default()
-    }));
+    let mut s = schema(SchemaKind::Type(Type::String(StringType {
+        enumeration: vec![None],
+        ..StringType::default()
+    })));
     s.schema_data.nullable = true;
     s.schema_data.description = Some(description.to_string());
     s
