@@ -1,4 +1,201 @@
 //! # apigen-gen
 //!
-//! spec → IR → minijinja templates → formatted Rust files.
+//! apigen's generator: an OpenAPI spec (already loaded by [`apigen_spec::load`]) becomes
+//! a Rust crate — schema types, an axum server and a reqwest client — speaking one of
+//! the response styles.
+//!
+//! ## How the pipeline flows
+//!
+//! [`generate`] is a pure function. [`ir::build`] turns the spec into the [`ir::Ir`]:
+//! plain data in which every name is already a valid, unique Rust identifier and every
+//! type is already a Rust type string. The templates (minijinja, embedded in this crate,
+//! overridable from a directory) see only the IR and print it; the text they produce is
+//! parsed with `syn` and printed with `prettyplease`. The result is a list of
+//! [`GeneratedFile`]s. Only the [`output`] module touches the file system: it writes a
+//! crate atomically, or compares it with what is on disk (`--check`).
+//!
+//! ## Usage from a build script
+//!
+//! ```no_run
+//! // build.rs of a crate that wants its API types generated at build time
+//! use std::path::Path;
+//!
+//! let loaded = apigen_spec::load(Path::new("api/spec.yaml")).expect("the spec loads");
+//! let style = apigen_spec::style::find("plain").expect("a known style");
+//! let options = apigen_gen::Options::default();
+//! let generated = apigen_gen::generate(&loaded, style, &options).expect("the spec generates");
+//! let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+//! apigen_gen::output::write(Path::new(&out_dir).join("api").as_path(), &generated.files, true)
+//!     .expect("the crate is written");
+//! println!("cargo:rerun-if-changed=api/spec.yaml");
+//! ```
+//!
+//! ## Errors
+//!
+//! Problems in the spec come back as [`apigen_spec::Diagnostic`]s with a JSON pointer
+//! ([`Error::Input`]); locate them with [`apigen_spec::Loaded::locate_all`]. What apigen
+//! cannot express in Rust degrades to `serde_json::Value` with a warning (code
+//! `gen/unsupported`); [`Options::deny_unsupported`] turns those warnings into errors.
+//! A template that fails, or renders text that is not Rust, is apigen's fault
+//! ([`Error::Template`], [`Error::Unparseable`]); the latter keeps the raw text so it
+//! can be written beside the output as `<file>.dump`.
 #![warn(missing_docs)]
+
+mod format;
+pub mod ir;
+pub mod output;
+mod render;
+
+use apigen_spec::{Diagnostic, Loaded};
+use std::path::PathBuf;
+
+pub use apigen_spec::style::Style;
+pub use render::embedded_templates;
+
+/// What [`generate`] can be asked to do differently.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The Cargo package name; derived from `info.title` when `None`.
+    pub crate_name: Option<String>,
+    /// A directory whose templates shadow the embedded ones (by relative name).
+    pub templates: Option<PathBuf>,
+    /// Turn `gen/unsupported` warnings into errors.
+    pub deny_unsupported: bool,
+}
+
+/// One generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// The path relative to the crate root (`src/types.rs`).
+    pub path: PathBuf,
+    /// The contents.
+    pub contents: String,
+}
+
+/// A generated crate, not yet written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generated {
+    /// The files, in a fixed order.
+    pub files: Vec<GeneratedFile>,
+    /// Warnings (what degraded, what was left out).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why generation failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// The spec is at fault (or uses something unsupported under `deny_unsupported`).
+    Input(Vec<Diagnostic>),
+    /// A template failed to load or render.
+    Template {
+        /// The template's name (`types.rs.jinja`).
+        template: String,
+        /// What went wrong, with the template line when known.
+        message: String,
+    },
+    /// A template rendered text that is not valid Rust.
+    Unparseable {
+        /// The template's name.
+        template: String,
+        /// The file it was rendering (`src/types.rs`).
+        path: PathBuf,
+        /// The 1-based line of the rendered text where parsing failed.
+        line: usize,
+        /// That line's text.
+        line_text: String,
+        /// The parser's message.
+        message: String,
+        /// The whole rendered text, for `<file>.dump`.
+        raw: String,
+    },
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Input(diagnostics) => {
+                write!(f, "the spec has {} problem(s)", diagnostics.len())
+            }
+            Error::Template { template, message } => {
+                write!(f, "template `{template}` failed: {message}")
+            }
+            Error::Unparseable {
+                template,
+                path,
+                line,
+                line_text,
+                message,
+                ..
+            } => write!(
+                f,
+                "template `{template}` rendered {} that does not parse as Rust: {message} at line {line}: `{}`",
+                path.display(),
+                line_text.trim()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Builds the IR for `style`, applying `deny_unsupported`.
+pub fn build_ir(
+    loaded: &Loaded,
+    style: &dyn Style,
+    options: &Options,
+) -> Result<(ir::Ir, Vec<Diagnostic>), Error> {
+    let build_options = ir::BuildOptions {
+        crate_name: options.crate_name.clone(),
+        style_query_params: style
+            .pagination()
+            .iter()
+            .map(|p| p.name.to_string())
+            .collect(),
+    };
+    let (ir, warnings) = ir::build(loaded, style.name(), &build_options).map_err(Error::Input)?;
+    if options.deny_unsupported {
+        let unsupported: Vec<Diagnostic> = warnings
+            .iter()
+            .filter(|w| w.code == "gen/unsupported")
+            .map(|w| {
+                let mut e = Diagnostic::error(w.code.clone(), w.message.clone());
+                e.help =
+                    Some("remove --deny-unsupported to generate serde_json::Value here".into());
+                e.pointer = w.pointer.clone();
+                e
+            })
+            .collect();
+        if !unsupported.is_empty() {
+            return Err(Error::Input(unsupported));
+        }
+    }
+    Ok((ir, warnings))
+}
+
+/// Generates the crate for `style`: spec → IR → templates → formatted files.
+pub fn generate(loaded: &Loaded, style: &dyn Style, options: &Options) -> Result<Generated, Error> {
+    let (ir, warnings) = build_ir(loaded, style, options)?;
+    let renderer = render::Renderer::new(options.templates.clone());
+    let mut files = Vec::new();
+    for (template, path) in renderer.plan(&ir.style) {
+        let text = renderer.render(&template, &ir)?;
+        let contents = if path.extension().is_some_and(|e| e == "rs") {
+            format::rust(&text).map_err(|(line, message)| Error::Unparseable {
+                line_text: text
+                    .lines()
+                    .nth(line.saturating_sub(1))
+                    .unwrap_or_default()
+                    .to_string(),
+                template: template.clone(),
+                path: path.clone(),
+                line,
+                message,
+                raw: text.clone(),
+            })?
+        } else {
+            text
+        };
+        files.push(GeneratedFile { path, contents });
+    }
+    Ok(Generated { files, warnings })
+}

@@ -6,9 +6,18 @@
 //! It also owns the response styles ([`style`]), `apply` (the wire spec) and `lint`.
 #![warn(missing_docs)]
 
+pub mod apply;
+mod bundle;
+mod compat;
 pub mod diag;
+pub mod lint;
 pub mod load;
+mod normalize;
 pub mod render;
+pub mod shape;
+pub mod source;
+pub mod style;
+mod validate;
 
 pub use diag::{Diagnostic, Location, Severity};
 pub use load::{load, Loaded};

@@ -1,15 +1,118 @@
 //! `apigen generate`.
 
 use super::Format;
-use crate::report::CommandError;
+use crate::report::{warn, CommandError};
+use std::path::PathBuf;
 
 /// Arguments of `apigen generate`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The response style (`enveloped`, `plain`, `result`); defaults to the spec's `x-apigen-style`.
+    #[arg(long)]
+    pub style: Option<String>,
+    /// The spec (YAML or JSON).
+    pub spec: PathBuf,
+    /// The crate directory to write.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// The Cargo package name (default: from the spec's title).
+    #[arg(long)]
+    pub crate_name: Option<String>,
+    /// Compare with the output directory instead of writing; exit 1 with a diff when it is stale.
+    #[arg(long)]
+    pub check: bool,
+    /// Generate into a directory apigen did not generate (files apigen does not write are kept).
+    #[arg(long)]
+    pub force: bool,
+    /// A directory of templates that shadow the built-in ones by relative name.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+    /// Fail instead of generating `serde_json::Value` for what cannot be expressed.
+    #[arg(long)]
+    pub deny_unsupported: bool,
+}
+
+/// The style: `--style`, else the spec's `x-apigen-style`.
+pub(crate) fn style_of(
+    style: Option<&str>,
+    loaded: &apigen_spec::Loaded,
+) -> Result<&'static dyn apigen_gen::Style, CommandError> {
+    apigen_spec::style::resolve(style, &loaded.spec).map_err(|d| {
+        let mut diagnostics = vec![d];
+        loaded.locate_all(&mut diagnostics);
+        CommandError::Input(diagnostics)
+    })
+}
+
+/// Loads the spec, or the load diagnostics as an input error.
+pub(crate) fn load(
+    spec: &std::path::Path,
+    format: Format,
+) -> Result<apigen_spec::Loaded, CommandError> {
+    let loaded = apigen_spec::load(spec).map_err(CommandError::Input)?;
+    warn(&loaded.warnings, format);
+    Ok(loaded)
+}
+
+/// Maps a generator failure to the command's outcome (writing the dump of unparseable output).
+pub(crate) fn failure(
+    error: apigen_gen::Error,
+    loaded: &apigen_spec::Loaded,
+    output: Option<&std::path::Path>,
+) -> CommandError {
+    match error {
+        apigen_gen::Error::Input(mut diagnostics) => {
+            loaded.locate_all(&mut diagnostics);
+            CommandError::Input(diagnostics)
+        }
+        apigen_gen::Error::Unparseable {
+            ref path, ref raw, ..
+        } => {
+            let dump = output.map(|dir| apigen_gen::output::write_dump(dir, path, raw));
+            match dump {
+                Some(Ok(dump)) => CommandError::Internal(format!(
+                    "{error}; the raw text is in {}",
+                    dump.display()
+                )),
+                Some(Err(e)) => {
+                    CommandError::Internal(format!("{error}; the raw text could not be kept: {e}"))
+                }
+                None => CommandError::Internal(error.to_string()),
+            }
+        }
+        apigen_gen::Error::Template { .. } => CommandError::Internal(error.to_string()),
+    }
+}
 
 /// Runs `apigen generate`.
-pub fn run(_args: Args, _format: Format) -> Result<(), CommandError> {
-    Err(CommandError::Internal(
-        "`apigen generate` is not built yet".into(),
-    ))
+pub fn run(args: Args, format: Format) -> Result<(), CommandError> {
+    let loaded = load(&args.spec, format)?;
+    let style = style_of(args.style.as_deref(), &loaded)?;
+    let options = apigen_gen::Options {
+        crate_name: args.crate_name,
+        templates: args.templates,
+        deny_unsupported: args.deny_unsupported,
+    };
+    let generated = apigen_gen::generate(&loaded, style, &options)
+        .map_err(|e| failure(e, &loaded, Some(&args.output)))?;
+    let mut warnings = generated.warnings.clone();
+    loaded.locate_all(&mut warnings);
+    warn(&warnings, format);
+    if args.check {
+        return match apigen_gen::output::check(&args.output, &generated.files) {
+            Ok(None) => Ok(()),
+            Ok(Some(diff)) => {
+                print!("{diff}");
+                Err(CommandError::Failed(format!(
+                    "{} is stale; run the same command without --check to regenerate it",
+                    args.output.display()
+                )))
+            }
+            Err(e) => Err(CommandError::Internal(e.to_string())),
+        };
+    }
+    apigen_gen::output::write(&args.output, &generated.files, args.force).map_err(|e| match e {
+        apigen_gen::output::OutputError::NotGenerated(_) => CommandError::Failed(e.to_string()),
+        apigen_gen::output::OutputError::Io(_) => CommandError::Internal(e.to_string()),
+    })
 }

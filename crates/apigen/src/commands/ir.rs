@@ -1,15 +1,37 @@
 //! `apigen ir`.
 
+use super::generate::{failure, load, style_of};
 use super::Format;
-use crate::report::CommandError;
+use crate::report::{warn, CommandError};
+use std::path::PathBuf;
 
 /// Arguments of `apigen ir`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The response style; defaults to the spec's `x-apigen-style`.
+    #[arg(long)]
+    pub style: Option<String>,
+    /// The spec (YAML or JSON).
+    pub spec: PathBuf,
+    /// The Cargo package name the IR carries (default: from the spec's title).
+    #[arg(long)]
+    pub crate_name: Option<String>,
+}
 
-/// Runs `apigen ir`.
-pub fn run(_args: Args, _format: Format) -> Result<(), CommandError> {
-    Err(CommandError::Internal(
-        "`apigen ir` is not built yet".into(),
-    ))
+/// Runs `apigen ir`: prints the IR the templates see, as YAML.
+pub fn run(args: Args, format: Format) -> Result<(), CommandError> {
+    let loaded = load(&args.spec, format)?;
+    let style = style_of(args.style.as_deref(), &loaded)?;
+    let options = apigen_gen::Options {
+        crate_name: args.crate_name,
+        ..apigen_gen::Options::default()
+    };
+    let (ir, mut warnings) =
+        apigen_gen::build_ir(&loaded, style, &options).map_err(|e| failure(e, &loaded, None))?;
+    loaded.locate_all(&mut warnings);
+    warn(&warnings, format);
+    let yaml = serde_yaml::to_string(&ir)
+        .map_err(|e| CommandError::Internal(format!("cannot write the IR as YAML: {e}")))?;
+    print!("{yaml}");
+    Ok(())
 }

@@ -1,0 +1,596 @@
+//! The intermediate representation: plain, serialisable data and the only thing the
+//! templates see.
+//!
+//! Names are already valid, unique Rust identifiers and Rust type strings are already
+//! computed; text from the spec (descriptions, wire names, enum values, defaults) is kept
+//! as it was written and reaches Rust source only through the templates' escaping
+//! filters (`lit`, `doc`). Every node remembers where it came from ([`Origin`]).
+//!
+//! Type strings in [`TypeDef`]s are written for the `types` module itself (`Widget`,
+//! `Vec<Widget>`); type strings in [`Operation`]s, [`Param`]s and [`Body`]s are written
+//! for the other modules and name schema types through the module (`types::Widget`), so
+//! a template outside `types.rs` needs `use crate::types;` and nothing else. External
+//! types are always fully qualified (`::chrono::DateTime<::chrono::Utc>`).
+
+pub mod names;
+mod ops;
+mod schema;
+
+use apigen_spec::{Diagnostic, Loaded};
+use serde::Serialize;
+
+/// Everything a template can see.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ir {
+    /// The generated crate's package data.
+    pub meta: CrateMeta,
+    /// The response style's name (`enveloped`, `plain`, `result`).
+    pub style: String,
+    /// The schema types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// The operations, sorted by path, then method.
+    pub operations: Vec<Operation>,
+    /// The security schemes, sorted by spec key.
+    pub security: Vec<SecurityScheme>,
+    /// What the generated code needs.
+    pub features: Features,
+}
+
+/// Where an IR node came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// The spec file (as given on the command line).
+    pub file: String,
+    /// A JSON pointer into the (bundled) spec, e.g. `#/components/schemas/Widget`.
+    pub pointer: String,
+}
+
+/// The generated crate's package data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CrateMeta {
+    /// The Cargo package name (kebab-case).
+    pub crate_name: String,
+    /// The Rust library name (snake_case), for docs and examples.
+    pub lib_name: String,
+    /// A semver version derived from `info.version` (`0.0.0` style fallback when it is not semver).
+    pub crate_version: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version` as written.
+    pub api_version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+}
+
+/// What the generated code needs (drives `Cargo.toml` and the helper types).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Features {
+    /// `date-time`/`date` formats are used: depend on `chrono`.
+    pub chrono: bool,
+    /// `uuid` format is used: depend on `uuid`.
+    pub uuid: bool,
+    /// `byte` format is used: depend on `base64`, emit `Base64Bytes`.
+    pub base64: bool,
+    /// A `pattern` constraint exists: depend on `regex` (for validation).
+    pub regex: bool,
+    /// An optional nullable field exists: emit the three-state `Nullable<T>`.
+    pub nullable: bool,
+    /// A required nullable field exists: emit the `required_nullable` decoder.
+    pub required_nullable: bool,
+}
+
+/// One named Rust type in `types.rs`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TypeDef {
+    /// The Rust name (unique in the `types` module).
+    pub name: String,
+    /// The schema's title/description, raw (use the `doc` filter).
+    pub doc: Option<String>,
+    /// `deprecated: true` in the schema.
+    pub deprecated: bool,
+    /// The derive list, ready to join: `Debug`, `Clone`, `PartialEq`, maybe `Eq`, `Hash`,
+    /// and `::serde::Serialize`/`::serde::Deserialize` unless the kind has manual impls.
+    pub derives: Vec<String>,
+    /// The shape of the type.
+    #[serde(flatten)]
+    pub kind: TypeKind,
+    /// Where the schema is.
+    pub origin: Origin,
+}
+
+/// The shape of a [`TypeDef`]; serialised with a `kind` tag.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct {
+        /// Fields in spec order (merged `allOf` parts in order).
+        fields: Vec<Field>,
+        /// `additionalProperties: false`.
+        deny_unknown_fields: bool,
+    },
+    /// A string enum with a fallback variant holding unknown values.
+    StringEnum {
+        /// The known values.
+        variants: Vec<EnumVariant>,
+        /// The name of the fallback variant (`Unknown(String)`).
+        fallback: String,
+    },
+    /// An integer enum with a fallback variant holding unknown values.
+    IntEnum {
+        /// The known values.
+        variants: Vec<IntVariant>,
+        /// The name of the fallback variant (`Unknown(i64)`).
+        fallback: String,
+    },
+    /// `oneOf` with a discriminator: an internally tagged enum (manual serde impls).
+    Tagged {
+        /// The discriminator property's wire name.
+        tag: String,
+        /// One variant per tag value.
+        variants: Vec<TaggedVariant>,
+    },
+    /// `oneOf`/`anyOf` without a discriminator: `#[serde(untagged)]`.
+    Untagged {
+        /// Tried in order.
+        variants: Vec<UntaggedVariant>,
+    },
+    /// A type alias (`pub type Name = …;`) for a schema that is not a struct or enum.
+    Alias {
+        /// The aliased type.
+        rust_type: String,
+    },
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    /// The Rust field name.
+    pub name: String,
+    /// The JSON property name.
+    pub wire_name: String,
+    /// The full field type (`Option<String>`, `Nullable<Color>`, `Vec<Widget>`).
+    pub rust_type: String,
+    /// The type without `Option`/`Nullable`.
+    pub inner_type: String,
+    /// How presence and null are represented.
+    pub presence: Presence,
+    /// `#[serde(flatten)]` (an `allOf` part that could not be merged, or extra properties).
+    pub flatten: bool,
+    /// Description, raw.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// `readOnly: true`.
+    pub read_only: bool,
+    /// `writeOnly: true`.
+    pub write_only: bool,
+    /// The default value, when one is honoured (then `presence` is `defaulted`).
+    pub default: Option<DefaultValue>,
+    /// What kind of JSON value the inner type holds: `string`, `integer`, `number`,
+    /// `boolean`, `array`, `object`, `enum`, `any`.
+    pub value_kind: String,
+    /// Validation constraints from the schema (and a referenced primitive schema).
+    pub constraints: Constraints,
+    /// Where the property is.
+    pub origin: Origin,
+}
+
+/// How a field's presence and null are represented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    /// Required, not nullable: `T`.
+    Required,
+    /// Required and nullable: `Option<T>`, `None` serialises as `null`.
+    RequiredNullable,
+    /// Optional, not nullable: `Option<T>`, `None` is left out.
+    Optional,
+    /// Optional and nullable: `Nullable<T>` (absent / null / value).
+    OptionalNullable,
+    /// Optional with a default: `T`, filled with the default when absent.
+    Defaulted,
+    /// A flattened map or part: `T` with `#[serde(flatten)]`.
+    Flattened,
+}
+
+/// A default value, by how a template writes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DefaultValue {
+    /// The name of the private function serde calls (`#[serde(default = "…")]`).
+    pub fn_name: String,
+    /// How to write the value.
+    #[serde(flatten)]
+    pub value: DefaultExpr,
+}
+
+/// How to write a default value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "expr", rename_all = "snake_case")]
+pub enum DefaultExpr {
+    /// `true`/`false`.
+    Bool {
+        /// The value.
+        value: bool,
+    },
+    /// An integer literal.
+    Int {
+        /// The value.
+        value: i64,
+    },
+    /// A float literal.
+    Float {
+        /// The value.
+        value: f64,
+    },
+    /// `String::from(lit)`.
+    Str {
+        /// The value (escape with `lit`).
+        value: String,
+    },
+    /// `Type::from(lit)` for a string enum.
+    StrEnum {
+        /// The enum type.
+        type_name: String,
+        /// The value (escape with `lit`).
+        value: String,
+    },
+    /// `Type::from(n)` for an integer enum.
+    IntEnum {
+        /// The enum type.
+        type_name: String,
+        /// The value.
+        value: i64,
+    },
+    /// `Vec::new()`.
+    EmptyVec,
+}
+
+/// Validation constraints (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Constraints {
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `pattern` (raw; escape with `lit`).
+    pub pattern: Option<String>,
+    /// `minimum` (an integer for integer schemas, else a float).
+    pub minimum: Option<Num>,
+    /// `maximum`.
+    pub maximum: Option<Num>,
+    /// `exclusiveMinimum: true`.
+    pub exclusive_minimum: bool,
+    /// `exclusiveMaximum: true`.
+    pub exclusive_maximum: bool,
+    /// `multipleOf`.
+    pub multiple_of: Option<Num>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+    /// `uniqueItems: true`.
+    pub unique_items: bool,
+    /// True when none of the above is set.
+    pub is_empty: bool,
+}
+
+/// A number as written: integer schemas keep integers, number schemas floats.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Num {
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+}
+
+/// A string enum variant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnumVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The wire value (escape with `lit`).
+    pub value: String,
+}
+
+/// An integer enum variant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IntVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The wire value.
+    pub value: i64,
+}
+
+/// A variant of a discriminated `oneOf`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaggedVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The discriminator value (escape with `lit`).
+    pub tag_value: String,
+    /// The payload type (boxed when recursive).
+    pub rust_type: String,
+}
+
+/// A variant of an untagged enum.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UntaggedVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The payload type (boxed when recursive).
+    pub rust_type: String,
+}
+
+/// One operation: what the server trait method and the client method are built from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Operation {
+    /// snake_case, unique: `list_widgets`.
+    pub fn_name: String,
+    /// PascalCase, unique: `ListWidgets`.
+    pub type_prefix: String,
+    /// Upper-case HTTP method: `GET`.
+    pub method: String,
+    /// The wire path template: `/widgets/{widget_id}`.
+    pub path: String,
+    /// The axum 0.8 route (same as `path`; axum matches parameters by position).
+    pub axum_path: String,
+    /// `summary`, raw.
+    pub summary: Option<String>,
+    /// `description`, raw.
+    pub description: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Path parameters, in path order.
+    pub path_params: Vec<Param>,
+    /// The query struct (defined in `types.rs`), without the style's pagination parameters.
+    pub query: Option<ParamGroup>,
+    /// Header parameters.
+    pub headers: Vec<Param>,
+    /// The JSON request body.
+    pub body: Option<Body>,
+    /// The success response.
+    pub success: Success,
+    /// The success schema is an array.
+    pub is_list: bool,
+    /// The collection key (result style).
+    pub collection_key: String,
+    /// The path ends in a parameter.
+    pub addresses_item: bool,
+    /// The parent collection path, when there is one.
+    pub parent_path: Option<String>,
+    /// A `POST` to a collection.
+    pub is_create: bool,
+    /// The success status is 202.
+    pub accepted: bool,
+    /// Names (spec keys) of the security schemes that are accepted; empty = open.
+    pub security: Vec<String>,
+    /// Where the operation is.
+    pub origin: Origin,
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Param {
+    /// The Rust identifier.
+    pub name: String,
+    /// The name on the wire (escape with `lit`).
+    pub wire_name: String,
+    /// The full type (`Option<…>` when not required and without a default).
+    pub rust_type: String,
+    /// The type without `Option`.
+    pub inner_type: String,
+    /// `required: true` (always for path parameters).
+    pub required: bool,
+    /// Description, raw.
+    pub description: Option<String>,
+    /// `explode` (OpenAPI's default: true for `form` style).
+    pub explode: bool,
+    /// The schema is an array.
+    pub is_array: bool,
+    /// What kind of value the inner type holds (see [`Field::value_kind`]).
+    pub value_kind: String,
+    /// The default, when honoured (then `rust_type` is not an `Option`).
+    pub default: Option<DefaultValue>,
+    /// Validation constraints.
+    pub constraints: Constraints,
+    /// Where the parameter is.
+    pub origin: Origin,
+}
+
+/// The query parameters of an operation, as one struct in `types.rs`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParamGroup {
+    /// The struct's name in `types.rs` (`ListWidgetsQuery`); `types::` + this elsewhere.
+    pub type_name: String,
+    /// The parameters.
+    pub params: Vec<Param>,
+}
+
+/// A JSON request body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Body {
+    /// The body type (`types::WidgetInput`).
+    pub rust_type: String,
+    /// `required: true`.
+    pub required: bool,
+    /// Description, raw.
+    pub description: Option<String>,
+}
+
+/// The success response.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Success {
+    /// The status code.
+    pub status: u16,
+    /// The body type; `None` for no content.
+    pub rust_type: Option<String>,
+    /// The element type of a list response.
+    pub item_type: Option<String>,
+}
+
+/// A security scheme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SecurityScheme {
+    /// The key in `components.securitySchemes`.
+    pub name: String,
+    /// A Rust identifier (snake_case) for it.
+    pub ident: String,
+    /// `bearer`, `api_key_header`, `api_key_query` or `basic`.
+    pub kind: String,
+    /// The header or query parameter name for API keys.
+    pub header_or_query_name: Option<String>,
+}
+
+/// Options that change what the IR holds.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The package name; derived from `info.title` when `None`.
+    pub crate_name: Option<String>,
+    /// Query parameter names the style owns (its pagination parameters); they are left
+    /// out of the operations' query structs.
+    pub style_query_params: Vec<String>,
+}
+
+/// Builds the IR. Warnings (what degraded to `serde_json::Value`, …) come back beside it;
+/// the `Err` case holds errors only.
+pub fn build(
+    loaded: &Loaded,
+    style: &str,
+    options: &BuildOptions,
+) -> Result<(Ir, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let root = serde_json::to_value(&loaded.spec).map_err(|e| {
+        vec![Diagnostic::error(
+            "gen/spec-model",
+            format!("the loaded spec could not be read back as JSON: {e}"),
+        )]
+    })?;
+    let file = loaded.root.display().to_string();
+    let mut types = schema::TypeBuilder::new(&root, &file);
+    types.add_components();
+    let (operations, security) = ops::build(&mut types, &root, &loaded.spec, options);
+    let (types, features, warnings) = types.finish();
+    let meta = crate_meta(&loaded.spec.info, options.crate_name.as_deref());
+    Ok((
+        Ir {
+            meta,
+            style: style.to_string(),
+            types,
+            operations,
+            security,
+            features,
+        },
+        warnings,
+    ))
+}
+
+fn crate_meta(info: &openapiv3::Info, crate_name: Option<&str>) -> CrateMeta {
+    let crate_name = crate_name.map(str::to_string).unwrap_or_else(|| {
+        heck::ToKebabCase::to_kebab_case(names::snake(&info.title).trim_start_matches("r#"))
+    });
+    let crate_name = package_name(&crate_name);
+    CrateMeta {
+        lib_name: crate_name.replace('-', "_"),
+        crate_name,
+        crate_version: semver_safe(&info.version),
+        title: info.title.clone(),
+        api_version: info.version.clone(),
+        description: info.description.clone(),
+    }
+}
+
+/// A valid Cargo package name: ASCII letters, digits, `-`, `_`, starting with a letter.
+fn package_name(raw: &str) -> String {
+    let mut name: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    name = name.trim_matches(|c| c == '-' || c == '_').to_string();
+    if name.is_empty() {
+        name = "api".to_string();
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name.insert_str(0, "api-");
+    }
+    let as_ident = name.replace('-', "_");
+    if names::is_keyword(&as_ident) || CARGO_RESERVED.contains(&as_ident.as_str()) {
+        name.push_str("-api");
+    }
+    name
+}
+
+/// Package names Cargo refuses besides keywords (they clash with the built-in crates).
+const CARGO_RESERVED: &[&str] = &[
+    "std",
+    "core",
+    "alloc",
+    "test",
+    "proc_macro",
+    "build",
+    "deps",
+    "examples",
+];
+
+/// `info.version` when it is `MAJOR.MINOR.PATCH` (with an optional `v` prefix and
+/// pre-release made of safe characters), else `0.0.0`; the API version is kept in the docs.
+fn semver_safe(version: &str) -> String {
+    let v = version.trim().trim_start_matches(['v', 'V']);
+    let (core, pre) = match v.split_once('-') {
+        Some((core, pre)) => (core, Some(pre)),
+        None => (v, None),
+    };
+    let parts: Vec<&str> = core.split('.').collect();
+    let numeric = |p: &&str| {
+        !p.is_empty()
+            && p.chars().all(|c| c.is_ascii_digit())
+            && (p.len() == 1 || !p.starts_with('0'))
+            && p.parse::<u64>().is_ok()
+    };
+    let pre_ok = pre.is_none_or(|p| {
+        !p.is_empty()
+            && p.split('.').all(|id| {
+                !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+    });
+    match parts.as_slice() {
+        [a, b, c] if [a, b, c].iter().all(|p| numeric(p)) && pre_ok => v.to_string(),
+        [a, b] if numeric(a) && numeric(b) && pre.is_none() => format!("{a}.{b}.0"),
+        [a] if numeric(a) && pre.is_none() => format!("{a}.0.0"),
+        _ => "0.0.0".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_become_semver() {
+        assert_eq!(semver_safe("1.2.3"), "1.2.3");
+        assert_eq!(semver_safe("v2.0"), "2.0.0");
+        assert_eq!(semver_safe("3"), "3.0.0");
+        assert_eq!(semver_safe("2025-01-01"), "0.0.0");
+        assert_eq!(semver_safe("1.0.0-beta.1"), "1.0.0-beta.1");
+        assert_eq!(semver_safe("1.0.0-beta+x"), "0.0.0");
+        assert_eq!(semver_safe("01.2.3"), "0.0.0");
+        assert_eq!(semver_safe(""), "0.0.0");
+    }
+
+    #[test]
+    fn package_names_are_valid() {
+        assert_eq!(package_name("widgets"), "widgets");
+        assert_eq!(package_name("my api!"), "my-api");
+        assert_eq!(package_name("2fa"), "api-2fa");
+        assert_eq!(package_name("***"), "api");
+        assert_eq!(package_name("self"), "self-api");
+        assert_eq!(package_name("type"), "type-api");
+        assert_eq!(package_name("test"), "test-api");
+    }
+}

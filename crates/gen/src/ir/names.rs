@@ -1,0 +1,216 @@
+//! Turning names from a spec into valid, unique Rust identifiers.
+//!
+//! Every name goes through the same steps: split into words (any character that is not
+//! an ASCII letter or digit separates words; a non-ASCII letter becomes its own word
+//! `u<hex>` so that `café` and `cafe` stay distinct), case it with `heck`, then repair
+//! what Rust does not accept (an empty name, a leading digit, a keyword). A [`Namer`]
+//! makes the result unique within one namespace, deterministically: the first comer
+//! keeps the plain name, later ones get `2`, `3`, … in the order they are asked.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::HashSet;
+
+/// Keywords (strict and reserved, every edition) that a snake_case name may collide with.
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "union",
+];
+
+/// Keywords that cannot be raw identifiers (`r#self` is not allowed).
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Type names the generated `types` module must not define, because the generated code
+/// (and serde's derives) use them unqualified: the prelude, and apigen's helper types.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Self",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "ToString",
+    "ToOwned",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "Iterator",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Extend",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "AsRef",
+    "AsMut",
+    "FromIterator",
+    "Nullable",
+    "Base64Bytes",
+];
+
+/// Splits `raw` into space-separated ASCII words.
+fn words(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if c.is_alphanumeric() || (!c.is_ascii() && !c.is_whitespace()) {
+            out.push_str(&format!(" u{:x} ", c as u32));
+        } else {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// An UpperCamelCase type or variant name: `widget-input` → `WidgetInput`,
+/// `2fa` → `N2fa`, `Self` → `SelfValue`, `` → `Unnamed`.
+pub fn pascal(raw: &str) -> String {
+    let mut name = words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Unnamed".to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'N');
+    }
+    if name == "Self" {
+        name = "SelfValue".to_string();
+    }
+    name
+}
+
+/// A snake_case field, function or module name: `createdAt` → `created_at`,
+/// `type` → `r#type`, `self` → `self_`, `1st` → `n_1st`, `` → `field`.
+pub fn snake(raw: &str) -> String {
+    let mut name = words(raw).to_snake_case();
+    if name.is_empty() {
+        name = "field".to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "n_");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        if NOT_RAW.contains(&name.as_str()) {
+            name.push('_');
+        } else {
+            name.insert_str(0, "r#");
+        }
+    }
+    name
+}
+
+/// Whether `word` is a Rust keyword.
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// The name without a raw-identifier prefix, for building derived names from it.
+pub fn bare(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// Hands out unique names within one namespace, deterministically.
+#[derive(Debug, Default, Clone)]
+pub struct Namer {
+    used: HashSet<String>,
+}
+
+impl Namer {
+    /// A namer that never hands out the reserved names.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Self {
+            used: reserved.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// `base` if free, else `base2`, `base3`, … (`base_2` for snake_case names).
+    pub fn unique(&mut self, base: &str) -> String {
+        if self.used.insert(base.to_string()) {
+            return base.to_string();
+        }
+        let stem = bare(base);
+        let snake = stem.contains('_') || stem.chars().next().is_some_and(|c| c.is_lowercase());
+        let mut n = 2usize;
+        loop {
+            let candidate = if snake {
+                format!("{stem}_{n}")
+            } else {
+                format!("{stem}{n}")
+            };
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+
+    /// Whether a name is already taken.
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.used.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pascal_cases_and_repairs() {
+        assert_eq!(pascal("widget-input"), "WidgetInput");
+        assert_eq!(pascal("2fa"), "N2fa");
+        assert_eq!(pascal("Self"), "SelfValue");
+        assert_eq!(pascal(""), "Unnamed");
+        assert_eq!(pascal("***"), "Unnamed");
+        assert_eq!(pascal("café"), "CafUe9");
+        assert_eq!(pascal("🚀"), "U1f680");
+    }
+
+    #[test]
+    fn snake_cases_and_repairs() {
+        assert_eq!(snake("createdAt"), "created_at");
+        assert_eq!(snake("type"), "r#type");
+        assert_eq!(snake("async"), "r#async");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("crate"), "crate_");
+        assert_eq!(snake("Self"), "self_");
+        assert_eq!(snake("1st"), "n_1st");
+        assert_eq!(snake(""), "field");
+    }
+
+    #[test]
+    fn twins_become_unique_in_order() {
+        let mut namer = Namer::default();
+        let names: Vec<String> = ["a_b", "a-b", "aB"]
+            .iter()
+            .map(|raw| namer.unique(&snake(raw)))
+            .collect();
+        assert_eq!(names, ["a_b", "a_b_2", "a_b_3"]);
+        let mut types = Namer::with_reserved(RESERVED_TYPE_NAMES);
+        assert_eq!(types.unique(&pascal("option")), "Option2");
+        assert_eq!(types.unique(&pascal("widget")), "Widget");
+        assert_eq!(types.unique(&pascal("Widget")), "Widget2");
+        let mut raw = Namer::default();
+        assert_eq!(raw.unique("r#type"), "r#type");
+        assert_eq!(raw.unique("r#type"), "type_2");
+    }
+}

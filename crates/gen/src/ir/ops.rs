@@ -1,0 +1,501 @@
+//! Operations (with their query structs, added to the types) and security schemes.
+//!
+//! What kind of operation each one is (list, collection key, create, …) comes from
+//! [`apigen_spec::shape::operations`], so the generator never disagrees with `apply` and
+//! `lint`; this module adds what the templates need on top: names, parameters, body and
+//! success types.
+
+use super::names::{self, Namer};
+use super::schema::{to_field, DraftField, Ty, TypeBuilder};
+use super::{Body, BuildOptions, Operation, Param, ParamGroup, Presence, SecurityScheme, Success};
+use apigen_spec::diag::escape_pointer_token;
+use apigen_spec::shape::{self, OperationShape};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// Header parameters OpenAPI says to ignore (content negotiation and auth are handled
+/// by the generated code itself).
+const IGNORED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
+
+/// Builds the operations and the security schemes.
+pub(crate) fn build<'a>(
+    types: &mut TypeBuilder<'a>,
+    root: &'a Value,
+    spec: &openapiv3::OpenAPI,
+    options: &BuildOptions,
+) -> (Vec<Operation>, Vec<SecurityScheme>) {
+    let security = security_schemes(root);
+    let known: BTreeSet<&str> = security.iter().map(|s| s.name.as_str()).collect();
+    let mut fn_namer = Namer::default();
+    let mut prefix_namer = Namer::default();
+    let mut operations = Vec::new();
+    for shape in shape::operations(spec) {
+        let Some(op) = shape
+            .pointer
+            .strip_prefix('#')
+            .and_then(|p| root.pointer(p))
+        else {
+            continue;
+        };
+        let base = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .filter(|id| !id.trim().is_empty())
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{} {}", shape.method, shape.path));
+        let fn_name = fn_namer.unique(&names::snake(&base));
+        let type_prefix = prefix_namer.unique(&names::pascal(&base));
+        let operation = OperationBuilder {
+            types: &mut *types,
+            root,
+            shape: &shape,
+            op,
+            type_prefix: &type_prefix,
+            options,
+        }
+        .build(fn_name, type_prefix.clone(), &known);
+        operations.push(operation);
+    }
+    (operations, security)
+}
+
+struct OperationBuilder<'b, 'a> {
+    types: &'b mut TypeBuilder<'a>,
+    root: &'a Value,
+    shape: &'b OperationShape<'b>,
+    op: &'a Value,
+    type_prefix: &'b str,
+    options: &'b BuildOptions,
+}
+
+/// A parameter as declared (after `$ref` resolution), with its pointer.
+struct Declared<'a> {
+    value: &'a Value,
+    pointer: String,
+    name: String,
+    location: String,
+}
+
+impl<'b, 'a> OperationBuilder<'b, 'a> {
+    fn build(mut self, fn_name: String, type_prefix: String, known: &BTreeSet<&str>) -> Operation {
+        let pointer = self.shape.pointer.clone();
+        let declared = self.parameters();
+        let path_params = self.path_params(&declared);
+        let query = self.query(&declared);
+        let headers = self.headers(&declared);
+        for d in declared.iter().filter(|d| d.location == "cookie") {
+            self.types.unsupported(
+                &d.pointer,
+                &format!("the cookie parameter `{}`", d.name),
+                "nothing (the parameter is not read or sent)",
+            );
+        }
+        let body = self.body();
+        let success = self.success();
+        let text = |key: &str| {
+            self.op
+                .get(key)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        Operation {
+            fn_name,
+            type_prefix,
+            method: self.shape.method.to_ascii_uppercase(),
+            path: self.shape.path.to_string(),
+            axum_path: self.shape.path.to_string(),
+            summary: text("summary"),
+            description: text("description"),
+            deprecated: self
+                .op
+                .get("deprecated")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            path_params,
+            query,
+            headers,
+            body,
+            success,
+            is_list: self.shape.is_list,
+            collection_key: self.shape.collection_key.clone(),
+            addresses_item: self.shape.addresses_item,
+            parent_path: self.shape.parent_path.clone(),
+            is_create: self.shape.is_create,
+            accepted: self.shape.accepted,
+            security: self.security(known),
+            origin: self.types.origin(&pointer),
+        }
+    }
+
+    /// Path-item parameters overridden by the operation's (same name and location).
+    fn parameters(&mut self) -> Vec<Declared<'a>> {
+        let item_pointer = self
+            .shape
+            .pointer
+            .rsplit_once('/')
+            .map(|(p, _)| p.to_string())
+            .unwrap_or_default();
+        let item = item_pointer
+            .strip_prefix('#')
+            .and_then(|p| self.root.pointer(p));
+        let mut out: Vec<Declared<'a>> = Vec::new();
+        let sources = [
+            (item, item_pointer.clone()),
+            (Some(self.op), self.shape.pointer.clone()),
+        ];
+        for (source, base) in sources {
+            let Some(list) = source
+                .and_then(|s| s.get("parameters"))
+                .and_then(Value::as_array)
+            else {
+                continue;
+            };
+            for (i, param) in list.iter().enumerate() {
+                let pointer = format!("{base}/parameters/{i}");
+                let Some((value, pointer)) = self.follow(param, &pointer) else {
+                    continue;
+                };
+                let (Some(name), Some(location)) = (
+                    value.get("name").and_then(Value::as_str),
+                    value.get("in").and_then(Value::as_str),
+                ) else {
+                    continue;
+                };
+                let declared = Declared {
+                    value,
+                    pointer,
+                    name: name.to_string(),
+                    location: location.to_string(),
+                };
+                match out
+                    .iter_mut()
+                    .find(|d| d.name == declared.name && d.location == declared.location)
+                {
+                    Some(existing) => *existing = declared,
+                    None => out.push(declared),
+                }
+            }
+        }
+        out
+    }
+
+    /// Follows a `$ref` (to `components/parameters`, …) within the document.
+    fn follow(&mut self, value: &'a Value, pointer: &str) -> Option<(&'a Value, String)> {
+        let mut current = value;
+        let mut current_pointer = pointer.to_string();
+        for _ in 0..32 {
+            let Some(reference) = current.get("$ref").and_then(Value::as_str) else {
+                return Some((current, current_pointer));
+            };
+            current = reference
+                .strip_prefix('#')
+                .and_then(|p| self.root.pointer(p))?;
+            current_pointer = reference.to_string();
+        }
+        None
+    }
+
+    /// One parameter as a struct field, then as a [`Param`].
+    fn param(
+        &mut self,
+        d: &Declared<'a>,
+        required: bool,
+        namer: &mut Namer,
+    ) -> (DraftField, Param) {
+        let schema_pointer = format!("{}/schema", d.pointer);
+        let field = match d.value.get("schema") {
+            Some(schema) => self.types.field(
+                schema,
+                &schema_pointer,
+                &d.name,
+                required,
+                self.type_prefix,
+                namer,
+                false,
+            ),
+            None => {
+                self.types.unsupported(
+                    &d.pointer,
+                    &format!("the parameter `{}` without a `schema` (`content`)", d.name),
+                    "a string",
+                );
+                self.types
+                    .string_field(&d.name, &d.pointer, required, namer)
+            }
+        };
+        let default_explode = matches!(d.location.as_str(), "query" | "cookie")
+            && d.value
+                .get("style")
+                .and_then(Value::as_str)
+                .is_none_or(|s| s == "form");
+        let explode = d
+            .value
+            .get("explode")
+            .and_then(Value::as_bool)
+            .unwrap_or(default_explode);
+        let description = d
+            .value
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let mut field = field;
+        if field.doc.is_none() {
+            field.doc = description.clone();
+        }
+        let param = self.to_param(&field, &d.name, description, explode, &d.pointer);
+        (field, param)
+    }
+
+    fn to_param(
+        &self,
+        field: &DraftField,
+        wire: &str,
+        description: Option<String>,
+        explode: bool,
+        pointer: &str,
+    ) -> Param {
+        let written = to_field(field, true);
+        Param {
+            name: written.name.clone(),
+            wire_name: wire.to_string(),
+            rust_type: written.rust_type,
+            inner_type: written.inner_type,
+            required: matches!(field.presence, Presence::Required),
+            description,
+            explode,
+            is_array: matches!(field.ty, Ty::Vec(_)),
+            value_kind: written.value_kind,
+            default: written.default,
+            constraints: written.constraints,
+            origin: self.types.origin(pointer),
+        }
+    }
+
+    /// Path parameters in the order the path template names them; a template parameter
+    /// that is not declared is a string (with a warning).
+    fn path_params(&mut self, declared: &[Declared<'a>]) -> Vec<Param> {
+        let mut namer = Namer::default();
+        let mut out = Vec::new();
+        for segment in self.shape.path.split('/') {
+            let mut rest = segment;
+            while let Some(start) = rest.find('{') {
+                let Some(len) = rest[start..].find('}') else {
+                    break;
+                };
+                let name = &rest[start + 1..start + len];
+                rest = &rest[start + len + 1..];
+                match declared
+                    .iter()
+                    .find(|d| d.location == "path" && d.name == name)
+                {
+                    Some(d) => out.push(self.param(d, true, &mut namer).1),
+                    None => {
+                        self.types.warn_at(
+                            "gen/undeclared-path-parameter",
+                            &self.shape.pointer,
+                            format!("the path parameter `{name}` is not declared; it is taken as a string"),
+                        );
+                        let pointer = self.shape.pointer.clone();
+                        let field = self.types.string_field(name, &pointer, true, &mut namer);
+                        out.push(self.to_param(&field, name, None, false, &pointer));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn query(&mut self, declared: &[Declared<'a>]) -> Option<ParamGroup> {
+        let wanted: Vec<&Declared<'a>> = declared
+            .iter()
+            .filter(|d| d.location == "query")
+            .filter(|d| !(self.shape.is_list && self.options.style_query_params.contains(&d.name)))
+            .collect();
+        if wanted.is_empty() {
+            return None;
+        }
+        let mut namer = Namer::default();
+        let mut fields = Vec::new();
+        let mut params = Vec::new();
+        for d in wanted {
+            let required = d
+                .value
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let (field, param) = self.param(d, required, &mut namer);
+            fields.push(field);
+            params.push(param);
+        }
+        let type_name = self
+            .types
+            .reserve_name(&format!("{}Query", self.type_prefix));
+        let doc = format!(
+            "The query parameters of `{} {}`.",
+            self.shape.method.to_ascii_uppercase(),
+            self.shape.path
+        );
+        self.types
+            .add_struct(&type_name, Some(doc), fields, &self.shape.pointer);
+        Some(ParamGroup { type_name, params })
+    }
+
+    fn headers(&mut self, declared: &[Declared<'a>]) -> Vec<Param> {
+        let mut namer = Namer::default();
+        let mut out = Vec::new();
+        for d in declared.iter().filter(|d| d.location == "header") {
+            if IGNORED_HEADERS.contains(&d.name.to_ascii_lowercase().as_str()) {
+                continue;
+            }
+            let required = d
+                .value
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            out.push(self.param(d, required, &mut namer).1);
+        }
+        out
+    }
+
+    fn body(&mut self) -> Option<Body> {
+        let pointer = format!("{}/requestBody", self.shape.pointer);
+        let body = self.op.get("requestBody")?;
+        let (body, pointer) = self.follow(body, &pointer)?;
+        let content = body.get("content").and_then(Value::as_object)?;
+        let Some((media, schema)) = json_media(content) else {
+            if let Some(media) = content.keys().next() {
+                self.types.unsupported(
+                    &pointer,
+                    &format!("a `{media}` request body"),
+                    "nothing (the operation takes no body)",
+                );
+            }
+            return None;
+        };
+        let schema_pointer = format!("{pointer}/content/{}/schema", escape_pointer_token(media));
+        let hint = format!("{}Request", self.type_prefix);
+        let resolved = self.types.resolve(schema, &schema_pointer, &hint);
+        Some(Body {
+            rust_type: resolved.ty.render(true),
+            required: body
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            description: body
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        })
+    }
+
+    /// The success response's type: the status `shape` chose, then `2XX`, then `default`.
+    fn success(&mut self) -> Success {
+        let status = self.shape.success_status;
+        let responses_pointer = format!("{}/responses", self.shape.pointer);
+        let responses = self.op.get("responses");
+        let key = [status.to_string(), "2XX".to_string(), "default".to_string()]
+            .into_iter()
+            .find(|k| responses.and_then(|r| r.get(k)).is_some());
+        let found = key.and_then(|key| {
+            let response = responses.and_then(|r| r.get(&key))?;
+            let pointer = format!("{responses_pointer}/{}", escape_pointer_token(&key));
+            self.follow(response, &pointer)
+        });
+        let schema = found.and_then(|(response, pointer)| {
+            let content = response.get("content").and_then(Value::as_object)?;
+            let (media, schema) = json_media(content)?;
+            Some((
+                schema,
+                format!("{pointer}/content/{}/schema", escape_pointer_token(media)),
+            ))
+        });
+        let Some((schema, pointer)) = schema else {
+            return Success {
+                status,
+                rust_type: None,
+                item_type: None,
+            };
+        };
+        let hint = format!("{}Response", self.type_prefix);
+        let resolved = self.types.resolve(schema, &pointer, &hint);
+        let item_type = match &resolved.ty {
+            Ty::Vec(item) if self.shape.is_list => Some(item.render(true)),
+            _ => None,
+        };
+        Success {
+            status,
+            rust_type: Some(resolved.ty.render(true)),
+            item_type,
+        }
+    }
+
+    /// The accepted security schemes (ones apigen can enforce); empty when the operation
+    /// is open (no requirement, or an empty alternative).
+    fn security(&self, known: &BTreeSet<&str>) -> Vec<String> {
+        if !self.shape.secured {
+            return Vec::new();
+        }
+        let requirements = self
+            .op
+            .get("security")
+            .or_else(|| self.root.get("security"))
+            .and_then(Value::as_array);
+        let mut names: Vec<String> = Vec::new();
+        for requirement in requirements.into_iter().flatten() {
+            for key in requirement.as_object().into_iter().flat_map(|m| m.keys()) {
+                if known.contains(key.as_str()) && !names.contains(key) {
+                    names.push(key.clone());
+                }
+            }
+        }
+        names
+    }
+}
+
+/// The JSON media type of a `content` map (`application/json`, else any `…+json`).
+fn json_media(content: &serde_json::Map<String, Value>) -> Option<(&String, &Value)> {
+    content
+        .iter()
+        .find(|(m, _)| m.as_str() == "application/json")
+        .or_else(|| content.iter().find(|(m, _)| shape::is_json(m)))
+        .and_then(|(m, media)| media.get("schema").map(|s| (m, s)))
+}
+
+/// The security schemes apigen can enforce, sorted by key; others are left out (the
+/// operations that need only them are then open, which `lint` reports).
+fn security_schemes(root: &Value) -> Vec<SecurityScheme> {
+    let Some(schemes) = root
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+    else {
+        return Vec::new();
+    };
+    let mut keys: Vec<&String> = schemes.keys().collect();
+    keys.sort();
+    let mut namer = Namer::default();
+    let mut out = Vec::new();
+    for key in keys {
+        let Some(scheme) = schemes.get(key.as_str()) else {
+            continue;
+        };
+        let get = |k: &str| scheme.get(k).and_then(Value::as_str);
+        let http_scheme = get("scheme").map(str::to_ascii_lowercase);
+        let (kind, name) = match (get("type"), http_scheme.as_deref(), get("in")) {
+            (Some("http"), Some("bearer"), _) => ("bearer", None),
+            (Some("http"), Some("basic"), _) => ("basic", None),
+            (Some("apiKey"), _, Some("header")) => ("api_key_header", get("name")),
+            (Some("apiKey"), _, Some("query")) => ("api_key_query", get("name")),
+            (Some("oauth2"), _, _) | (Some("openIdConnect"), _, _) => ("bearer", None),
+            _ => continue,
+        };
+        out.push(SecurityScheme {
+            name: key.clone(),
+            ident: namer.unique(&names::snake(key)),
+            kind: kind.to_string(),
+            header_or_query_name: name.map(str::to_string),
+        });
+    }
+    out
+}

@@ -1,0 +1,215 @@
+//! Rendering the IR with minijinja templates.
+//!
+//! Templates are embedded (see `build.rs`) and may be shadowed, by relative name, by the
+//! files of a directory (`--templates DIR`). They are compiled once, on first use, and
+//! see the IR's fields at the top level plus `modules` (the optional modules that exist).
+//! Strings from the spec reach Rust source only through the filters defined here.
+
+use crate::ir::Ir;
+use crate::Error;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
+use std::path::{Path, PathBuf};
+
+include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+
+/// The names of the embedded templates.
+pub fn embedded_templates() -> impl Iterator<Item = &'static str> {
+    TEMPLATES.iter().map(|(name, _)| *name)
+}
+
+fn style_template(style: &str) -> String {
+    format!("styles/{style}/style.rs.jinja")
+}
+
+/// Optional modules: rendered when their template exists.
+const OPTIONAL_MODULES: &[&str] = &["server", "client", "validate"];
+
+pub(crate) struct Renderer {
+    env: Environment<'static>,
+    overrides: Option<PathBuf>,
+}
+
+impl Renderer {
+    pub(crate) fn new(overrides: Option<PathBuf>) -> Self {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.set_keep_trailing_newline(true);
+        env.set_auto_escape_callback(|_| AutoEscape::None);
+        let dir = overrides.clone();
+        env.set_loader(move |name| Ok(load(dir.as_deref(), name)));
+        env.add_filter("lit", lit);
+        env.add_filter("doc", doc);
+        env.add_filter("toml", toml);
+        Self { env, overrides }
+    }
+
+    fn exists(&self, name: &str) -> bool {
+        load(self.overrides.as_deref(), name).is_some()
+    }
+
+    /// Which template renders which file.
+    pub(crate) fn plan(&self, style: &str) -> Vec<(String, PathBuf)> {
+        let mut plan = vec![
+            ("Cargo.toml.jinja".to_string(), PathBuf::from("Cargo.toml")),
+            ("lib.rs.jinja".to_string(), PathBuf::from("src/lib.rs")),
+            ("types.rs.jinja".to_string(), PathBuf::from("src/types.rs")),
+            (style_template(style), PathBuf::from("src/style.rs")),
+        ];
+        for module in self.modules() {
+            plan.push((
+                format!("{module}.rs.jinja"),
+                PathBuf::from(format!("src/{module}.rs")),
+            ));
+        }
+        plan
+    }
+
+    fn modules(&self) -> Vec<&'static str> {
+        OPTIONAL_MODULES
+            .iter()
+            .copied()
+            .filter(|m| self.exists(&format!("{m}.rs.jinja")))
+            .collect()
+    }
+
+    pub(crate) fn render(&self, name: &str, ir: &Ir) -> Result<String, Error> {
+        let fail = |e: minijinja::Error| Error::Template {
+            template: name.to_string(),
+            message: describe(&e),
+        };
+        let template = self.env.get_template(name).map_err(fail)?;
+        let ctx = minijinja::context! {
+            modules => self.modules(),
+            ..Value::from_serialize(ir)
+        };
+        template.render(ctx).map_err(fail)
+    }
+}
+
+fn load(overrides: Option<&Path>, name: &str) -> Option<String> {
+    if let Some(dir) = overrides {
+        let safe = !name.split('/').any(|part| part == ".." || part.is_empty());
+        if safe {
+            if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
+                return Some(text);
+            }
+        }
+    }
+    TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| (*text).to_string())
+}
+
+/// The error with its chain and the template line, on one line each.
+fn describe(e: &minijinja::Error) -> String {
+    let mut message = e.to_string();
+    if let (Some(name), Some(line)) = (e.name(), e.line()) {
+        message = format!("{message} ({name}:{line})");
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        message = format!("{message}: {inner}");
+        source = inner.source();
+    }
+    message
+}
+
+/// `{{ s|lit }}`: a Rust string literal (`"…"` with every special character escaped).
+fn lit(value: Value) -> String {
+    match value.as_str() {
+        Some(s) => format!("{s:?}"),
+        None => format!("{:?}", value.to_string()),
+    }
+}
+
+/// `{{ s|doc }}`: `#[doc = "…"]` attributes, one per line, or nothing for none/empty;
+/// `{{ s|doc(true) }}` writes inner attributes (`#![doc = "…"]`) for a module's own docs.
+/// Fenced code blocks are marked `text` and indentation is removed, so a description
+/// never becomes a doctest; tabs become spaces.
+fn doc(value: Value, inner: Option<bool>) -> String {
+    let open = if inner.unwrap_or(false) {
+        "#![doc = "
+    } else {
+        "#[doc = "
+    };
+    if value.is_none() || value.is_undefined() {
+        return String::new();
+    }
+    let text = value
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| value.to_string());
+    let text = text.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut fence: Option<&str> = None;
+    for line in text.lines() {
+        let line = line.replace('\t', "    ");
+        let line = line.trim();
+        let marker = ["```", "~~~"].into_iter().find(|m| line.starts_with(m));
+        let line = match (marker, fence) {
+            (Some(m), None) => {
+                fence = Some(m);
+                format!("{m}text")
+            }
+            (Some(m), Some(open)) if m == open => {
+                fence = None;
+                m.to_string()
+            }
+            _ => line.to_string(),
+        };
+        if line.is_empty() {
+            out.push_str(&format!("{open}\"\"]\n"));
+        } else {
+            out.push_str(&format!("{open}{:?}]\n", format!(" {line}")));
+        }
+    }
+    out
+}
+
+/// `{{ s|toml }}`: a TOML basic string (JSON string escapes are valid TOML).
+fn toml(value: Value) -> String {
+    let s = value
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| value.to_string());
+    serde_json::to_string(&s).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lit_escapes_everything() {
+        let hostile = "a\"b\\c*/ /* \n#[x] } fn f() {} compile_error!(\"no\")";
+        let out = lit(Value::from(hostile));
+        let parsed: syn::LitStr = syn::parse_str(&out).unwrap();
+        assert_eq!(parsed.value(), hostile);
+    }
+
+    #[test]
+    fn doc_writes_one_attribute_per_line() {
+        let out = doc(
+            Value::from("First \"line\"\n\n    ```\n  let x = 1;\n```\n}\n#[cfg(any())]"),
+            None,
+        );
+        assert_eq!(
+            out,
+            "#[doc = \" First \\\"line\\\"\"]\n#[doc = \"\"]\n#[doc = \" ```text\"]\n#[doc = \" let x = 1;\"]\n#[doc = \" ```\"]\n#[doc = \" }\"]\n#[doc = \" #[cfg(any())]\"]\n"
+        );
+        assert_eq!(doc(Value::from(()), None), "");
+        assert_eq!(doc(Value::from("  "), None), "");
+        assert_eq!(doc(Value::from("x"), Some(true)), "#![doc = \" x\"]\n");
+    }
+
+    #[test]
+    fn toml_strings_are_escaped() {
+        assert_eq!(toml(Value::from("a\"b\nc")), "\"a\\\"b\\nc\"");
+    }
+}

@@ -1,0 +1,357 @@
+//! `enveloped`: every body is `{meta, data, error, links}` (seed `000`).
+
+use super::{
+    add_error_responses, always_null, array, described, item_schema, object, parse_components,
+    Body, ErrorCase, NamedSchema, PaginationParameter, Refs, ResourceNames, Style, Wrap,
+};
+use crate::shape::OperationShape;
+use openapiv3::{Components, ReferenceOr};
+
+/// The `enveloped` style.
+#[derive(Debug, Clone, Copy)]
+pub struct Enveloped;
+
+const STATUSES: &[u16] = &[400, 401, 402, 403, 404, 405, 413, 429, 500, 503];
+
+const COMPONENTS: &str = r##"
+components:
+  schemas:
+    Meta:
+      type: object
+      description: Facts about the request and the body, present in every enveloped body.
+      required: [request_id, version, type]
+      properties:
+        request_id:
+          type: string
+          description: The request's id, from the incoming `X-Request-Id` header when present, else generated; also sent in the `X-Request-Id` response header.
+          example: req_01
+        org_id:
+          type: string
+          description: The organisation the request acted for, when the service has one.
+          example: org_7
+        project_id:
+          type: string
+          description: The project the request acted in, when the service has one.
+          example: prj_3
+        version:
+          type: string
+          description: The API version (the spec's `info.version` unless the handler sets it).
+          example: "2025-01-01"
+        type:
+          type: string
+          description: What `data` holds.
+          enum: [object, list, error]
+          example: object
+    ObjectMeta:
+      type: object
+      description: The `meta` of a body whose `data` is one object.
+      required: [request_id, version, type]
+      properties:
+        request_id:
+          type: string
+          description: The request's id (see `Meta`).
+          example: req_01
+        org_id:
+          type: string
+          description: The organisation the request acted for, when the service has one.
+        project_id:
+          type: string
+          description: The project the request acted in, when the service has one.
+        version:
+          type: string
+          description: The API version.
+          example: "2025-01-01"
+        type:
+          type: string
+          enum: [object]
+    ListMeta:
+      type: object
+      description: The `meta` of a body whose `data` is a page of a list.
+      required: [request_id, version, type, limit, page]
+      properties:
+        request_id:
+          type: string
+          description: The request's id (see `Meta`).
+          example: req_01
+        org_id:
+          type: string
+          description: The organisation the request acted for, when the service has one.
+        project_id:
+          type: string
+          description: The project the request acted in, when the service has one.
+        version:
+          type: string
+          description: The API version.
+          example: "2025-01-01"
+        type:
+          type: string
+          enum: [list]
+        limit:
+          type: integer
+          minimum: 1
+          maximum: 100
+          description: The page size applied.
+          example: 20
+        page:
+          type: integer
+          minimum: 1
+          description: The 1-based page number; a page past the end is an empty list.
+          example: 1
+        total:
+          type: integer
+          minimum: 0
+          description: How many items there are in all, when known.
+          example: 5
+        pages:
+          type: integer
+          minimum: 0
+          description: How many pages there are in all, when the total is known.
+          example: 1
+    ErrorMeta:
+      type: object
+      description: The `meta` of an error body.
+      required: [request_id, version, type]
+      properties:
+        request_id:
+          type: string
+          description: The request's id (see `Meta`).
+          example: req_01
+        org_id:
+          type: string
+          description: The organisation the request acted for, when the service has one.
+        project_id:
+          type: string
+          description: The project the request acted in, when the service has one.
+        version:
+          type: string
+          description: The API version.
+          example: "2025-01-01"
+        type:
+          type: string
+          enum: [error]
+    Links:
+      type: object
+      description: Links of a body about one object (or of an error body).
+      required: [self]
+      properties:
+        self:
+          type: string
+          description: The request's path and query as received (absolute when the server knows its base URL).
+          example: /widgets/wdg_1
+        parent:
+          type: string
+          description: The collection the object belongs to, when the path has one.
+          example: /widgets
+    ListLinks:
+      type: object
+      description: Links of a page of a list; `prev` is null on the first page and `next` on the last.
+      required: [self, first, prev, next]
+      properties:
+        self:
+          type: string
+          description: The request's path and query as received.
+          example: /widgets?limit=2&page=1
+        first:
+          type: string
+          description: The first page.
+          example: /widgets?limit=2&page=1
+        prev:
+          type: string
+          nullable: true
+          description: The previous page; null on the first page.
+          example: null
+        next:
+          type: string
+          nullable: true
+          description: The next page; null on the last page.
+          example: /widgets?limit=2&page=2
+        last:
+          type: string
+          description: The last page, when the total is known.
+          example: /widgets?limit=2&page=3
+    Error:
+      type: object
+      description: What went wrong.
+      required: [message]
+      properties:
+        message:
+          type: string
+          description: A sentence for people.
+          example: no widget with id `wdg_9`
+        kind:
+          type: string
+          description: "A snake_case code for programs: `request_invalid`, `token_missing`, `token_invalid`, `payment_required`, `forbidden`, `not_found` (or `<resource>_not_found`), `method_not_allowed`, `payload_too_large`, `rate_limited`, `internal_error`, `service_unavailable`."
+          example: not_found
+    ErrorEnvelope:
+      type: object
+      description: Every enveloped error body; `data` is null and `error` says what went wrong.
+      required: [meta, data, error, links]
+      properties:
+        meta:
+          $ref: "#/components/schemas/ErrorMeta"
+        data:
+          type: string
+          description: Always null in an error body.
+          nullable: true
+          enum: [null]
+        error:
+          $ref: "#/components/schemas/Error"
+        links:
+          $ref: "#/components/schemas/Links"
+  parameters:
+    Page:
+      name: page
+      in: query
+      required: false
+      description: The 1-based page to return; a page past the end is an empty list.
+      schema:
+        type: integer
+        minimum: 1
+        default: 1
+      example: 1
+    Limit:
+      name: limit
+      in: query
+      required: false
+      description: How many items a page holds.
+      schema:
+        type: integer
+        minimum: 1
+        maximum: 100
+        default: 20
+      example: 20
+  headers:
+    X-Request-Id:
+      description: The request's id (echoed from the request's `X-Request-Id`, else generated); the same as `meta.request_id`.
+      required: true
+      schema:
+        type: string
+      example: req_01
+    Location:
+      description: The URL of the created resource.
+      required: true
+      schema:
+        type: string
+      example: /widgets/wdg_1
+    Allow:
+      description: The methods the path accepts, comma-separated.
+      required: true
+      schema:
+        type: string
+      example: GET, POST
+    Retry-After:
+      description: Seconds to wait before retrying (clients also accept an HTTP-date).
+      required: true
+      schema:
+        type: integer
+        minimum: 0
+      example: 30
+"##;
+
+impl Style for Enveloped {
+    fn name(&self) -> &'static str {
+        "enveloped"
+    }
+
+    fn summary(&self) -> &'static str {
+        "every body is {meta, data, error, links}; page/limit pagination; X-Request-Id echoed"
+    }
+
+    fn components(&self) -> Components {
+        let mut c = parse_components(self.name(), COMPONENTS);
+        add_error_responses(
+            &mut c,
+            STATUSES,
+            "ErrorEnvelope",
+            &["X-Request-Id"],
+            example,
+        );
+        c
+    }
+
+    fn pagination(&self) -> &'static [PaginationParameter] {
+        &[
+            PaginationParameter {
+                component: "Page",
+                name: "page",
+            },
+            PaginationParameter {
+                component: "Limit",
+                name: "limit",
+            },
+        ]
+    }
+
+    fn list_headers(&self) -> &'static [&'static str] {
+        &["X-Request-Id"]
+    }
+
+    fn error_headers(&self) -> &'static [&'static str] {
+        &["X-Request-Id"]
+    }
+
+    fn error_schema(&self) -> &'static str {
+        "ErrorEnvelope"
+    }
+
+    fn statuses(&self) -> &'static [u16] {
+        STATUSES
+    }
+
+    fn wrap(&self, shape: &OperationShape<'_>, names: &ResourceNames, refs: &Refs) -> Wrap {
+        let mut headers = vec!["X-Request-Id"];
+        if shape.is_create && shape.success_status == 201 {
+            headers.push("Location");
+        }
+        let body = item_schema(shape).map_or(Body::Keep, |item| {
+            let (meta, data, links, suffix, what) = if shape.is_list {
+                (
+                    "ListMeta",
+                    ReferenceOr::Item(array(item, None, None)),
+                    "ListLinks",
+                    "ListEnvelope",
+                    "a page of",
+                )
+            } else {
+                ("ObjectMeta", item, "Links", "Envelope", "one")
+            };
+            let schema = object(
+                &["meta", "data", "error", "links"],
+                vec![
+                    ("meta".into(), refs.schema(meta)),
+                    ("data".into(), data),
+                    (
+                        "error".into(),
+                        ReferenceOr::Item(always_null("Always null in a success body.")),
+                    ),
+                    ("links".into(), refs.schema(links)),
+                ],
+            );
+            Body::Named(Box::new(NamedSchema {
+                names: vec![
+                    format!("{}{suffix}", names.item),
+                    format!("{}{}{suffix}", names.operation, names.item),
+                ],
+                schema: described(
+                    schema,
+                    format!("The enveloped body of {what} `{}`.", names.item),
+                ),
+            }))
+        });
+        Wrap {
+            status: shape.success_status,
+            body,
+            headers,
+            request: None,
+        }
+    }
+}
+
+fn example(case: &ErrorCase) -> serde_json::Value {
+    serde_json::json!({
+        "meta": {"request_id": "req_01", "version": "2025-01-01", "type": "error"},
+        "data": null,
+        "error": {"kind": case.kind, "message": case.message},
+        "links": {"self": "/widgets/wdg_9"}
+    })
+}

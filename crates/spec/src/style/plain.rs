@@ -1,0 +1,182 @@
+//! `plain`: objects and arrays as they are, `{kind, message}` errors, cursor pagination
+//! with `Link`/`Has-More`/`Limit` headers (seed `001`).
+
+use super::{
+    add_error_responses, parse_components, Body, ErrorCase, PaginationParameter, Refs,
+    ResourceNames, Style, Wrap,
+};
+use crate::shape::OperationShape;
+use openapiv3::Components;
+
+/// The `plain` style.
+#[derive(Debug, Clone, Copy)]
+pub struct Plain;
+
+const STATUSES: &[u16] = &[400, 401, 402, 403, 404, 405, 413, 429, 500, 503];
+
+const COMPONENTS: &str = r##"
+components:
+  schemas:
+    Error:
+      type: object
+      description: Every plain error body.
+      required: [kind, message]
+      properties:
+        kind:
+          type: string
+          description: "A snake_case code for programs: `request_invalid`, `token_missing`, `token_invalid`, `payment_required`, `forbidden`, `not_found` (or `<resource>_not_found`), `method_not_allowed`, `payload_too_large`, `rate_limited`, `internal_error`, `service_unavailable`."
+          pattern: "^[a-z][a-z0-9_]*$"
+          example: not_found
+        message:
+          type: string
+          description: A sentence for people.
+          example: no widget with id `wdg_9`
+  parameters:
+    Limit:
+      name: limit
+      in: query
+      required: false
+      description: How many items a page holds.
+      schema:
+        type: integer
+        minimum: 1
+        maximum: 100
+        default: 20
+      example: 20
+    After:
+      name: after
+      in: query
+      required: false
+      description: Return the items after the item with this id (the `Link` header's `rel="next"` sets it).
+      schema:
+        type: string
+      example: wdg_2
+    Before:
+      name: before
+      in: query
+      required: false
+      description: Return the items before the item with this id (the `Link` header's `rel="prev"` sets it).
+      schema:
+        type: string
+      example: wdg_3
+    Order:
+      name: order
+      in: query
+      required: false
+      description: The order of the items.
+      schema:
+        type: string
+        enum: [asc, desc]
+        default: desc
+      example: desc
+  headers:
+    Link:
+      description: 'RFC 8288 links: `rel="next"` when there are more results, `rel="prev"` when the request had a cursor; absent when there is neither.'
+      required: false
+      schema:
+        type: string
+      example: '</widgets?limit=2&after=wdg_2>; rel="next"'
+    Has-More:
+      description: Whether there are more results after this page.
+      required: true
+      schema:
+        type: string
+        enum: ["true", "false"]
+      example: "true"
+    Limit:
+      description: The page size applied.
+      required: true
+      schema:
+        type: integer
+        minimum: 1
+        maximum: 100
+      example: 20
+    Location:
+      description: The URL of the created resource.
+      required: true
+      schema:
+        type: string
+      example: /widgets/wdg_1
+    Allow:
+      description: The methods the path accepts, comma-separated.
+      required: true
+      schema:
+        type: string
+      example: GET, POST
+    Retry-After:
+      description: Seconds to wait before retrying (clients also accept an HTTP-date).
+      required: true
+      schema:
+        type: integer
+        minimum: 0
+      example: 30
+"##;
+
+impl Style for Plain {
+    fn name(&self) -> &'static str {
+        "plain"
+    }
+
+    fn summary(&self) -> &'static str {
+        "objects and arrays as they are; {kind, message} errors; cursor pagination with Link/Has-More/Limit headers"
+    }
+
+    fn components(&self) -> Components {
+        let mut c = parse_components(self.name(), COMPONENTS);
+        add_error_responses(&mut c, STATUSES, "Error", &[], example);
+        c
+    }
+
+    fn pagination(&self) -> &'static [PaginationParameter] {
+        &[
+            PaginationParameter {
+                component: "Limit",
+                name: "limit",
+            },
+            PaginationParameter {
+                component: "After",
+                name: "after",
+            },
+            PaginationParameter {
+                component: "Before",
+                name: "before",
+            },
+            PaginationParameter {
+                component: "Order",
+                name: "order",
+            },
+        ]
+    }
+
+    fn list_headers(&self) -> &'static [&'static str] {
+        &["Link", "Has-More", "Limit"]
+    }
+
+    fn error_schema(&self) -> &'static str {
+        "Error"
+    }
+
+    fn statuses(&self) -> &'static [u16] {
+        STATUSES
+    }
+
+    fn wrap(&self, shape: &OperationShape<'_>, _names: &ResourceNames, _refs: &Refs) -> Wrap {
+        let mut headers = Vec::new();
+        if shape.is_list && shape.method == "get" {
+            headers.extend(self.list_headers());
+        }
+        if shape.is_create && shape.success_status == 201 {
+            headers.push("Location");
+        }
+        Wrap {
+            status: shape.success_status,
+            body: Body::Keep,
+            headers,
+            request: None,
+        }
+    }
+}
+
+fn example(case: &ErrorCase) -> serde_json::Value {
+    serde_json::json!({"kind": case.kind, "message": case.message})
+}

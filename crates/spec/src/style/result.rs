@@ -1,0 +1,331 @@
+//! `result`: every body has `result: success | failure | error`; items travel in a
+//! collection keyed by the collection key, writes are atomic batches (seed `002`).
+
+use super::{
+    add_error_responses, array, common_error_statuses, described, item_schema, object,
+    parse_components, string_const, Body, ErrorCase, NamedSchema, PaginationParameter, Refs,
+    ResourceNames, Style, Wrap,
+};
+use crate::shape::OperationShape;
+use openapiv3::{Components, ReferenceOr, SchemaKind};
+
+/// The `result` style.
+#[derive(Debug, Clone, Copy)]
+pub struct ResultStyle;
+
+const STATUSES: &[u16] = &[400, 401, 402, 403, 404, 405, 413, 422, 429, 500, 503];
+
+const COMPONENTS: &str = r##"
+components:
+  schemas:
+    Error:
+      type: object
+      description: One problem. `code` is the HTTP status unless the API defines its own codes.
+      required: [type, code, message]
+      properties:
+        type:
+          type: string
+          description: "`syntax` (unparseable) or `content` for 400 and 413, `client` for 401/404/405/429, `permission` for 403, `system` for 5xx, `validation` for a problem with one item (with `field`)."
+          enum: [system, client, syntax, content, permission, validation]
+          example: client
+        code:
+          type: integer
+          description: The HTTP status, unless the API defines its own codes.
+          example: 404
+        message:
+          type: string
+          description: A sentence for people.
+          example: no widget with id `wdg_9`
+        description:
+          type: string
+          description: More detail, when there is any.
+          example: The widget may have been deleted.
+        field:
+          type: string
+          description: The item's field the problem is about (validation problems).
+          example: name
+    ReadMetadata:
+      type: object
+      description: Paging facts of a read; the counts are present when the total is known.
+      required: [page, recordsPerPage]
+      properties:
+        page:
+          type: integer
+          minimum: 1
+          description: The 1-based page number.
+          example: 1
+        recordsPerPage:
+          type: integer
+          minimum: 1
+          description: The page size applied.
+          example: 20
+        pagesCount:
+          type: integer
+          minimum: 0
+          description: How many pages there are, when the total is known.
+          example: 3
+        recordsCount:
+          type: integer
+          minimum: 0
+          description: How many records there are, when the total is known.
+          example: 5
+    WriteMetadata:
+      type: object
+      description: Which items of a write were valid; indices are 0-based positions in the request's collection.
+      required: [receivedItemsCount, validItems, invalidItems]
+      properties:
+        receivedItemsCount:
+          type: integer
+          minimum: 0
+          description: How many items the request held.
+          example: 2
+        validItems:
+          type: array
+          description: The indices of the valid items.
+          items:
+            type: integer
+            minimum: 0
+          example: [0]
+        invalidItems:
+          type: array
+          description: The indices of the invalid items (empty on success).
+          items:
+            type: integer
+            minimum: 0
+          example: [1]
+    Failure:
+      type: object
+      description: Why one item of a write was rejected.
+      required: [rawData, errors]
+      properties:
+        rawData:
+          description: The item as it was received.
+          example: {"color": "blue"}
+        errors:
+          type: array
+          description: Every problem with the item.
+          items:
+            $ref: "#/components/schemas/Error"
+    FailureEnvelope:
+      type: object
+      description: The body of a write in which at least one item was invalid (422); nothing was saved. `failures[i]` belongs to request item `metadata.invalidItems[i]`.
+      required: [result, failures, metadata]
+      properties:
+        result:
+          type: string
+          enum: [failure]
+        failures:
+          type: array
+          items:
+            $ref: "#/components/schemas/Failure"
+        metadata:
+          $ref: "#/components/schemas/WriteMetadata"
+    ErrorEnvelope:
+      type: object
+      description: The body of every error that is not about the items of a write.
+      required: [result, error]
+      properties:
+        result:
+          type: string
+          enum: [error]
+        error:
+          $ref: "#/components/schemas/Error"
+  parameters:
+    Page:
+      name: page
+      in: query
+      required: false
+      description: The 1-based page to return.
+      schema:
+        type: integer
+        minimum: 1
+        default: 1
+      example: 1
+    RecordsPerPage:
+      name: recordsPerPage
+      in: query
+      required: false
+      description: How many records a page holds.
+      schema:
+        type: integer
+        minimum: 1
+        default: 20
+      example: 20
+  headers:
+    Allow:
+      description: The methods the path accepts, comma-separated.
+      required: true
+      schema:
+        type: string
+      example: GET, POST
+    Retry-After:
+      description: Seconds to wait before retrying (clients also accept an HTTP-date).
+      required: true
+      schema:
+        type: integer
+        minimum: 0
+      example: 30
+"##;
+
+impl Style for ResultStyle {
+    fn name(&self) -> &'static str {
+        "result"
+    }
+
+    fn summary(&self) -> &'static str {
+        "every body has result: success|failure|error; items in a collection; atomic batch writes; page/recordsPerPage"
+    }
+
+    fn components(&self) -> Components {
+        let mut c = parse_components(self.name(), COMPONENTS);
+        let errors: Vec<u16> = STATUSES.iter().copied().filter(|s| *s != 422).collect();
+        add_error_responses(&mut c, &errors, "ErrorEnvelope", &[], error_example);
+        add_error_responses(&mut c, &[422], "FailureEnvelope", &[], failure_example);
+        c
+    }
+
+    fn pagination(&self) -> &'static [PaginationParameter] {
+        &[
+            PaginationParameter {
+                component: "Page",
+                name: "page",
+            },
+            PaginationParameter {
+                component: "RecordsPerPage",
+                name: "recordsPerPage",
+            },
+        ]
+    }
+
+    fn list_headers(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn error_schema(&self) -> &'static str {
+        "ErrorEnvelope"
+    }
+
+    fn statuses(&self) -> &'static [u16] {
+        STATUSES
+    }
+
+    /// The common statuses, plus 422 for writes (operations with a body).
+    fn error_statuses(&self, shape: &OperationShape<'_>) -> Vec<u16> {
+        let mut statuses = common_error_statuses(shape);
+        if shape.has_body {
+            statuses.push(422);
+            statuses.sort_unstable();
+        }
+        statuses
+    }
+
+    /// Reads answer a page (`ReadMetadata`), writes the saved items (`WriteMetadata`);
+    /// `201` and `204` become `200` (wire decision 1), `202` stays; write bodies are
+    /// wrapped in the collection key (exactly one item when the path addresses an item).
+    fn wrap(&self, shape: &OperationShape<'_>, names: &ResourceNames, refs: &Refs) -> Wrap {
+        let key = shape.collection_key.as_str();
+        let read = matches!(shape.method, "get" | "head");
+        let one = !shape.is_list && (read || shape.addresses_item);
+        let status = match shape.success_status {
+            201 | 204 => 200,
+            s => s,
+        };
+        let (items, one, naming) = match item_schema(shape) {
+            Some(item) => (item, one, if one { &names.item } else { &names.collection }),
+            None => (
+                ReferenceOr::Item(super::schema(SchemaKind::Any(Default::default()))),
+                false,
+                &names.collection,
+            ),
+        };
+        let empty = shape.success_schema.is_none();
+        let (metadata, suffix) = match (read, empty) {
+            (_, true) => ("WriteMetadata", "EmptyResult"),
+            (true, false) => ("ReadMetadata", "Result"),
+            (false, false) => ("WriteMetadata", "WriteResult"),
+        };
+        let collection = if empty {
+            array(items, None, Some(0))
+        } else if one {
+            array(items, Some(1), Some(1))
+        } else {
+            array(items, None, None)
+        };
+        let success = object(
+            &["result", key, "metadata"],
+            vec![
+                ("result".into(), ReferenceOr::Item(string_const("success"))),
+                (key.to_string(), ReferenceOr::Item(collection)),
+                ("metadata".into(), refs.schema(metadata)),
+            ],
+        );
+        let what = if empty {
+            format!(
+                "The result of `{}` (no items travel back).",
+                names.operation
+            )
+        } else if one {
+            format!("A one-element `{key}` collection of `{}`.", names.item)
+        } else {
+            format!("A `{key}` collection of `{}`.", names.item)
+        };
+        let body = Body::Named(Box::new(NamedSchema {
+            names: vec![
+                format!("{naming}{suffix}"),
+                format!("{}{}{suffix}", names.collection, names.item),
+                format!("{}{suffix}", names.operation),
+            ],
+            schema: described(success, what),
+        }));
+        let request = shape.request_schema.filter(|_| shape.has_body).map(|item| {
+            let single = shape.addresses_item;
+            let wrapped = object(
+                &[key],
+                vec![(
+                    key.to_string(),
+                    ReferenceOr::Item(if single {
+                        array(item.clone(), Some(1), Some(1))
+                    } else {
+                        array(item.clone(), None, None)
+                    }),
+                )],
+            );
+            let text = if single {
+                format!("A write of exactly one item in a `{key}` collection.")
+            } else {
+                "An atomic batch write: every item is validated first; if any is invalid, nothing is saved (422).".to_string()
+            };
+            NamedSchema {
+                names: vec![
+                    format!("{}Request", names.operation),
+                    format!("{}BatchRequest", names.operation),
+                ],
+                schema: described(wrapped, text),
+            }
+        });
+        Wrap {
+            status,
+            body,
+            headers: Vec::new(),
+            request,
+        }
+    }
+}
+
+fn error_example(case: &ErrorCase) -> serde_json::Value {
+    serde_json::json!({
+        "result": "error",
+        "error": {"type": case.result_type, "code": case.status, "message": case.message}
+    })
+}
+
+fn failure_example(case: &ErrorCase) -> serde_json::Value {
+    serde_json::json!({
+        "result": "failure",
+        "failures": [{
+            "rawData": {"name": ""},
+            "errors": [{"type": case.result_type, "code": case.status, "message": case.message, "field": "name"}]
+        }],
+        "metadata": {"receivedItemsCount": 2, "validItems": [0], "invalidItems": [1]}
+    })
+}

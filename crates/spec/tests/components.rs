@@ -1,0 +1,111 @@
+//! The published components (`specs/components/<style>.yaml`) are what the code produces,
+//! and every style's components hold together.
+
+use apigen_spec::style::{self, STYLES};
+use std::path::PathBuf;
+
+fn published(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../specs/components")
+        .join(format!("{name}.yaml"))
+}
+
+#[test]
+fn published_components_are_current() {
+    let mut stale = Vec::new();
+    for style in STYLES {
+        let expected = serde_yaml::to_string(&style::components_document(*style))
+            .expect("components serialise");
+        let path = published(style.name());
+        let actual = std::fs::read_to_string(&path).unwrap_or_default();
+        if actual != expected {
+            stale.push(format!(
+                "{} is stale or missing; refresh it with:\n  cargo run -p apigen -- components --style {} -o specs/components/{}.yaml",
+                path.display(),
+                style.name(),
+                style.name()
+            ));
+        }
+    }
+    assert!(stale.is_empty(), "{}", stale.join("\n"));
+}
+
+#[test]
+fn published_components_parse_as_openapi() {
+    for style in STYLES {
+        let text = std::fs::read_to_string(published(style.name())).expect("published file");
+        let doc: openapiv3::OpenAPI = serde_yaml::from_str(&text).expect("parses as OpenAPI");
+        assert_eq!(doc.openapi, "3.0.3");
+        assert_eq!(doc.components, Some(style.components()));
+    }
+}
+
+/// Every local `$ref` inside a style's components points at something that exists.
+#[test]
+fn component_references_resolve() {
+    for style in STYLES {
+        let doc = serde_json::to_value(style::components_document(*style)).expect("to json");
+        let mut refs = Vec::new();
+        collect_refs(&doc, &mut refs);
+        assert!(!refs.is_empty());
+        for r in refs {
+            let pointer = r.strip_prefix('#').expect("local ref");
+            assert!(
+                doc.pointer(pointer).is_some(),
+                "{}: dangling {r}",
+                style.name()
+            );
+        }
+    }
+}
+
+fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v) {
+                    ("$ref", serde_json::Value::String(s)) => out.push(s.clone()),
+                    _ => collect_refs(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// The error examples in each style's components match the style's error body shape.
+#[test]
+fn error_response_examples_follow_the_style() {
+    let body_keys = |name: &str| -> Vec<&'static str> {
+        match name {
+            "enveloped" => vec!["meta", "data", "error", "links"],
+            "plain" => vec!["kind", "message"],
+            _ => vec!["result"],
+        }
+    };
+    for style in STYLES {
+        let c = style.components();
+        for status in style.statuses() {
+            let name = style::error_response_name(*status).expect("named");
+            let response = c.responses[name].as_item().expect("inline response");
+            let example = response.content["application/json"]
+                .example
+                .as_ref()
+                .expect("example");
+            for key in body_keys(style.name()) {
+                assert!(
+                    example.get(key).is_some(),
+                    "{} {name} lacks {key}",
+                    style.name()
+                );
+            }
+            let headers: Vec<&str> = response.headers.keys().map(String::as_str).collect();
+            match status {
+                405 => assert!(headers.contains(&"Allow")),
+                429 => assert!(headers.contains(&"Retry-After")),
+                _ => {}
+            }
+        }
+    }
+}
