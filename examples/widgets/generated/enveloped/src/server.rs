@@ -712,6 +712,11 @@ pub fn parse_json(body: &[u8]) -> Result<serde_json::Value, ApiError> {
 
 /// Decodes and validates one item; every problem found is reported.
 pub fn decode_value<T: DeserializeOwned + Validate>(value: serde_json::Value) -> Result<T, Vec<Violation>> {
+    let mut violations = Vec::new();
+    T::validate_raw(&value, "", &mut violations);
+    if !violations.is_empty() {
+        return Err(violations);
+    }
     let item: T = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
@@ -731,7 +736,6 @@ pub fn decode_value<T: DeserializeOwned + Validate>(value: serde_json::Value) ->
         };
         vec![Violation { field, message }]
     })?;
-    let mut violations = Vec::new();
     item.validate("", &mut violations);
     if violations.is_empty() {
         Ok(item)

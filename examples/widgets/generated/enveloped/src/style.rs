@@ -155,7 +155,7 @@ impl PageRequest {
         for (key, value) in pairs {
             match key.as_str() {
                 "page" => {
-                    request.page = value.parse().ok().filter(|p| *p >= 1).ok_or_else(|| {
+                    request.page = count(&value).filter(|p| *p >= 1).ok_or_else(|| {
                         PageRequestError {
                             parameter: "page",
                             message: format!("`page` must be an integer of at least 1, got {value:?}"),
@@ -163,9 +163,7 @@ impl PageRequest {
                     })?;
                 }
                 "limit" => {
-                    request.limit = value
-                        .parse()
-                        .ok()
+                    request.limit = count(&value)
                         .filter(|l| (1..=MAX_LIMIT).contains(l))
                         .ok_or_else(|| PageRequestError {
                             parameter: "limit",
@@ -183,6 +181,16 @@ impl PageRequest {
     fn offset(&self) -> usize {
         (self.page.saturating_sub(1) as usize).saturating_mul(self.limit())
     }
+}
+
+/// A non-negative decimal integer; values too large for `u32` saturate (a page past the
+/// end is an empty page, not an error).
+fn count(value: &str) -> Option<u32> {
+    let digits = value.strip_prefix('+').unwrap_or(value);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(digits.parse::<u32>().unwrap_or(u32::MAX))
 }
 
 /// A pagination query parameter that cannot be used.

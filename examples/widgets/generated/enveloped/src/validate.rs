@@ -24,6 +24,15 @@ pub trait Validate {
     fn validate(&self, at: &str, out: &mut Vec<Violation>) {
         let _ = (at, out);
     }
+
+    /// Checks what serde cannot see once decoded: `null` sent for a field that is
+    /// optional but not nullable (decoded as absent). Runs on the raw JSON first.
+    fn validate_raw(raw: &serde_json::Value, at: &str, out: &mut Vec<Violation>)
+    where
+        Self: Sized,
+    {
+        let _ = (raw, at, out);
+    }
 }
 
 macro_rules! leaf {
@@ -42,6 +51,12 @@ impl<T: Validate> Validate for Vec<T> {
             item.validate(&format!("{at}[{i}]"), out);
         }
     }
+
+    fn validate_raw(raw: &serde_json::Value, at: &str, out: &mut Vec<Violation>) {
+        for (i, item) in raw.as_array().into_iter().flatten().enumerate() {
+            T::validate_raw(item, &format!("{at}[{i}]"), out);
+        }
+    }
 }
 
 impl<T: Validate> Validate for Option<T> {
@@ -50,11 +65,21 @@ impl<T: Validate> Validate for Option<T> {
             value.validate(at, out);
         }
     }
+
+    fn validate_raw(raw: &serde_json::Value, at: &str, out: &mut Vec<Violation>) {
+        if !raw.is_null() {
+            T::validate_raw(raw, at, out);
+        }
+    }
 }
 
 impl<T: Validate> Validate for Box<T> {
     fn validate(&self, at: &str, out: &mut Vec<Violation>) {
         (**self).validate(at, out);
+    }
+
+    fn validate_raw(raw: &serde_json::Value, at: &str, out: &mut Vec<Violation>) {
+        T::validate_raw(raw, at, out);
     }
 }
 
@@ -85,9 +110,14 @@ fn join(at: &str, name: &str) -> String {
 }
 
 fn violation(out: &mut Vec<Violation>, at: &str, message: String) {
+    let message = if at.is_empty() {
+        format!("the value {message}")
+    } else {
+        format!("`{at}` {message}")
+    };
     out.push(Violation {
         field: Some(at.to_string()).filter(|f| !f.is_empty()),
-        message: format!("`{at}` {message}"),
+        message,
     });
 }
 
@@ -159,6 +189,13 @@ fn check_items<T: PartialEq>(items: &[T], min: Option<usize>, max: Option<usize>
     }
 }
 
+/// The schema types' impls; field types are written as `types.rs` writes them.
+#[allow(unused_imports)]
+mod impls {
+    use super::{join, violation, Validate, Violation};
+    use super::{check_items, check_length, check_range};
+    use crate::types;
+    use crate::types::*;
 
 impl Validate for types::Color {
     fn validate(&self, at: &str, out: &mut Vec<Violation>) {
@@ -222,6 +259,40 @@ impl Validate for types::Widget {
         }
         let _ = (at, out);
     }
+
+    fn validate_raw(raw: &serde_json::Value, at: &str, out: &mut Vec<Violation>) {
+        let Some(object) = raw.as_object() else {
+            // serde would also take an array for a struct; the schema says object.
+            if raw.is_array() {
+                violation(out, at, "must be a JSON object, not an array".to_string());
+            }
+            return;
+        };
+        if let Some(value) = object.get("id").filter(|v| !v.is_null()) {
+            <String>::validate_raw(value, &join(at, "id"), out);
+        }
+        if let Some(value) = object.get("name").filter(|v| !v.is_null()) {
+            <String>::validate_raw(value, &join(at, "name"), out);
+        }
+        if let Some(value) = object.get("color").filter(|v| !v.is_null()) {
+            <Color>::validate_raw(value, &join(at, "color"), out);
+        }
+        if let Some(value) = object.get("weight") {
+            let at = &join(at, "weight");
+            if value.is_null() {
+                violation(out, at, "must not be null".to_string());
+            } else {
+                <f64>::validate_raw(value, at, out);
+            }
+        }
+        if let Some(value) = object.get("tags").filter(|v| !v.is_null()) {
+            <Vec<String>>::validate_raw(value, &join(at, "tags"), out);
+        }
+        if let Some(value) = object.get("created_at").filter(|v| !v.is_null()) {
+            <::chrono::DateTime<::chrono::Utc>>::validate_raw(value, &join(at, "created_at"), out);
+        }
+        let _ = (object, at, out);
+    }
 }
 
 impl Validate for types::WidgetInput {
@@ -261,6 +332,39 @@ impl Validate for types::WidgetInput {
             }
         }
         let _ = (at, out);
+    }
+
+    fn validate_raw(raw: &serde_json::Value, at: &str, out: &mut Vec<Violation>) {
+        let Some(object) = raw.as_object() else {
+            // serde would also take an array for a struct; the schema says object.
+            if raw.is_array() {
+                violation(out, at, "must be a JSON object, not an array".to_string());
+            }
+            return;
+        };
+        if let Some(value) = object.get("name").filter(|v| !v.is_null()) {
+            <String>::validate_raw(value, &join(at, "name"), out);
+        }
+        if let Some(value) = object.get("color").filter(|v| !v.is_null()) {
+            <Color>::validate_raw(value, &join(at, "color"), out);
+        }
+        if let Some(value) = object.get("weight") {
+            let at = &join(at, "weight");
+            if value.is_null() {
+                violation(out, at, "must not be null".to_string());
+            } else {
+                <f64>::validate_raw(value, at, out);
+            }
+        }
+        if let Some(value) = object.get("tags") {
+            let at = &join(at, "tags");
+            if value.is_null() {
+                violation(out, at, "must not be null".to_string());
+            } else {
+                <Vec<String>>::validate_raw(value, at, out);
+            }
+        }
+        let _ = (object, at, out);
     }
 }
 
@@ -302,4 +406,43 @@ impl Validate for types::WidgetPatch {
         }
         let _ = (at, out);
     }
+
+    fn validate_raw(raw: &serde_json::Value, at: &str, out: &mut Vec<Violation>) {
+        let Some(object) = raw.as_object() else {
+            // serde would also take an array for a struct; the schema says object.
+            if raw.is_array() {
+                violation(out, at, "must be a JSON object, not an array".to_string());
+            }
+            return;
+        };
+        if let Some(value) = object.get("name") {
+            let at = &join(at, "name");
+            if value.is_null() {
+                violation(out, at, "must not be null".to_string());
+            } else {
+                <String>::validate_raw(value, at, out);
+            }
+        }
+        if let Some(value) = object.get("color").filter(|v| !v.is_null()) {
+            <Color>::validate_raw(value, &join(at, "color"), out);
+        }
+        if let Some(value) = object.get("weight") {
+            let at = &join(at, "weight");
+            if value.is_null() {
+                violation(out, at, "must not be null".to_string());
+            } else {
+                <f64>::validate_raw(value, at, out);
+            }
+        }
+        if let Some(value) = object.get("tags") {
+            let at = &join(at, "tags");
+            if value.is_null() {
+                violation(out, at, "must not be null".to_string());
+            } else {
+                <Vec<String>>::validate_raw(value, at, out);
+            }
+        }
+        let _ = (object, at, out);
+    }
+}
 }

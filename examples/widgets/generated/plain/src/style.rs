@@ -112,9 +112,7 @@ impl PageRequest {
         for (key, value) in pairs {
             match key.as_str() {
                 "limit" => {
-                    request.limit = value
-                        .parse()
-                        .ok()
+                    request.limit = count(&value)
                         .filter(|l| (1..=MAX_LIMIT).contains(l))
                         .ok_or_else(|| PageRequestError {
                             parameter: "limit",
@@ -142,6 +140,16 @@ impl PageRequest {
         }
         Ok(request)
     }
+}
+
+/// A non-negative decimal integer; values too large for `u32` saturate (a page past the
+/// end is an empty page, not an error).
+fn count(value: &str) -> Option<u32> {
+    let digits = value.strip_prefix('+').unwrap_or(value);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(digits.parse::<u32>().unwrap_or(u32::MAX))
 }
 
 /// A pagination query parameter that cannot be used.

@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize, Serializer};
 pub const STYLE: &str = "result";
 /// The page size used when a request does not ask for one.
 pub const DEFAULT_LIMIT: u32 = 20;
-/// The largest page size a request may ask for.
-pub const MAX_LIMIT: u32 = 100;
+/// The largest page size a request may ask for (this style sets no maximum).
+pub const MAX_LIMIT: u32 = u32::MAX;
 
 /// The `result` property of every body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -240,7 +240,7 @@ impl PageRequest {
         for (key, value) in pairs {
             match key.as_str() {
                 "page" => {
-                    request.page = value.parse().ok().filter(|p| *p >= 1).ok_or_else(|| {
+                    request.page = count(&value).filter(|p| *p >= 1).ok_or_else(|| {
                         PageRequestError {
                             parameter: "page",
                             message: format!("`page` must be an integer of at least 1, got {value:?}"),
@@ -248,15 +248,11 @@ impl PageRequest {
                     })?;
                 }
                 "recordsPerPage" => {
-                    request.records_per_page = value
-                        .parse()
-                        .ok()
-                        .filter(|l| (1..=MAX_LIMIT).contains(l))
+                    request.records_per_page = count(&value)
+                        .filter(|l| *l >= 1)
                         .ok_or_else(|| PageRequestError {
                             parameter: "recordsPerPage",
-                            message: format!(
-                                "`recordsPerPage` must be an integer from 1 to {MAX_LIMIT}, got {value:?}"
-                            ),
+                            message: format!("`recordsPerPage` must be an integer of at least 1, got {value:?}"),
                         })?;
                 }
                 _ => {}
@@ -268,6 +264,16 @@ impl PageRequest {
     fn offset(&self) -> usize {
         (self.page.saturating_sub(1) as usize).saturating_mul(self.limit())
     }
+}
+
+/// A non-negative decimal integer; values too large for `u32` saturate (a page past the
+/// end is an empty page, not an error).
+fn count(value: &str) -> Option<u32> {
+    let digits = value.strip_prefix('+').unwrap_or(value);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(digits.parse::<u32>().unwrap_or(u32::MAX))
 }
 
 /// A pagination query parameter that cannot be used.
