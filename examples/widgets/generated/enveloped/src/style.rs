@@ -4,16 +4,13 @@
 //! page request/page types that handlers use, and the server's renderers. Every style
 //! module of apigen has the same interface, so `server.rs` and `client.rs` never depend
 //! on which style was generated.
-
 use serde::{Deserialize, Serialize};
-
 /// The style's name, as given to `apigen generate --style`.
 pub const STYLE: &str = "enveloped";
 /// The page size used when a request does not ask for one.
 pub const DEFAULT_LIMIT: u32 = 20;
 /// The largest page size a request may ask for.
 pub const MAX_LIMIT: u32 = 100;
-
 /// Every body of this style, success or error: all four keys are always present.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope<T> {
@@ -26,7 +23,6 @@ pub struct Envelope<T> {
     /// `self`, `parent`, and the page links of a list.
     pub links: Links,
 }
-
 /// What `data` holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -38,7 +34,6 @@ pub enum MetaType {
     /// Nothing; `error` is set.
     Error,
 }
-
 /// The `meta` object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
@@ -68,7 +63,6 @@ pub struct Meta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<u64>,
 }
-
 /// The `links` object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Links {
@@ -82,7 +76,6 @@ pub struct Links {
     #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
     pub page: Option<PageLinks>,
 }
-
 /// The page links of a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PageLinks {
@@ -96,7 +89,6 @@ pub struct PageLinks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<String>,
 }
-
 /// The `error` object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -106,7 +98,6 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
 }
-
 /// Which page of a list to return: query parameters `page` (1-based) and `limit`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageRequest {
@@ -115,7 +106,6 @@ pub struct PageRequest {
     /// Items per page, `1..=MAX_LIMIT`.
     pub limit: u32,
 }
-
 impl Default for PageRequest {
     fn default() -> Self {
         Self {
@@ -124,7 +114,6 @@ impl Default for PageRequest {
         }
     }
 }
-
 impl PageRequest {
     /// The first page with `limit` items per page (clamped to `1..=MAX_LIMIT`).
     pub fn first(limit: u32) -> Self {
@@ -133,34 +122,37 @@ impl PageRequest {
             limit: limit.clamp(1, MAX_LIMIT),
         }
     }
-
     /// The page size.
     pub fn limit(&self) -> usize {
         self.limit as usize
     }
-
     /// The query parameters that ask for this page.
     pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
         vec![("limit", self.limit.to_string()), ("page", self.page.to_string())]
     }
-
     /// Reads `page` and `limit` from a raw query string; anything else is ignored.
     pub fn from_query(query: Option<&str>) -> Result<Self, PageRequestError> {
         let mut request = Self::default();
-        let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_str(query.unwrap_or("")).map_err(|e| PageRequestError {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(
+                query.unwrap_or(""),
+            )
+            .map_err(|e| PageRequestError {
                 parameter: "query",
                 message: format!("the query string cannot be read: {e}"),
             })?;
         for (key, value) in pairs {
             match key.as_str() {
                 "page" => {
-                    request.page = count(&value).filter(|p| *p >= 1).ok_or_else(|| {
-                        PageRequestError {
-                            parameter: "page",
-                            message: format!("`page` must be an integer of at least 1, got {value:?}"),
-                        }
-                    })?;
+                    request.page = count(&value)
+                        .filter(|p| *p >= 1)
+                        .ok_or_else(|| {
+                            PageRequestError {
+                                parameter: "page",
+                                message: format!(
+                                    "`page` must be an integer of at least 1, got {value:?}"
+                                ),
+                            }
+                        })?;
                 }
                 "limit" => {
                     request.limit = count(&value)
@@ -177,12 +169,10 @@ impl PageRequest {
         }
         Ok(request)
     }
-
     fn offset(&self) -> usize {
         (self.page.saturating_sub(1) as usize).saturating_mul(self.limit())
     }
 }
-
 /// A non-negative decimal integer; values too large for `u32` saturate (a page past the
 /// end is an empty page, not an error).
 fn count(value: &str) -> Option<u32> {
@@ -192,7 +182,6 @@ fn count(value: &str) -> Option<u32> {
     }
     Some(digits.parse::<u32>().unwrap_or(u32::MAX))
 }
-
 /// A pagination query parameter that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequestError {
@@ -201,7 +190,6 @@ pub struct PageRequestError {
     /// What is wrong with it.
     pub message: String,
 }
-
 /// One page of a list, as a handler returns it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
@@ -212,14 +200,22 @@ pub struct Page<T> {
     /// Whether items exist after this page.
     pub has_more: bool,
 }
-
 impl<T: Clone> Page<T> {
     /// Cuts the requested page out of a whole collection held in memory, in its
     /// natural (creation) order. `id` gives an item's id; cursor styles use it.
-    pub fn from_slice(all: &[T], request: &PageRequest, id: impl Fn(&T) -> String) -> Self {
+    pub fn from_slice(
+        all: &[T],
+        request: &PageRequest,
+        id: impl Fn(&T) -> String,
+    ) -> Self {
         let _ = &id;
         let offset = request.offset();
-        let items: Vec<T> = all.iter().skip(offset).take(request.limit()).cloned().collect();
+        let items: Vec<T> = all
+            .iter()
+            .skip(offset)
+            .take(request.limit())
+            .cloned()
+            .collect();
         Self {
             has_more: offset.saturating_add(items.len()) < all.len(),
             total: Some(all.len() as u64),
@@ -227,7 +223,6 @@ impl<T: Clone> Page<T> {
         }
     }
 }
-
 /// The server half: how the router renders results and reads write bodies.
 #[cfg(feature = "server")]
 #[allow(clippy::result_large_err)]
@@ -236,13 +231,11 @@ pub mod server {
     use crate::server::{decode_body, json_response, ApiError, Exchange, Styled};
     use axum::http::{header, HeaderValue, StatusCode};
     use axum::response::{IntoResponse, Response};
-
     impl From<PageRequestError> for ApiError {
         fn from(e: PageRequestError) -> Self {
             ApiError::invalid(e.parameter, e.message)
         }
     }
-
     fn meta(ex: &Exchange, kind: MetaType) -> Meta {
         Meta {
             request_id: ex.request_id.clone(),
@@ -256,7 +249,6 @@ pub mod server {
             pages: None,
         }
     }
-
     fn links(ex: &Exchange) -> Links {
         Links {
             self_: ex.self_link(),
@@ -264,9 +256,12 @@ pub mod server {
             page: None,
         }
     }
-
     /// Renders one resource (a read, an update, a `202`).
-    pub fn render_object<T: Serialize>(ex: &Exchange, status: StatusCode, item: &T) -> Response {
+    pub fn render_object<T: Serialize>(
+        ex: &Exchange,
+        status: StatusCode,
+        item: &T,
+    ) -> Response {
         let body = Envelope {
             meta: meta(ex, MetaType::Object),
             data: Some(item),
@@ -275,7 +270,6 @@ pub mod server {
         };
         json_response(status, &body)
     }
-
     /// Renders what a write saved; `location` is set on a `201`.
     pub fn render_written<T: Serialize>(
         ex: &Exchange,
@@ -285,7 +279,10 @@ pub mod server {
     ) -> Response {
         let mut saved = saved.into_iter();
         let (Some(item), None) = (saved.next(), saved.next()) else {
-            return render_error(ex, &ApiError::internal("a write of one item did not save exactly one"));
+            return render_error(
+                ex,
+                &ApiError::internal("a write of one item did not save exactly one"),
+            );
         };
         let mut response = render_object(ex, status, &item);
         if let Some(value) = location.and_then(|l| HeaderValue::try_from(l).ok()) {
@@ -293,13 +290,22 @@ pub mod server {
         }
         response
     }
-
     /// Renders one page of a list.
-    pub fn render_page<T: Serialize>(ex: &Exchange, request: &PageRequest, page: Page<T>) -> Response {
+    pub fn render_page<T: Serialize>(
+        ex: &Exchange,
+        request: &PageRequest,
+        page: Page<T>,
+    ) -> Response {
         let pages = page
             .total
             .map(|total| total.div_ceil(u64::from(request.limit.max(1))));
-        let at = |n: u64| ex.link_with(&[("limit", request.limit.to_string()), ("page", n.to_string())], &[]);
+        let at = |n: u64| {
+            ex
+                .link_with(
+                    &[("limit", request.limit.to_string()), ("page", n.to_string())],
+                    &[],
+                )
+        };
         let current = u64::from(request.page);
         let page_links = PageLinks {
             first: at(1),
@@ -324,14 +330,12 @@ pub mod server {
         };
         json_response(StatusCode::OK, &body)
     }
-
     /// Renders a success without content: `204`, no body.
     pub fn render_no_content(_ex: &Exchange) -> Response {
         let mut response = StatusCode::NO_CONTENT.into_response();
         response.extensions_mut().insert(Styled);
         response
     }
-
     /// Renders an error.
     pub fn render_error(ex: &Exchange, error: &ApiError) -> Response {
         let body: Envelope<()> = Envelope {
@@ -349,19 +353,14 @@ pub mod server {
         };
         error.finish(json_response(error.status, &body))
     }
-
     /// Reads a write's body: in this style, the body is the item itself.
     pub fn decode_write<T>(ex: &Exchange, body: &[u8]) -> Result<Vec<T>, Response>
     where
         T: serde::de::DeserializeOwned + crate::validate::Validate,
     {
-        decode_body(body)
-            .map(|item| vec![item])
-            .map_err(|e| render_error(ex, &e))
+        decode_body(body).map(|item| vec![item]).map_err(|e| render_error(ex, &e))
     }
 }
-
 /// The client half: how the client decodes this style.
 #[cfg(feature = "client")]
-pub mod client {
-}
+pub mod client {}

@@ -9,17 +9,17 @@
 //! Writes in the `result` style carry a collection of items: the router decodes and
 //! validates every item first (answering `422` and calling nothing when one is invalid),
 //! then calls the operation's method once per item, in order.
-
 #![allow(clippy::too_many_arguments, clippy::result_large_err)]
-
 use std::future::Future;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
-
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request,
+    State,
+};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -30,24 +30,18 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer,
+};
 use crate::style::{self, Page, PageRequest};
 use crate::validate::{Validate, Violation};
 #[allow(unused_imports)]
 use crate::types;
-
 /// The API version (`info.version`), reported by styles that carry it.
 pub const API_VERSION: &str = "2025-01-01";
 /// The default request body limit (1 MiB).
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
-
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-// ---------------------------------------------------------------------------------------
-// What handlers see
-// ---------------------------------------------------------------------------------------
-
 /// A style-neutral error: the router renders it in the generated style.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -69,7 +63,6 @@ pub struct ApiError {
     /// Seconds after which a retry may succeed (`Retry-After`).
     pub retry_after: Option<u64>,
 }
-
 impl ApiError {
     /// An error with this status and message; the kind/type follow from the status.
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
@@ -84,7 +77,6 @@ impl ApiError {
             retry_after: None,
         }
     }
-
     /// 400 `request_invalid` naming the offending field or parameter.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
@@ -92,47 +84,40 @@ impl ApiError {
             ..Self::new(StatusCode::BAD_REQUEST, message)
         }
     }
-
     /// 400 `request_invalid`.
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, message)
     }
-
     /// 400 for a body that cannot be parsed (`result`: type `syntax`).
     pub fn malformed(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, message).with_type("syntax")
     }
-
     /// 401 `token_missing`.
     pub fn token_missing() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "this request needs credentials").with_kind("token_missing")
+        Self::new(StatusCode::UNAUTHORIZED, "this request needs credentials")
+            .with_kind("token_missing")
     }
-
     /// 401 `token_invalid`.
     pub fn token_invalid() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "the credentials were not accepted").with_kind("token_invalid")
+        Self::new(StatusCode::UNAUTHORIZED, "the credentials were not accepted")
+            .with_kind("token_invalid")
     }
-
     /// 401 with a message of your own (`token_invalid`).
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, message).with_kind("token_invalid")
     }
-
     /// 403 `forbidden`.
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, message)
     }
-
     /// 404 `not_found`.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, message)
     }
-
     /// 409 `conflict`.
     pub fn conflict(message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, message)
     }
-
     /// 429 `rate_limited` with `Retry-After`.
     pub fn rate_limited(retry_after_seconds: u64) -> Self {
         Self {
@@ -143,47 +128,39 @@ impl ApiError {
             )
         }
     }
-
     /// 500 `internal_error`.
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, message)
     }
-
     /// 503 `service_unavailable`.
     pub fn unavailable(message: impl Into<String>) -> Self {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, message)
     }
-
     /// Sets the kind (`enveloped`, `plain`), e.g. `widget_not_found`.
     pub fn with_kind(mut self, kind: impl Into<String>) -> Self {
         self.kind = Some(kind.into());
         self
     }
-
     /// Sets the error type (`result`).
     pub fn with_type(mut self, error_type: impl Into<String>) -> Self {
         self.error_type = Some(error_type.into());
         self
     }
-
     /// Sets the error code (`result`).
     pub fn with_code(mut self, code: u16) -> Self {
         self.code = Some(code);
         self
     }
-
     /// Names the offending field.
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
         self
     }
-
     /// Adds a description (`result`).
     pub fn with_description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
     }
-
     /// The kind: the override, else the default for the status.
     pub fn kind(&self) -> &str {
         if let Some(kind) = &self.kind {
@@ -206,24 +183,22 @@ impl ApiError {
             _ => "request_invalid",
         }
     }
-
     /// Adds the headers this error implies (`Retry-After`) to a rendered response.
     pub fn finish(&self, mut response: Response) -> Response {
         if let Some(seconds) = self.retry_after {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }
 }
-
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}: {}", self.status.as_u16(), self.kind(), self.message)
     }
 }
-
 impl std::error::Error for ApiError {}
-
 /// Who made the request, as [`Api::authenticate`] decided.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Principal {
@@ -236,7 +211,6 @@ pub struct Principal {
     /// Whatever permissions the implementation tracks.
     pub scopes: Vec<String>,
 }
-
 impl Principal {
     /// A principal with this subject.
     pub fn new(subject: impl Into<String>) -> Self {
@@ -246,7 +220,6 @@ impl Principal {
         }
     }
 }
-
 /// A credential presented with a request, for one of the spec's security schemes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credential {
@@ -272,7 +245,6 @@ pub enum Credential {
         credentials: String,
     },
 }
-
 /// What every operation receives besides its parameters.
 #[derive(Debug, Clone)]
 pub struct RequestContext {
@@ -283,7 +255,6 @@ pub struct RequestContext {
     /// The request headers.
     pub headers: HeaderMap,
 }
-
 /// The operations of the API. Implement this, then serve [`router`].
 pub trait Api: Send + Sync + 'static {
     /// Turns the credential presented with a secured operation into a principal.
@@ -294,54 +265,52 @@ pub trait Api: Send + Sync + 'static {
         credential: Option<Credential>,
     ) -> impl Future<Output = Result<Principal, ApiError>> + Send {
         async move {
-            Err(match credential {
-                None => ApiError::token_missing(),
-                Some(_) => ApiError::token_invalid(),
-            })
+            Err(
+                match credential {
+                    None => ApiError::token_missing(),
+                    Some(_) => ApiError::token_invalid(),
+                },
+            )
         }
     }
-
-#[doc = " List widgets"]#[doc = " Widgets in creation order."]    fn list_widgets(
+    /// List widgets
+    /// Widgets in creation order.
+    fn list_widgets(
         &self,
         ctx: RequestContext,
         page: PageRequest,
     ) -> impl Future<Output = Result<Page<types::Widget>, ApiError>> + Send;
-
-#[doc = " Create a widget"]    fn create_widget(
+    /// Create a widget
+    fn create_widget(
         &self,
         ctx: RequestContext,
         body: types::WidgetInput,
     ) -> impl Future<Output = Result<types::Widget, ApiError>> + Send;
-
-#[doc = " Delete a widget"]    fn delete_widget(
+    /// Delete a widget
+    fn delete_widget(
         &self,
         ctx: RequestContext,
         widget_id: String,
     ) -> impl Future<Output = Result<(), ApiError>> + Send;
-
-#[doc = " Get a widget"]    fn get_widget(
+    /// Get a widget
+    fn get_widget(
         &self,
         ctx: RequestContext,
         widget_id: String,
     ) -> impl Future<Output = Result<types::Widget, ApiError>> + Send;
-
-#[doc = " Update a widget"]#[doc = " Fields left out stay as they are; `color` set to null is cleared."]    fn update_widget(
+    /// Update a widget
+    /// Fields left out stay as they are; `color` set to null is cleared.
+    fn update_widget(
         &self,
         ctx: RequestContext,
         widget_id: String,
         body: types::WidgetPatch,
     ) -> impl Future<Output = Result<types::Widget, ApiError>> + Send;
 }
-
-// ---------------------------------------------------------------------------------------
-// The router
-// ---------------------------------------------------------------------------------------
-
 /// The router with default settings: 1 MiB body limit, no rate limit, relative links.
 pub fn router<A: Api>(api: A) -> Router {
     RouterBuilder::new(api).build()
 }
-
 /// How requests are counted for rate limiting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RateLimitKey {
@@ -350,7 +319,6 @@ pub enum RateLimitKey {
     /// By the peer's IP address (serve with `into_make_service_with_connect_info::<SocketAddr>()`).
     PeerAddress,
 }
-
 /// Rate limiting: `per_second` requests per second per key, bursts up to `burst`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
@@ -361,7 +329,6 @@ pub struct RateLimit {
     /// What a client is.
     pub key: RateLimitKey,
 }
-
 impl RateLimit {
     /// `n` requests per second (burst `n`) per client key.
     pub fn per_second(n: NonZeroU32) -> Self {
@@ -372,7 +339,6 @@ impl RateLimit {
         }
     }
 }
-
 /// Builds the router with settings.
 pub struct RouterBuilder<A> {
     api: A,
@@ -380,7 +346,6 @@ pub struct RouterBuilder<A> {
     rate_limit: Option<RateLimit>,
     base_url: Option<String>,
 }
-
 impl<A: Api> RouterBuilder<A> {
     /// Starts from an implementation of [`Api`].
     pub fn new(api: A) -> Self {
@@ -391,25 +356,21 @@ impl<A: Api> RouterBuilder<A> {
             base_url: None,
         }
     }
-
     /// Request bodies larger than `bytes` are answered with `413`.
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
         self
     }
-
     /// Answers `429` with `Retry-After` beyond this rate.
     pub fn rate_limit(mut self, limit: RateLimit) -> Self {
         self.rate_limit = Some(limit);
         self
     }
-
     /// Makes links absolute (`https://api.example.com`, no trailing slash needed).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into().trim_end_matches('/').to_string());
         self
     }
-
     /// The finished router.
     pub fn build(self) -> Router {
         let settings = Arc::new(Settings {
@@ -432,7 +393,8 @@ impl<A: Api> RouterBuilder<A> {
             .layer(CatchPanicLayer::new());
         let routes = match self.rate_limit {
             Some(limit) => {
-                let quota = governor::Quota::per_second(limit.per_second).allow_burst(limit.burst);
+                let quota = governor::Quota::per_second(limit.per_second)
+                    .allow_burst(limit.burst);
                 let limiter = Arc::new(Limiter {
                     limiter: governor::RateLimiter::dashmap(quota),
                     key: limit.key,
@@ -447,38 +409,40 @@ impl<A: Api> RouterBuilder<A> {
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
     }
 }
-
 struct Settings {
     base_url: Option<String>,
     body_limit: usize,
 }
-
 struct App<A> {
     api: A,
     settings: Arc<Settings>,
 }
-
 /// Marks a response the style rendered; anything else that fails is re-rendered.
 #[derive(Debug, Clone, Copy)]
 pub struct Styled;
-
 /// A JSON response marked as rendered by the style.
 pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
     match serde_json::to_vec(body) {
         Ok(bytes) => {
-            let mut response = (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response();
+            let mut response = (
+                status,
+                [(header::CONTENT_TYPE, "application/json")],
+                bytes,
+            )
+                .into_response();
             response.extensions_mut().insert(Styled);
             response
         }
-        // Only a `Serialize` impl that reports an error gets here; the restyle layer
-        // renders the bare 500 in the style.
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
-
 /// Renders every response that the style did not render (the framework's 404, 405, 413,
 /// a caught panic, the rate limiter's 429) in the style, keeping `Allow` and `Retry-After`.
-async fn restyle(State(settings): State<Arc<Settings>>, request: Request, next: Next) -> Response {
+async fn restyle(
+    State(settings): State<Arc<Settings>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let ex = Exchange::new(&request, &settings, None);
     let method = request.method().clone();
     let response = next.run(request).await;
@@ -505,10 +469,12 @@ async fn restyle(State(settings): State<Arc<Settings>>, request: Request, next: 
                 format!("`{method}` is not allowed on `{path}`; allowed: {allowed}"),
             )
         }
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
-            status,
-            format!("the request body is larger than {} bytes", settings.body_limit),
-        ),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(
+                status,
+                format!("the request body is larger than {} bytes", settings.body_limit),
+            )
+        }
         StatusCode::TOO_MANY_REQUESTS => {
             let seconds = response
                 .headers()
@@ -518,7 +484,9 @@ async fn restyle(State(settings): State<Arc<Settings>>, request: Request, next: 
                 .unwrap_or(1);
             ApiError::rate_limited(seconds)
         }
-        StatusCode::INTERNAL_SERVER_ERROR => ApiError::internal("the server failed to handle the request"),
+        StatusCode::INTERNAL_SERVER_ERROR => {
+            ApiError::internal("the server failed to handle the request")
+        }
         _ => ApiError::new(status, status.canonical_reason().unwrap_or("request failed")),
     };
     if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
@@ -530,27 +498,31 @@ async fn restyle(State(settings): State<Arc<Settings>>, request: Request, next: 
     }
     styled
 }
-
 struct Limiter {
     limiter: governor::DefaultKeyedRateLimiter<String>,
     key: RateLimitKey,
 }
-
-async fn rate_limit(State(limiter): State<Arc<Limiter>>, request: Request, next: Next) -> Response {
+async fn rate_limit(
+    State(limiter): State<Arc<Limiter>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let key = client_key(&request, limiter.key);
     match limiter.limiter.check_key(&key) {
         Ok(()) => next.run(request).await,
         Err(not_until) => {
             use governor::clock::{Clock, DefaultClock};
             let wait = not_until.wait_time_from(DefaultClock::default().now());
-            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0 || wait == Duration::ZERO);
+            let seconds = wait.as_secs()
+                + u64::from(wait.subsec_nanos() > 0 || wait == Duration::ZERO);
             let mut response = StatusCode::TOO_MANY_REQUESTS.into_response();
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
             response
         }
     }
 }
-
 fn client_key(request: &Request, kind: RateLimitKey) -> String {
     let peer = request
         .extensions()
@@ -564,13 +536,8 @@ fn client_key(request: &Request, kind: RateLimitKey) -> String {
         RateLimitKey::ClientKey => credential.or(peer),
         RateLimitKey::PeerAddress => peer,
     }
-    .unwrap_or_default()
+        .unwrap_or_default()
 }
-
-// ---------------------------------------------------------------------------------------
-// One exchange: what the style needs to render a response
-// ---------------------------------------------------------------------------------------
-
 /// What an operation is, for the style: its collection key and place in the path tree.
 #[derive(Debug)]
 pub struct OpInfo {
@@ -583,7 +550,6 @@ pub struct OpInfo {
     /// Names of the accepted security schemes; empty: open.
     pub security: &'static [&'static str],
 }
-
 /// One request as the style sees it.
 #[derive(Debug, Clone)]
 pub struct Exchange {
@@ -600,13 +566,16 @@ pub struct Exchange {
     base_url: Option<String>,
     op: Option<&'static OpInfo>,
 }
-
 impl Exchange {
     fn new(request: &Request, settings: &Settings, op: Option<&'static OpInfo>) -> Self {
         Self::from_parts(request.headers(), request.uri(), settings, op)
     }
-
-    fn from_parts(headers: &HeaderMap, uri: &axum::http::Uri, settings: &Settings, op: Option<&'static OpInfo>) -> Self {
+    fn from_parts(
+        headers: &HeaderMap,
+        uri: &axum::http::Uri,
+        settings: &Settings,
+        op: Option<&'static OpInfo>,
+    ) -> Self {
         Self {
             request_id: headers
                 .get(REQUEST_ID)
@@ -621,14 +590,12 @@ impl Exchange {
             op,
         }
     }
-
     fn url(&self, path_and_query: &str) -> String {
         match &self.base_url {
             Some(base) => format!("{base}{path_and_query}"),
             None => path_and_query.to_string(),
         }
     }
-
     /// The request's path and query as received (absolute with a base URL).
     pub fn self_link(&self) -> String {
         match &self.query {
@@ -636,32 +603,38 @@ impl Exchange {
             None => self.url(&self.path),
         }
     }
-
     /// The parent collection's URL, when the operation's path has one.
     pub fn parent_link(&self) -> Option<String> {
         let template = self.op?.parent_path?;
         let depth = template.split('/').filter(|s| !s.is_empty()).count();
-        let segments: Vec<&str> = self.path.split('/').filter(|s| !s.is_empty()).take(depth).collect();
+        let segments: Vec<&str> = self
+            .path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .take(depth)
+            .collect();
         Some(self.url(&format!("/{}", segments.join("/"))))
     }
-
     /// The request's URL with query parameters `set` (replaced where present, else
     /// appended in order) and `remove`d.
     pub fn link_with(&self, set: &[(&str, String)], remove: &[&str]) -> String {
-        let mut pairs: Vec<(String, String)> =
-            serde_urlencoded::from_str(self.query.as_deref().unwrap_or("")).unwrap_or_default();
+        let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(
+                self.query.as_deref().unwrap_or(""),
+            )
+            .unwrap_or_default();
         pairs.retain(|(k, _)| !remove.contains(&k.as_str()));
         for (key, value) in set {
             match pairs.iter().position(|(k, _)| k == key) {
                 Some(at) => {
                     let mut seen = 0usize;
-                    pairs.retain(|(k, _)| {
-                        let keep = k != key || seen == 0;
-                        if k == key {
-                            seen += 1;
-                        }
-                        keep
-                    });
+                    pairs
+                        .retain(|(k, _)| {
+                            let keep = k != key || seen == 0;
+                            if k == key {
+                                seen += 1;
+                            }
+                            keep
+                        });
                     if let Some(pair) = pairs.get_mut(at) {
                         pair.1 = value.clone();
                     }
@@ -672,17 +645,14 @@ impl Exchange {
         let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
         self.url(&format!("{}?{query}", self.path))
     }
-
     /// The operation's collection key (`result` style).
     pub fn collection_key(&self) -> &str {
         self.op.map_or("items", |op| op.collection_key)
     }
-
     /// Whether the operation addresses one item.
     pub fn addresses_item(&self) -> bool {
         self.op.is_some_and(|op| op.addresses_item)
     }
-
     fn location(&self, saved: Option<&impl Serialize>) -> Option<String> {
         let value = serde_json::to_value(saved?).ok()?;
         let id = match value.get("id")? {
@@ -694,74 +664,72 @@ impl Exchange {
         Some(self.url(&format!("{}/{segment}", self.path.trim_end_matches('/'))))
     }
 }
-
 const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'_')
     .remove(b'.')
     .remove(b'~');
-
-// ---------------------------------------------------------------------------------------
-// Reading requests
-// ---------------------------------------------------------------------------------------
-
 /// Parses a body as JSON: a failure is 400 (`result`: type `syntax`).
 pub fn parse_json(body: &[u8]) -> Result<serde_json::Value, ApiError> {
-    serde_json::from_slice(body).map_err(|e| ApiError::malformed(format!("the body is not valid JSON: {e}")))
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::malformed(format!("the body is not valid JSON: {e}")))
 }
-
 /// Decodes and validates one item; every problem found is reported.
-pub fn decode_value<T: DeserializeOwned + Validate>(value: serde_json::Value) -> Result<T, Vec<Violation>> {
+pub fn decode_value<T: DeserializeOwned + Validate>(
+    value: serde_json::Value,
+) -> Result<T, Vec<Violation>> {
     let mut violations = Vec::new();
     T::validate_raw(&value, "", &mut violations);
     if !violations.is_empty() {
         return Err(violations);
     }
-    let item: T = serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        let missing = inner
-            .strip_prefix("missing field `")
-            .and_then(|rest| rest.strip_suffix('`'))
-            .map(str::to_string);
-        let at = (path != ".").then_some(path);
-        let field = match (&at, missing) {
-            (Some(at), Some(name)) => Some(format!("{at}.{name}")),
-            (None, Some(name)) => Some(name),
-            (at, None) => at.clone(),
-        };
-        let message = match at {
-            Some(at) => format!("`{at}`: {inner}"),
-            None => inner,
-        };
-        vec![Violation { field, message }]
-    })?;
+    let item: T = serde_path_to_error::deserialize(value)
+        .map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner().to_string();
+            let missing = inner
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.strip_suffix('`'))
+                .map(str::to_string);
+            let at = (path != ".").then_some(path);
+            let field = match (&at, missing) {
+                (Some(at), Some(name)) => Some(format!("{at}.{name}")),
+                (None, Some(name)) => Some(name),
+                (at, None) => at.clone(),
+            };
+            let message = match at {
+                Some(at) => format!("`{at}`: {inner}"),
+                None => inner,
+            };
+            vec![Violation { field, message }]
+        })?;
     item.validate("", &mut violations);
-    if violations.is_empty() {
-        Ok(item)
-    } else {
-        Err(violations)
-    }
+    if violations.is_empty() { Ok(item) } else { Err(violations) }
 }
-
 /// Parses, decodes and validates a body holding one item: any failure is 400 naming the field.
 pub fn decode_body<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiError> {
-    decode_value(parse_json(body)?).map_err(|violations| {
-        let message = violations.iter().map(|v| v.message.as_str()).collect::<Vec<_>>().join("; ");
-        let mut error = ApiError::bad_request(message);
-        error.field = violations.into_iter().find_map(|v| v.field);
-        error
-    })
+    decode_value(parse_json(body)?)
+        .map_err(|violations| {
+            let message = violations
+                .iter()
+                .map(|v| v.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
+            let mut error = ApiError::bad_request(message);
+            error.field = violations.into_iter().find_map(|v| v.field);
+            error
+        })
 }
-
 type Reply = Result<Response, Response>;
-
 impl<A: Api> App<A> {
     fn exchange(&self, parts: &Parts, op: &'static OpInfo) -> Exchange {
         Exchange::from_parts(&parts.headers, &parts.uri, &self.settings, Some(op))
     }
-
-    async fn authorize(&self, ex: &mut Exchange, parts: &Parts) -> Result<RequestContext, Response> {
+    async fn authorize(
+        &self,
+        ex: &mut Exchange,
+        parts: &Parts,
+    ) -> Result<RequestContext, Response> {
         let mut ctx = RequestContext {
             request_id: ex.request_id.clone(),
             principal: None,
@@ -786,13 +754,11 @@ impl<A: Api> App<A> {
         }
     }
 }
-
 struct SecurityScheme {
     name: &'static str,
     kind: &'static str,
     parameter: Option<&'static str>,
 }
-
 static SECURITY_SCHEMES: &[SecurityScheme] = &[
     SecurityScheme {
         name: "bearerAuth",
@@ -800,7 +766,6 @@ static SECURITY_SCHEMES: &[SecurityScheme] = &[
         parameter: None,
     },
 ];
-
 impl SecurityScheme {
     fn extract(&self, parts: &Parts) -> Option<Credential> {
         let authorization = || {
@@ -809,18 +774,28 @@ impl SecurityScheme {
             Some((scheme.to_ascii_lowercase(), rest.trim().to_string()))
         };
         match self.kind {
-            "bearer" => match authorization()? {
-                (scheme, token) if scheme == "bearer" && !token.is_empty() => {
-                    Some(Credential::Bearer { scheme: self.name, token })
+            "bearer" => {
+                match authorization()? {
+                    (scheme, token) if scheme == "bearer" && !token.is_empty() => {
+                        Some(Credential::Bearer {
+                            scheme: self.name,
+                            token,
+                        })
+                    }
+                    _ => None,
                 }
-                _ => None,
-            },
-            "basic" => match authorization()? {
-                (scheme, credentials) if scheme == "basic" => {
-                    Some(Credential::Basic { scheme: self.name, credentials })
+            }
+            "basic" => {
+                match authorization()? {
+                    (scheme, credentials) if scheme == "basic" => {
+                        Some(Credential::Basic {
+                            scheme: self.name,
+                            credentials,
+                        })
+                    }
+                    _ => None,
                 }
-                _ => None,
-            },
+            }
             "api_key_header" => {
                 let value = parts.headers.get(self.parameter?)?;
                 Some(Credential::ApiKey {
@@ -830,42 +805,62 @@ impl SecurityScheme {
             }
             "api_key_query" => {
                 let name = self.parameter?;
-                let pairs: Vec<(String, String)> =
-                    serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).ok()?;
+                let pairs: Vec<(String, String)> = serde_urlencoded::from_str(
+                        parts.uri.query().unwrap_or(""),
+                    )
+                    .ok()?;
                 let key = pairs.into_iter().find(|(k, _)| k == name)?.1;
-                Some(Credential::ApiKey { scheme: self.name, key })
+                Some(Credential::ApiKey {
+                    scheme: self.name,
+                    key,
+                })
             }
             _ => None,
         }
     }
 }
-
-async fn path_params<T: DeserializeOwned + Send>(ex: &Exchange, parts: &mut Parts) -> Result<T, Response> {
+async fn path_params<T: DeserializeOwned + Send>(
+    ex: &Exchange,
+    parts: &mut Parts,
+) -> Result<T, Response> {
     match Path::<T>::from_request_parts(parts, &()).await {
         Ok(Path(params)) => Ok(params),
-        Err(rejection) => Err(style::server::render_error(
-            ex,
-            &ApiError::bad_request(format!("bad path parameter: {}", rejection.body_text())),
-        )),
+        Err(rejection) => {
+            Err(
+                style::server::render_error(
+                    ex,
+                    &ApiError::bad_request(
+                        format!("bad path parameter: {}", rejection.body_text()),
+                    ),
+                ),
+            )
+        }
     }
 }
-
 #[allow(dead_code)]
-fn query_params<T: DeserializeOwned>(ex: &Exchange, parts: &Parts) -> Result<T, Response> {
+fn query_params<T: DeserializeOwned>(
+    ex: &Exchange,
+    parts: &Parts,
+) -> Result<T, Response> {
     match Query::<T>::try_from_uri(&parts.uri) {
         Ok(Query(query)) => Ok(query),
-        Err(rejection) => Err(style::server::render_error(
-            ex,
-            &ApiError::bad_request(format!("bad query parameter: {}", rejection.body_text())),
-        )),
+        Err(rejection) => {
+            Err(
+                style::server::render_error(
+                    ex,
+                    &ApiError::bad_request(
+                        format!("bad query parameter: {}", rejection.body_text()),
+                    ),
+                ),
+            )
+        }
     }
 }
-
 #[allow(dead_code)]
 fn page_request(ex: &Exchange, parts: &Parts) -> Result<PageRequest, Response> {
-    PageRequest::from_query(parts.uri.query()).map_err(|e| style::server::render_error(ex, &ApiError::from(e)))
+    PageRequest::from_query(parts.uri.query())
+        .map_err(|e| style::server::render_error(ex, &ApiError::from(e)))
 }
-
 /// Reads the body bytes: the content type must be JSON, the size within the limit.
 async fn body_bytes(ex: &Exchange, parts: Parts, body: Body) -> Result<Bytes, Response> {
     let json = parts
@@ -874,29 +869,49 @@ async fn body_bytes(ex: &Exchange, parts: Parts, body: Body) -> Result<Bytes, Re
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .map(|v| v.trim().to_ascii_lowercase())
-        .is_some_and(|v| v == "application/json" || (v.starts_with("application/") && v.ends_with("+json")));
+        .is_some_and(|v| {
+            v == "application/json"
+                || (v.starts_with("application/") && v.ends_with("+json"))
+        });
     let request = Request::from_parts(parts, body);
-    let bytes = Bytes::from_request(request, &()).await.map_err(|rejection| {
-        style::server::render_error(ex, &ApiError::new(rejection.status(), rejection.body_text()))
-    })?;
+    let bytes = Bytes::from_request(request, &())
+        .await
+        .map_err(|rejection| {
+            style::server::render_error(
+                ex,
+                &ApiError::new(rejection.status(), rejection.body_text()),
+            )
+        })?;
     if !json && !bytes.is_empty() {
-        return Err(style::server::render_error(
-            ex,
-            &ApiError::invalid("Content-Type", "the body must be sent as `application/json`"),
-        ));
+        return Err(
+            style::server::render_error(
+                ex,
+                &ApiError::invalid(
+                    "Content-Type",
+                    "the body must be sent as `application/json`",
+                ),
+            ),
+        );
     }
     Ok(bytes)
 }
-
 #[allow(dead_code)]
-async fn write_body<T: DeserializeOwned + Validate>(ex: &Exchange, parts: Parts, body: Body) -> Result<Vec<T>, Response> {
+async fn write_body<T: DeserializeOwned + Validate>(
+    ex: &Exchange,
+    parts: Parts,
+    body: Body,
+) -> Result<Vec<T>, Response> {
     let bytes = body_bytes(ex, parts, body).await?;
     if bytes.is_empty() {
-        return Err(style::server::render_error(ex, &ApiError::bad_request("this operation needs a JSON body")));
+        return Err(
+            style::server::render_error(
+                ex,
+                &ApiError::bad_request("this operation needs a JSON body"),
+            ),
+        );
     }
     style::server::decode_write(ex, &bytes)
 }
-
 #[allow(dead_code)]
 async fn optional_write_body<T: DeserializeOwned + Validate>(
     ex: &Exchange,
@@ -909,22 +924,19 @@ async fn optional_write_body<T: DeserializeOwned + Validate>(
     }
     Ok(style::server::decode_write(ex, &bytes)?.into_iter().map(Some).collect())
 }
-
 fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
 }
-
-// ---------------------------------------------------------------------------------------
-// One handler per operation
-// ---------------------------------------------------------------------------------------
-
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
-async fn list_widgets<A: Api>(State(app): State<Arc<App<A>>>, request: Request) -> Response {
+async fn list_widgets<A: Api>(
+    State(app): State<Arc<App<A>>>,
+    request: Request,
+) -> Response {
     static OP: OpInfo = OpInfo {
         collection_key: "widgets",
         addresses_item: false,
         parent_path: None,
-        security: &["bearerAuth", ],
+        security: &["bearerAuth"],
     };
     let (mut parts, body) = request.into_parts();
     let mut ex = app.exchange(&parts, &OP);
@@ -938,17 +950,19 @@ async fn list_widgets<A: Api>(State(app): State<Arc<App<A>>>, request: Request) 
             .map_err(|e| style::server::render_error(&ex, &e))?;
         Ok(style::server::render_page(&ex, &page, items))
     }
-    .await;
+        .await;
     reply.unwrap_or_else(|response| response)
 }
-
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
-async fn create_widget<A: Api>(State(app): State<Arc<App<A>>>, request: Request) -> Response {
+async fn create_widget<A: Api>(
+    State(app): State<Arc<App<A>>>,
+    request: Request,
+) -> Response {
     static OP: OpInfo = OpInfo {
         collection_key: "widgets",
         addresses_item: false,
         parent_path: None,
-        security: &["bearerAuth", ],
+        security: &["bearerAuth"],
     };
     let (mut parts, body) = request.into_parts();
     let mut ex = app.exchange(&parts, &OP);
@@ -967,46 +981,50 @@ async fn create_widget<A: Api>(State(app): State<Arc<App<A>>>, request: Request)
         let location = ex.location(saved.first());
         Ok(style::server::render_written(&ex, status(201), saved, location))
     }
-    .await;
+        .await;
     reply.unwrap_or_else(|response| response)
 }
-
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
-async fn delete_widget<A: Api>(State(app): State<Arc<App<A>>>, request: Request) -> Response {
+async fn delete_widget<A: Api>(
+    State(app): State<Arc<App<A>>>,
+    request: Request,
+) -> Response {
     static OP: OpInfo = OpInfo {
         collection_key: "widgets",
         addresses_item: true,
         parent_path: Some("/widgets"),
-        security: &["bearerAuth", ],
+        security: &["bearerAuth"],
     };
     let (mut parts, body) = request.into_parts();
     let mut ex = app.exchange(&parts, &OP);
     let reply: Reply = async {
         let ctx = app.authorize(&mut ex, &parts).await?;
-        let (widget_id, ) = path_params::<(String, )>(&ex, &mut parts).await?;
+        let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
         app.api
             .delete_widget(ctx, widget_id)
             .await
             .map_err(|e| style::server::render_error(&ex, &e))?;
         Ok(style::server::render_no_content(&ex))
     }
-    .await;
+        .await;
     reply.unwrap_or_else(|response| response)
 }
-
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
-async fn get_widget<A: Api>(State(app): State<Arc<App<A>>>, request: Request) -> Response {
+async fn get_widget<A: Api>(
+    State(app): State<Arc<App<A>>>,
+    request: Request,
+) -> Response {
     static OP: OpInfo = OpInfo {
         collection_key: "widgets",
         addresses_item: true,
         parent_path: Some("/widgets"),
-        security: &["bearerAuth", ],
+        security: &["bearerAuth"],
     };
     let (mut parts, body) = request.into_parts();
     let mut ex = app.exchange(&parts, &OP);
     let reply: Reply = async {
         let ctx = app.authorize(&mut ex, &parts).await?;
-        let (widget_id, ) = path_params::<(String, )>(&ex, &mut parts).await?;
+        let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
         let item = app
             .api
             .get_widget(ctx, widget_id)
@@ -1014,23 +1032,25 @@ async fn get_widget<A: Api>(State(app): State<Arc<App<A>>>, request: Request) ->
             .map_err(|e| style::server::render_error(&ex, &e))?;
         Ok(style::server::render_object(&ex, status(200), &item))
     }
-    .await;
+        .await;
     reply.unwrap_or_else(|response| response)
 }
-
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
-async fn update_widget<A: Api>(State(app): State<Arc<App<A>>>, request: Request) -> Response {
+async fn update_widget<A: Api>(
+    State(app): State<Arc<App<A>>>,
+    request: Request,
+) -> Response {
     static OP: OpInfo = OpInfo {
         collection_key: "widgets",
         addresses_item: true,
         parent_path: Some("/widgets"),
-        security: &["bearerAuth", ],
+        security: &["bearerAuth"],
     };
     let (mut parts, body) = request.into_parts();
     let mut ex = app.exchange(&parts, &OP);
     let reply: Reply = async {
         let ctx = app.authorize(&mut ex, &parts).await?;
-        let (widget_id, ) = path_params::<(String, )>(&ex, &mut parts).await?;
+        let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
         let bodies = write_body::<types::WidgetPatch>(&ex, parts, body).await?;
         let mut saved = Vec::with_capacity(bodies.len());
         for body in bodies {
@@ -1044,6 +1064,6 @@ async fn update_widget<A: Api>(State(app): State<Arc<App<A>>>, request: Request)
         let location = None;
         Ok(style::server::render_written(&ex, status(200), saved, location))
     }
-    .await;
+        .await;
     reply.unwrap_or_else(|response| response)
 }

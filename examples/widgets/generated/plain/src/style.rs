@@ -5,9 +5,7 @@
 //! page request/page types that handlers use, and the server's renderers. Every style
 //! module of apigen has the same interface, so `server.rs` and `client.rs` never depend
 //! on which style was generated.
-
 use serde::{Deserialize, Serialize};
-
 /// The style's name, as given to `apigen generate --style`.
 pub const STYLE: &str = "plain";
 /// The page size used when a request does not ask for one.
@@ -18,7 +16,6 @@ pub const MAX_LIMIT: u32 = 100;
 pub const HAS_MORE_HEADER: &str = "has-more";
 /// Response header: the page size applied.
 pub const LIMIT_HEADER: &str = "limit";
-
 /// Every error body of this style.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -27,7 +24,6 @@ pub struct ErrorBody {
     /// What went wrong, for people.
     pub message: String,
 }
-
 /// List order by creation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -38,7 +34,6 @@ pub enum Order {
     #[default]
     Desc,
 }
-
 impl Order {
     /// The wire value.
     pub fn as_str(self) -> &'static str {
@@ -48,7 +43,6 @@ impl Order {
         }
     }
 }
-
 /// Which page of a list to return: query parameters `limit`, `after`, `before`, `order`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageRequest {
@@ -61,7 +55,6 @@ pub struct PageRequest {
     /// The order of the list.
     pub order: Order,
 }
-
 impl Default for PageRequest {
     fn default() -> Self {
         Self {
@@ -72,7 +65,6 @@ impl Default for PageRequest {
         }
     }
 }
-
 impl PageRequest {
     /// The first page with `limit` items per page (clamped to `1..=MAX_LIMIT`).
     pub fn first(limit: u32) -> Self {
@@ -81,12 +73,10 @@ impl PageRequest {
             ..Self::default()
         }
     }
-
     /// The page size.
     pub fn limit(&self) -> usize {
         self.limit as usize
     }
-
     /// The query parameters that ask for this page.
     pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
         let mut pairs = vec![("limit", self.limit.to_string())];
@@ -99,13 +89,14 @@ impl PageRequest {
         pairs.push(("order", self.order.as_str().to_string()));
         pairs
     }
-
     /// Reads `limit`, `after`, `before` and `order` from a raw query string; anything
     /// else is ignored.
     pub fn from_query(query: Option<&str>) -> Result<Self, PageRequestError> {
         let mut request = Self::default();
-        let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_str(query.unwrap_or("")).map_err(|e| PageRequestError {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(
+                query.unwrap_or(""),
+            )
+            .map_err(|e| PageRequestError {
                 parameter: "query",
                 message: format!("the query string cannot be read: {e}"),
             })?;
@@ -130,10 +121,12 @@ impl PageRequest {
                         _ => {
                             return Err(PageRequestError {
                                 parameter: "order",
-                                message: format!("`order` must be `asc` or `desc`, got {value:?}"),
-                            })
+                                message: format!(
+                                    "`order` must be `asc` or `desc`, got {value:?}"
+                                ),
+                            });
                         }
-                    }
+                    };
                 }
                 _ => {}
             }
@@ -141,7 +134,6 @@ impl PageRequest {
         Ok(request)
     }
 }
-
 /// A non-negative decimal integer; values too large for `u32` saturate (a page past the
 /// end is an empty page, not an error).
 fn count(value: &str) -> Option<u32> {
@@ -151,7 +143,6 @@ fn count(value: &str) -> Option<u32> {
     }
     Some(digits.parse::<u32>().unwrap_or(u32::MAX))
 }
-
 /// A pagination query parameter that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequestError {
@@ -160,7 +151,6 @@ pub struct PageRequestError {
     /// What is wrong with it.
     pub message: String,
 }
-
 /// One page of a list, as a handler returns it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
@@ -175,12 +165,15 @@ pub struct Page<T> {
     /// The id of the last item on this page (the `after` cursor of the next page).
     pub last_id: Option<String>,
 }
-
 impl<T: Clone> Page<T> {
     /// Cuts the requested page out of a whole collection held in memory, in its
     /// natural (creation) order. `id` gives an item's id, which the cursors name.
     /// An unknown cursor gives an empty page.
-    pub fn from_slice(all: &[T], request: &PageRequest, id: impl Fn(&T) -> String) -> Self {
+    pub fn from_slice(
+        all: &[T],
+        request: &PageRequest,
+        id: impl Fn(&T) -> String,
+    ) -> Self {
         let ordered: Vec<&T> = match request.order {
             Order::Asc => all.iter().collect(),
             Order::Desc => all.iter().rev().collect(),
@@ -211,7 +204,6 @@ impl<T: Clone> Page<T> {
         }
     }
 }
-
 /// The server half: how the router renders results and reads write bodies.
 #[cfg(feature = "server")]
 #[allow(clippy::result_large_err)]
@@ -220,18 +212,19 @@ pub mod server {
     use crate::server::{decode_body, json_response, ApiError, Exchange, Styled};
     use axum::http::{header, HeaderValue, StatusCode};
     use axum::response::{IntoResponse, Response};
-
     impl From<PageRequestError> for ApiError {
         fn from(e: PageRequestError) -> Self {
             ApiError::invalid(e.parameter, e.message)
         }
     }
-
     /// Renders one resource (a read, an update, a `202`).
-    pub fn render_object<T: Serialize>(_ex: &Exchange, status: StatusCode, item: &T) -> Response {
+    pub fn render_object<T: Serialize>(
+        _ex: &Exchange,
+        status: StatusCode,
+        item: &T,
+    ) -> Response {
         json_response(status, item)
     }
-
     /// Renders what a write saved; `location` is set on a `201`.
     pub fn render_written<T: Serialize>(
         ex: &Exchange,
@@ -241,7 +234,10 @@ pub mod server {
     ) -> Response {
         let mut saved = saved.into_iter();
         let (Some(item), None) = (saved.next(), saved.next()) else {
-            return render_error(ex, &ApiError::internal("a write of one item did not save exactly one"));
+            return render_error(
+                ex,
+                &ApiError::internal("a write of one item did not save exactly one"),
+            );
         };
         let mut response = render_object(ex, status, &item);
         if let Some(value) = location.and_then(|l| HeaderValue::try_from(l).ok()) {
@@ -249,15 +245,21 @@ pub mod server {
         }
         response
     }
-
     /// Renders one page of a list: the bare array plus `Link`, `Has-More` and `Limit`.
-    pub fn render_page<T: Serialize>(ex: &Exchange, request: &PageRequest, page: Page<T>) -> Response {
+    pub fn render_page<T: Serialize>(
+        ex: &Exchange,
+        request: &PageRequest,
+        page: Page<T>,
+    ) -> Response {
         let mut links = Vec::new();
         if let (true, Some(last)) = (page.has_more, &page.last_id) {
             let next = ex.link_with(&[("after", last.clone())], &["before"]);
             links.push(format!("<{next}>; rel=\"next\""));
         }
-        if let (true, Some(first)) = (request.after.is_some() || request.before.is_some(), &page.first_id) {
+        if let (true, Some(first)) = (
+            request.after.is_some() || request.before.is_some(),
+            &page.first_id,
+        ) {
             let prev = ex.link_with(&[("before", first.clone())], &["after"]);
             links.push(format!("<{prev}>; rel=\"prev\""));
         }
@@ -268,21 +270,20 @@ pub mod server {
                 headers.insert(header::LINK, link);
             }
         }
-        headers.insert(
-            HAS_MORE_HEADER,
-            HeaderValue::from_static(if page.has_more { "true" } else { "false" }),
-        );
+        headers
+            .insert(
+                HAS_MORE_HEADER,
+                HeaderValue::from_static(if page.has_more { "true" } else { "false" }),
+            );
         headers.insert(LIMIT_HEADER, HeaderValue::from(request.limit));
         response
     }
-
     /// Renders a success without content: `204`, no body.
     pub fn render_no_content(_ex: &Exchange) -> Response {
         let mut response = StatusCode::NO_CONTENT.into_response();
         response.extensions_mut().insert(Styled);
         response
     }
-
     /// Renders an error.
     pub fn render_error(_ex: &Exchange, error: &ApiError) -> Response {
         let body = ErrorBody {
@@ -291,19 +292,14 @@ pub mod server {
         };
         error.finish(json_response(error.status, &body))
     }
-
     /// Reads a write's body: in this style, the body is the item itself.
     pub fn decode_write<T>(ex: &Exchange, body: &[u8]) -> Result<Vec<T>, Response>
     where
         T: serde::de::DeserializeOwned + crate::validate::Validate,
     {
-        decode_body(body)
-            .map(|item| vec![item])
-            .map_err(|e| render_error(ex, &e))
+        decode_body(body).map(|item| vec![item]).map_err(|e| render_error(ex, &e))
     }
 }
-
 /// The client half: how the client decodes this style.
 #[cfg(feature = "client")]
-pub mod client {
-}
+pub mod client {}

@@ -6,18 +6,15 @@
 //! page request/page types that handlers use, and the server's renderers. Every style
 //! module of apigen has the same interface, so `server.rs` and `client.rs` never depend
 //! on which style was generated.
-
 use serde::de::DeserializeOwned;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
-
 /// The style's name, as given to `apigen generate --style`.
 pub const STYLE: &str = "result";
 /// The page size used when a request does not ask for one.
 pub const DEFAULT_LIMIT: u32 = 20;
 /// The largest page size a request may ask for (this style sets no maximum).
 pub const MAX_LIMIT: u32 = u32::MAX;
-
 /// The `result` property of every body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -29,7 +26,6 @@ pub enum Outcome {
     /// The request as a whole failed.
     Error,
 }
-
 /// The `type` of an [`Error`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -50,7 +46,6 @@ pub enum ErrorType {
     #[serde(other)]
     Other,
 }
-
 /// The style's error object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Error {
@@ -68,7 +63,6 @@ pub struct Error {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
-
 /// `{"result": "error", "error": Error}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -77,7 +71,6 @@ pub struct ErrorBody {
     /// What went wrong.
     pub error: Error,
 }
-
 /// `metadata` of a read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -93,7 +86,6 @@ pub struct ReadMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records_count: Option<u64>,
 }
-
 /// `metadata` of a write (success or failure).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -105,7 +97,6 @@ pub struct WriteMetadata {
     /// 0-based indices of the invalid items; `failures[i]` belongs to `invalid_items[i]`.
     pub invalid_items: Vec<usize>,
 }
-
 /// One invalid write item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -115,7 +106,6 @@ pub struct ItemFailure {
     /// Everything wrong with it.
     pub errors: Vec<Error>,
 }
-
 /// `{"result": "failure", "failures": [...], "metadata": WriteMetadata}` (status 422).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FailureBody {
@@ -126,7 +116,6 @@ pub struct FailureBody {
     /// Which items were valid and which were not.
     pub metadata: WriteMetadata,
 }
-
 /// `{"result": "success", "<collection>": [...], "metadata": M}`. The collection key
 /// depends on the operation, so (de)serialisation goes through [`SuccessBody::from_value`]
 /// and a hand-written `Serialize`.
@@ -139,7 +128,6 @@ pub struct SuccessBody<T, M> {
     /// [`ReadMetadata`] or [`WriteMetadata`].
     pub metadata: M,
 }
-
 impl<T: Serialize, M: Serialize> Serialize for SuccessBody<T, M> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(3))?;
@@ -149,17 +137,23 @@ impl<T: Serialize, M: Serialize> Serialize for SuccessBody<T, M> {
         map.end()
     }
 }
-
 impl<T: DeserializeOwned, M: DeserializeOwned> SuccessBody<T, M> {
     /// Reads a success body whose items are under `collection`.
-    pub fn from_value(mut value: serde_json::Value, collection: &str) -> Result<Self, serde_json::Error> {
+    pub fn from_value(
+        mut value: serde_json::Value,
+        collection: &str,
+    ) -> Result<Self, serde_json::Error> {
         use serde::de::Error as _;
         let object = value
             .as_object_mut()
-            .ok_or_else(|| serde_json::Error::custom("a result body must be a JSON object"))?;
+            .ok_or_else(|| serde_json::Error::custom(
+                "a result body must be a JSON object",
+            ))?;
         let items = object
             .remove(collection)
-            .ok_or_else(|| serde_json::Error::custom(format!("missing field `{collection}`")))?;
+            .ok_or_else(|| serde_json::Error::custom(
+                format!("missing field `{collection}`"),
+            ))?;
         let metadata = object
             .remove("metadata")
             .ok_or_else(|| serde_json::Error::custom("missing field `metadata`"))?;
@@ -170,7 +164,6 @@ impl<T: DeserializeOwned, M: DeserializeOwned> SuccessBody<T, M> {
         })
     }
 }
-
 /// A write request body: `{"<collection>": [item, ...]}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WriteBody<T> {
@@ -179,7 +172,6 @@ pub struct WriteBody<T> {
     /// The items to write.
     pub items: Vec<T>,
 }
-
 impl<T: Serialize> Serialize for WriteBody<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(1))?;
@@ -187,7 +179,6 @@ impl<T: Serialize> Serialize for WriteBody<T> {
         map.end()
     }
 }
-
 /// Which page of a list to return: query parameters `page` (1-based) and `recordsPerPage`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -197,7 +188,6 @@ pub struct PageRequest {
     /// Items per page, `1..=MAX_LIMIT`.
     pub records_per_page: u32,
 }
-
 impl Default for PageRequest {
     fn default() -> Self {
         Self {
@@ -206,7 +196,6 @@ impl Default for PageRequest {
         }
     }
 }
-
 impl PageRequest {
     /// The first page with `limit` items per page (clamped to `1..=MAX_LIMIT`).
     pub fn first(limit: u32) -> Self {
@@ -215,44 +204,49 @@ impl PageRequest {
             records_per_page: limit.clamp(1, MAX_LIMIT),
         }
     }
-
     /// The page size.
     pub fn limit(&self) -> usize {
         self.records_per_page as usize
     }
-
     /// The query parameters that ask for this page.
     pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
         vec![
-            ("page", self.page.to_string()),
-            ("recordsPerPage", self.records_per_page.to_string()),
+            ("page", self.page.to_string()), ("recordsPerPage", self.records_per_page
+            .to_string()),
         ]
     }
-
     /// Reads `page` and `recordsPerPage` from a raw query string; anything else is ignored.
     pub fn from_query(query: Option<&str>) -> Result<Self, PageRequestError> {
         let mut request = Self::default();
-        let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_str(query.unwrap_or("")).map_err(|e| PageRequestError {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(
+                query.unwrap_or(""),
+            )
+            .map_err(|e| PageRequestError {
                 parameter: "query",
                 message: format!("the query string cannot be read: {e}"),
             })?;
         for (key, value) in pairs {
             match key.as_str() {
                 "page" => {
-                    request.page = count(&value).filter(|p| *p >= 1).ok_or_else(|| {
-                        PageRequestError {
-                            parameter: "page",
-                            message: format!("`page` must be an integer of at least 1, got {value:?}"),
-                        }
-                    })?;
+                    request.page = count(&value)
+                        .filter(|p| *p >= 1)
+                        .ok_or_else(|| {
+                            PageRequestError {
+                                parameter: "page",
+                                message: format!(
+                                    "`page` must be an integer of at least 1, got {value:?}"
+                                ),
+                            }
+                        })?;
                 }
                 "recordsPerPage" => {
                     request.records_per_page = count(&value)
                         .filter(|l| *l >= 1)
                         .ok_or_else(|| PageRequestError {
                             parameter: "recordsPerPage",
-                            message: format!("`recordsPerPage` must be an integer of at least 1, got {value:?}"),
+                            message: format!(
+                                "`recordsPerPage` must be an integer of at least 1, got {value:?}"
+                            ),
                         })?;
                 }
                 _ => {}
@@ -260,12 +254,10 @@ impl PageRequest {
         }
         Ok(request)
     }
-
     fn offset(&self) -> usize {
         (self.page.saturating_sub(1) as usize).saturating_mul(self.limit())
     }
 }
-
 /// A non-negative decimal integer; values too large for `u32` saturate (a page past the
 /// end is an empty page, not an error).
 fn count(value: &str) -> Option<u32> {
@@ -275,7 +267,6 @@ fn count(value: &str) -> Option<u32> {
     }
     Some(digits.parse::<u32>().unwrap_or(u32::MAX))
 }
-
 /// A pagination query parameter that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequestError {
@@ -284,7 +275,6 @@ pub struct PageRequestError {
     /// What is wrong with it.
     pub message: String,
 }
-
 /// One page of a list, as a handler returns it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
@@ -295,14 +285,22 @@ pub struct Page<T> {
     /// Whether items exist after this page.
     pub has_more: bool,
 }
-
 impl<T: Clone> Page<T> {
     /// Cuts the requested page out of a whole collection held in memory, in its
     /// natural (creation) order. `id` gives an item's id; cursor styles use it.
-    pub fn from_slice(all: &[T], request: &PageRequest, id: impl Fn(&T) -> String) -> Self {
+    pub fn from_slice(
+        all: &[T],
+        request: &PageRequest,
+        id: impl Fn(&T) -> String,
+    ) -> Self {
         let _ = &id;
         let offset = request.offset();
-        let items: Vec<T> = all.iter().skip(offset).take(request.limit()).cloned().collect();
+        let items: Vec<T> = all
+            .iter()
+            .skip(offset)
+            .take(request.limit())
+            .cloned()
+            .collect();
         Self {
             has_more: offset.saturating_add(items.len()) < all.len(),
             total: Some(all.len() as u64),
@@ -310,7 +308,6 @@ impl<T: Clone> Page<T> {
         }
     }
 }
-
 /// The server half: how the router renders results and reads write bodies.
 #[cfg(feature = "server")]
 #[allow(clippy::result_large_err)]
@@ -319,13 +316,11 @@ pub mod server {
     use crate::server::{decode_value, json_response, parse_json, ApiError, Exchange};
     use axum::http::StatusCode;
     use axum::response::Response;
-
     impl From<PageRequestError> for ApiError {
         fn from(e: PageRequestError) -> Self {
             ApiError::invalid(e.parameter, e.message)
         }
     }
-
     fn error_type(error: &ApiError) -> ErrorType {
         match error.error_type.as_deref() {
             Some("system") => return ErrorType::System,
@@ -344,8 +339,11 @@ pub mod server {
             _ => ErrorType::Client,
         }
     }
-
-    fn success<T: Serialize, M: Serialize>(ex: &Exchange, items: Vec<T>, metadata: M) -> Response {
+    fn success<T: Serialize, M: Serialize>(
+        ex: &Exchange,
+        items: Vec<T>,
+        metadata: M,
+    ) -> Response {
         let body = SuccessBody {
             collection: ex.collection_key().to_string(),
             items,
@@ -353,9 +351,12 @@ pub mod server {
         };
         json_response(StatusCode::OK, &body)
     }
-
     /// Renders one resource as a one-element collection.
-    pub fn render_object<T: Serialize>(ex: &Exchange, status: StatusCode, item: &T) -> Response {
+    pub fn render_object<T: Serialize>(
+        ex: &Exchange,
+        status: StatusCode,
+        item: &T,
+    ) -> Response {
         let metadata = ReadMetadata {
             page: 1,
             records_per_page: 1,
@@ -368,7 +369,6 @@ pub mod server {
         }
         response
     }
-
     /// Renders what a write saved (`200`; this style has no `201` and no `Location`).
     pub fn render_written<T: Serialize>(
         ex: &Exchange,
@@ -387,9 +387,12 @@ pub mod server {
         }
         response
     }
-
     /// Renders one page of a list.
-    pub fn render_page<T: Serialize>(ex: &Exchange, request: &PageRequest, page: Page<T>) -> Response {
+    pub fn render_page<T: Serialize>(
+        ex: &Exchange,
+        request: &PageRequest,
+        page: Page<T>,
+    ) -> Response {
         let per_page = u64::from(request.records_per_page.max(1));
         let metadata = ReadMetadata {
             page: request.page,
@@ -399,7 +402,6 @@ pub mod server {
         };
         success(ex, page.items, metadata)
     }
-
     /// Renders a success without content: this style always has a body, so `200` with
     /// an empty collection.
     pub fn render_no_content(ex: &Exchange) -> Response {
@@ -410,7 +412,6 @@ pub mod server {
         };
         success::<(), _>(ex, Vec::new(), metadata)
     }
-
     /// Renders an error.
     pub fn render_error(_ex: &Exchange, error: &ApiError) -> Response {
         let body = ErrorBody {
@@ -425,7 +426,6 @@ pub mod server {
         };
         error.finish(json_response(error.status, &body))
     }
-
     /// Reads a write's body `{"<collection>": [item, ...]}`: every item is decoded and
     /// validated on its own; if any is invalid the answer is a `422` failure naming each
     /// invalid item, and the handler is never called.
@@ -435,7 +435,11 @@ pub mod server {
     {
         let key = ex.collection_key();
         let shape_error = || {
-            ApiError::bad_request(format!("the body must be a JSON object whose `{key}` holds an array of items"))
+            ApiError::bad_request(
+                format!(
+                    "the body must be a JSON object whose `{key}` holds an array of items"
+                ),
+            )
         };
         let value = parse_json(body).map_err(|e| render_error(ex, &e))?;
         let serde_json::Value::Object(mut object) = value else {
@@ -474,7 +478,11 @@ pub mod server {
                             field: v.field,
                         })
                         .collect();
-                    failures.push(ItemFailure { raw_data: raw, errors });
+                    failures
+                        .push(ItemFailure {
+                            raw_data: raw,
+                            errors,
+                        });
                 }
             }
         }
@@ -493,8 +501,6 @@ pub mod server {
         Err(json_response(StatusCode::UNPROCESSABLE_ENTITY, &body))
     }
 }
-
 /// The client half: how the client decodes this style.
 #[cfg(feature = "client")]
-pub mod client {
-}
+pub mod client {}
