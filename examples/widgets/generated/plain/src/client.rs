@@ -534,7 +534,13 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Transport(e) => {
-                write!(f, "the request failed before an answer arrived: {e}")
+                write!(f, "the request failed before an answer arrived: {e}")?;
+                let mut cause = std::error::Error::source(e);
+                while let Some(inner) = cause {
+                    write!(f, ": {inner}")?;
+                    cause = inner.source();
+                }
+                Ok(())
             }
             Error::Decode(e) => {
                 write!(
