@@ -124,11 +124,11 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let bundled = bundle::bundle(root.clone(), &mut doc);
     locator.files = bundled.files;
     locator.origins = bundled.origins;
+    let mut warnings = bundled.warnings;
     if !bundled.errors.is_empty() {
-        return Err(fail(&locator, bundled.errors, vec![]));
+        return Err(fail(&locator, bundled.errors, warnings));
     }
 
-    let mut warnings = Vec::new();
     if crate::normalize::is_31(&doc) {
         warnings.extend(crate::normalize::normalize_31(&mut doc));
     }

@@ -403,3 +403,24 @@ fn common_real_world_deviations_are_repaired_with_warnings() {
         l.warnings[0]
     );
 }
+
+#[test]
+fn a_discriminator_mapping_to_a_missing_file_is_removed_with_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("openapi.yaml");
+    std::fs::write(
+        &path,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      properties: {kind: {type: string}}\n      discriminator:\n        propertyName: kind\n        mapping:\n          cat: models/cat.yaml\n          dog: '#/components/schemas/Pet'\n",
+    )
+    .expect("write");
+    let l = load(&path).unwrap_or_else(|d| panic!("{}", render_with(&d, Format::Human, false)));
+    let doc = as_json(&l);
+    assert_eq!(
+        doc["components"]["schemas"]["Pet"]["discriminator"]["mapping"],
+        json!({"dog": "#/components/schemas/Pet"})
+    );
+    assert_eq!(l.warnings.len(), 1, "{:?}", l.warnings);
+    assert_eq!(l.warnings[0].code, "load/missing-file");
+    assert!(!l.warnings[0].is_error());
+    assert!(l.warnings[0].message.contains("discriminator.mapping"));
+}
