@@ -253,13 +253,16 @@ impl Normalizer {
             match examples {
                 Value::Array(mut items) if !items.is_empty() => {
                     if items.len() > 1 {
-                        self.drop_warning(
-                            &format!("{pointer}/examples"),
-                            "examples",
-                            &format!(
-                                "3.0 schemas have one `example`; the first was kept, {} dropped",
-                                items.len() - 1
-                            ),
+                        self.warnings.push(
+                            Diagnostic::warning(
+                                "load/dropped-31",
+                                format!(
+                                    "`examples` has {} values; an OpenAPI 3.0 schema has one `example`, so only the first was kept",
+                                    items.len()
+                                ),
+                            )
+                            .with_help("move the other values to the media type's `examples` map if they matter")
+                            .at_pointer(format!("{pointer}/examples")),
                         );
                     }
                     let first = items.swap_remove(0);
