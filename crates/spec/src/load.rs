@@ -48,11 +48,19 @@ pub struct Loaded {
 struct Locator {
     files: Vec<Arc<SourceFile>>,
     origins: Vec<Origin>,
+    /// Nodes moved while normalising: (new place, old place) in the bundled document.
+    moves: Vec<(Vec<String>, Vec<String>)>,
 }
 
 impl Locator {
     fn locate(&self, pointer: &str) -> Option<Location> {
-        let tokens = pointer_tokens(pointer);
+        let mut tokens = pointer_tokens(pointer);
+        // Undo moves, newest first (a node may have moved more than once).
+        for (to, from) in self.moves.iter().rev() {
+            if let Some(rest) = tokens.strip_prefix(to.as_slice()) {
+                tokens = from.iter().chain(rest).cloned().collect();
+            }
+        }
         let origin = self
             .origins
             .iter()
@@ -113,6 +121,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             file: 0,
             pointer: Vec::new(),
         }],
+        moves: Vec::new(),
     };
     let fail = |locator: &Locator, mut errors: Vec<Diagnostic>, warnings: Vec<Diagnostic>| {
         errors.extend(warnings);
@@ -125,14 +134,19 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     locator.files = bundled.files;
     locator.origins = bundled.origins;
     let mut warnings = bundled.warnings;
+    let mut moves = Vec::new();
     if !bundled.errors.is_empty() {
         return Err(fail(&locator, bundled.errors, warnings));
     }
 
     if crate::normalize::is_31(&doc) {
-        warnings.extend(crate::normalize::normalize_31(&mut doc));
+        warnings.extend(crate::normalize::normalize_31(&mut doc, &mut moves));
     }
-    warnings.extend(crate::compat::repair(&mut doc));
+    warnings.extend(crate::compat::repair(&mut doc, &mut moves));
+    locator.moves = moves
+        .into_iter()
+        .map(|(to, from)| (pointer_tokens(&to), pointer_tokens(&from)))
+        .collect();
 
     let mut errors = crate::validate::check(&doc);
     let spec = match deserialize(doc) {

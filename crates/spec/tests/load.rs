@@ -252,6 +252,19 @@ fn openapi_31_is_normalised_into_the_30_model() {
         "string"
     );
     assert!(doc["components"]["schemas"]["Pet"].get("$defs").is_none());
+    // Moved nodes are still located where they were written.
+    let fixture = repo("specs/fixtures/openapi-31.yaml");
+    let loc = l
+        .locate("#/components/schemas/Address/properties/street")
+        .expect("located");
+    assert_eq!(
+        loc.pointer,
+        "#/components/schemas/Pet/$defs/Address/properties/street"
+    );
+    assert_eq!(
+        (loc.line, loc.column),
+        line_col_of(&fixture, "street: {type: string}")
+    );
     // Path items in components are inlined where paths refer to them.
     assert_eq!(doc["paths"]["/health"]["get"]["operationId"], "health");
     // What cannot be carried is named, with where it was.
@@ -397,6 +410,13 @@ fn common_real_world_deviations_are_repaired_with_warnings() {
     assert!(schema["properties"]["code"].get("pattern").is_none());
     let codes: Vec<&str> = l.warnings.iter().map(|w| w.code.as_str()).collect();
     assert_eq!(codes, ["load/repaired"; 4]);
+    // The renamed path is located at its original key.
+    let loc = l.warnings[0].location.as_ref().expect("located");
+    assert_eq!(loc.pointer, "#/paths/~1search?q={q}");
+    assert_eq!(
+        (loc.line, loc.column),
+        line_col_of(&path, "\"/search?q={q}\"")
+    );
     assert!(
         l.warnings[0].message.contains("`/search?q={q}`"),
         "{:?}",
