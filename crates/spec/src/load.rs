@@ -221,6 +221,7 @@ fn deserialize(doc: Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
     };
     let tokens = path_tokens(e.path());
     let (tokens, inner) = refine(&doc, tokens, e.into_inner().to_string());
+    let inner = in_yaml_terms(&inner);
     let pointer = join_pointer(&tokens);
     let help = if inner.contains("untagged enum") {
         "this node matches none of the shapes OpenAPI 3.0 allows here (e.g. a `$ref` object or the object itself); check its fields against the specification".to_string()
@@ -233,6 +234,23 @@ fn deserialize(doc: Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
     )
     .with_help(help)
     .at_pointer(pointer))
+}
+
+/// serde speaks of sequences, maps and structs; a spec author writes lists and mappings.
+fn in_yaml_terms(message: &str) -> String {
+    let mut out = message
+        .replace("invalid type: sequence", "invalid type: a list")
+        .replace("invalid type: map", "invalid type: a mapping")
+        .replace("expected a sequence", "expected a list");
+    if let Some(i) = out.find("expected struct ") {
+        let name = out
+            .get(i + "expected struct ".len()..)
+            .unwrap_or("")
+            .to_string();
+        out.truncate(i);
+        out.push_str(&format!("expected a mapping (an OpenAPI {name} object)"));
+    }
+    out
 }
 
 fn path_tokens(path: &serde_path_to_error::Path) -> Vec<String> {
