@@ -33,6 +33,7 @@ pub(crate) struct Bundled {
     pub files: Vec<Arc<SourceFile>>,
     pub origins: Vec<Origin>,
     pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
 }
 
 struct Bundler {
@@ -48,6 +49,7 @@ struct Bundler {
     added: BTreeMap<&'static str, Vec<(String, Value)>>,
     origins: Vec<Origin>,
     errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
     /// (file, pointer) of path items being inlined, to stop a cycle.
     inlining: Vec<(usize, String)>,
 }
@@ -73,6 +75,7 @@ pub(crate) fn bundle(root: Arc<SourceFile>, value: &mut Value) -> Bundled {
             pointer: Vec::new(),
         }],
         errors: Vec::new(),
+        warnings: Vec::new(),
         inlining: Vec::new(),
         files: Vec::new(),
     };
@@ -117,6 +120,7 @@ pub(crate) fn bundle(root: Arc<SourceFile>, value: &mut Value) -> Bundled {
         files: b.files,
         origins: b.origins,
         errors: b.errors,
+        warnings: b.warnings,
     }
 }
 
@@ -282,7 +286,8 @@ impl Bundler {
         else {
             return;
         };
-        for target in mapping.values_mut() {
+        let mut dangling = Vec::new();
+        for (key, target) in mapping.iter_mut() {
             let Value::String(r) = target else { continue };
             let is_file = r
                 .split('#')
@@ -293,9 +298,29 @@ impl Bundler {
                 continue;
             }
             let r = r.clone();
-            if let Some(Replacement::Ref(new_ref)) = self.reference(&r, Kind::Schema, at) {
-                *target = Value::String(new_ref);
+            let errors_before = self.errors.len();
+            match self.reference(&r, Kind::Schema, at) {
+                Some(Replacement::Ref(new_ref)) => *target = Value::String(new_ref),
+                _ => {
+                    // A mapping is a hint (the discriminator value can still name the
+                    // schema); one that leads nowhere is removed, with a warning, rather
+                    // than failing the whole spec.
+                    for d in self.errors.drain(errors_before..) {
+                        self.warnings.push(Diagnostic {
+                            severity: crate::diag::Severity::Warning,
+                            message: format!(
+                                "{} (a `discriminator.mapping` entry; it was removed)",
+                                d.message
+                            ),
+                            ..d
+                        });
+                    }
+                    dangling.push(key.clone());
+                }
             }
+        }
+        for key in dangling {
+            mapping.shift_remove(&key);
         }
     }
 

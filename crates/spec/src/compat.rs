@@ -14,10 +14,11 @@ use crate::diag::{escape_pointer_token, Diagnostic};
 use crate::kind::Kind;
 use serde_json::{json, Value};
 
-/// Repairs `doc` in place; returns a warning per repair.
-pub(crate) fn repair(doc: &mut Value) -> Vec<Diagnostic> {
+/// Repairs `doc` in place; returns a warning per repair. Renamed paths are recorded in
+/// `moves` as (new pointer, old pointer), so they can still be located.
+pub(crate) fn repair(doc: &mut Value, moves: &mut Vec<(String, String)>) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
-    query_strings_in_paths(doc, &mut warnings);
+    query_strings_in_paths(doc, &mut warnings, moves);
     let callbacks = doc
         .pointer("/components/callbacks")
         .cloned()
@@ -33,7 +34,11 @@ fn repaired(pointer: String, message: String) -> Diagnostic {
         .at_pointer(pointer)
 }
 
-fn query_strings_in_paths(doc: &mut Value, warnings: &mut Vec<Diagnostic>) {
+fn query_strings_in_paths(
+    doc: &mut Value,
+    warnings: &mut Vec<Diagnostic>,
+    moves: &mut Vec<(String, String)>,
+) {
     let Some(Value::Object(paths)) = doc.get_mut("paths") else {
         return;
     };
@@ -58,6 +63,10 @@ fn query_strings_in_paths(doc: &mut Value, warnings: &mut Vec<Diagnostic>) {
                 warnings.push(repaired(
                     format!("#/paths/{}", escape_pointer_token(&p)),
                     format!("the path `{key}` contains a query string; it was read as `{p}`{also}"),
+                ));
+                moves.push((
+                    format!("#/paths/{}", escape_pointer_token(&p)),
+                    format!("#/paths/{}", escape_pointer_token(&key)),
                 ));
                 paths.insert(p, item);
             }

@@ -48,11 +48,19 @@ pub struct Loaded {
 struct Locator {
     files: Vec<Arc<SourceFile>>,
     origins: Vec<Origin>,
+    /// Nodes moved while normalising: (new place, old place) in the bundled document.
+    moves: Vec<(Vec<String>, Vec<String>)>,
 }
 
 impl Locator {
     fn locate(&self, pointer: &str) -> Option<Location> {
-        let tokens = pointer_tokens(pointer);
+        let mut tokens = pointer_tokens(pointer);
+        // Undo moves, newest first (a node may have moved more than once).
+        for (to, from) in self.moves.iter().rev() {
+            if let Some(rest) = tokens.strip_prefix(to.as_slice()) {
+                tokens = from.iter().chain(rest).cloned().collect();
+            }
+        }
         let origin = self
             .origins
             .iter()
@@ -113,6 +121,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
             file: 0,
             pointer: Vec::new(),
         }],
+        moves: Vec::new(),
     };
     let fail = |locator: &Locator, mut errors: Vec<Diagnostic>, warnings: Vec<Diagnostic>| {
         errors.extend(warnings);
@@ -124,15 +133,20 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     let bundled = bundle::bundle(root.clone(), &mut doc);
     locator.files = bundled.files;
     locator.origins = bundled.origins;
+    let mut warnings = bundled.warnings;
+    let mut moves = Vec::new();
     if !bundled.errors.is_empty() {
-        return Err(fail(&locator, bundled.errors, vec![]));
+        return Err(fail(&locator, bundled.errors, warnings));
     }
 
-    let mut warnings = Vec::new();
     if crate::normalize::is_31(&doc) {
-        warnings.extend(crate::normalize::normalize_31(&mut doc));
+        warnings.extend(crate::normalize::normalize_31(&mut doc, &mut moves));
     }
-    warnings.extend(crate::compat::repair(&mut doc));
+    warnings.extend(crate::compat::repair(&mut doc, &mut moves));
+    locator.moves = moves
+        .into_iter()
+        .map(|(to, from)| (pointer_tokens(&to), pointer_tokens(&from)))
+        .collect();
 
     let mut errors = crate::validate::check(&doc);
     let spec = match deserialize(doc) {
@@ -207,6 +221,7 @@ fn deserialize(doc: Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
     };
     let tokens = path_tokens(e.path());
     let (tokens, inner) = refine(&doc, tokens, e.into_inner().to_string());
+    let inner = in_yaml_terms(&inner);
     let pointer = join_pointer(&tokens);
     let help = if inner.contains("untagged enum") {
         "this node matches none of the shapes OpenAPI 3.0 allows here (e.g. a `$ref` object or the object itself); check its fields against the specification".to_string()
@@ -219,6 +234,23 @@ fn deserialize(doc: Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
     )
     .with_help(help)
     .at_pointer(pointer))
+}
+
+/// serde speaks of sequences, maps and structs; a spec author writes lists and mappings.
+fn in_yaml_terms(message: &str) -> String {
+    let mut out = message
+        .replace("invalid type: sequence", "invalid type: a list")
+        .replace("invalid type: map", "invalid type: a mapping")
+        .replace("expected a sequence", "expected a list");
+    if let Some(i) = out.find("expected struct ") {
+        let name = out
+            .get(i + "expected struct ".len()..)
+            .unwrap_or("")
+            .to_string();
+        out.truncate(i);
+        out.push_str(&format!("expected a mapping (an OpenAPI {name} object)"));
+    }
+    out
 }
 
 fn path_tokens(path: &serde_path_to_error::Path) -> Vec<String> {

@@ -42,8 +42,10 @@ pub(crate) fn is_31(value: &Value) -> bool {
         .is_some_and(|v| v.starts_with("3.1"))
 }
 
-/// Rewrites a 3.1 document into the 3.0 model; returns the warnings.
-pub(crate) fn normalize_31(doc: &mut Value) -> Vec<Diagnostic> {
+/// Rewrites a 3.1 document into the 3.0 model; returns the warnings. Nodes moved to
+/// another place (`$defs` → `components/schemas`) are recorded in `moves` as
+/// (new pointer, old pointer), so they can still be located.
+pub(crate) fn normalize_31(doc: &mut Value, moves: &mut Vec<(String, String)>) -> Vec<Diagnostic> {
     let mut n = Normalizer {
         warnings: Vec::new(),
         hoisted: Vec::new(),
@@ -119,7 +121,7 @@ pub(crate) fn normalize_31(doc: &mut Value) -> Vec<Diagnostic> {
     }
     let mut pointer = String::from("#");
     n.walk(doc, Kind::Root, &mut pointer);
-    n.hoist_defs(doc);
+    n.hoist_defs(doc, moves);
     n.warnings
 }
 
@@ -253,13 +255,16 @@ impl Normalizer {
             match examples {
                 Value::Array(mut items) if !items.is_empty() => {
                     if items.len() > 1 {
-                        self.drop_warning(
-                            &format!("{pointer}/examples"),
-                            "examples",
-                            &format!(
-                                "3.0 schemas have one `example`; the first was kept, {} dropped",
-                                items.len() - 1
-                            ),
+                        self.warnings.push(
+                            Diagnostic::warning(
+                                "load/dropped-31",
+                                format!(
+                                    "`examples` has {} values; an OpenAPI 3.0 schema has one `example`, so only the first was kept",
+                                    items.len()
+                                ),
+                            )
+                            .with_help("move the other values to the media type's `examples` map if they matter")
+                            .at_pointer(format!("{pointer}/examples")),
                         );
                     }
                     let first = items.swap_remove(0);
@@ -317,7 +322,7 @@ impl Normalizer {
     }
 
     /// Moves `$defs` schemas into `components/schemas` and rewrites refs to them.
-    fn hoist_defs(&mut self, doc: &mut Value) {
+    fn hoist_defs(&mut self, doc: &mut Value, moves: &mut Vec<(String, String)>) {
         if self.hoisted.is_empty() {
             return;
         }
@@ -363,6 +368,7 @@ impl Normalizer {
                 let mut p = new_pointer.clone();
                 self.walk(&mut schema, Kind::Schema, &mut p);
                 schemas.insert(new_name, schema);
+                moves.push((new_pointer.clone(), old.clone()));
                 renames.push((old, new_pointer));
             }
             pending = std::mem::take(&mut self.hoisted);

@@ -82,6 +82,11 @@ struct Member {
 impl SourceFile {
     /// Wraps text read from `path`.
     pub fn new(path: PathBuf, text: String) -> Self {
+        // A byte-order mark carries no meaning in UTF-8, and serde_json rejects it.
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        };
         let syntax = Syntax::sniff(&text);
         Self {
             path,
@@ -697,6 +702,13 @@ mod tests {
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new(PathBuf::from("t"), text.to_string())
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        let f = file("\u{feff}{\"a\": 1}");
+        assert_eq!(f.syntax, Syntax::Json);
+        assert_eq!(f.parse().unwrap()["a"], 1);
     }
 
     #[test]

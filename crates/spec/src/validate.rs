@@ -139,21 +139,27 @@ fn ref_cycles(refs: &[Ref], errors: &mut Vec<Diagnostic>) {
             if let Some(i) = chain.iter().position(|&p| p == next) {
                 let cycle: Vec<&str> = chain.get(i..).map(<[_]>::to_vec).unwrap_or_default();
                 let first = cycle.iter().min().copied().unwrap_or(next);
-                if reported.insert(first.to_string()) && cycle.contains(&start) {
+                if reported.insert(first.to_string()) {
                     let path = cycle
                         .iter()
                         .chain(std::iter::once(&next))
                         .copied()
                         .collect::<Vec<_>>()
                         .join(" → ");
-                    errors.push(
+                    let d = if cycle.len() == 1 {
+                        Diagnostic::error(
+                            "load/ref-cycle",
+                            format!("`{first}` is only a `$ref` to itself"),
+                        )
+                        .with_help("give it a definition (a type, properties, …) or refer to another schema")
+                    } else {
                         Diagnostic::error(
                             "load/ref-cycle",
                             format!("`$ref` cycle with nothing but references: {path}"),
                         )
-                        .with_help("one of these must define something (properties, a type, …) instead of only referring on")
-                        .at_pointer(format!("{first}/$ref")),
-                    );
+                        .with_help("one of these must define something (a type, properties, …) instead of only referring on")
+                    };
+                    errors.push(d.at_pointer(format!("{first}/$ref")));
                 }
                 break;
             }

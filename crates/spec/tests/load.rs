@@ -252,6 +252,19 @@ fn openapi_31_is_normalised_into_the_30_model() {
         "string"
     );
     assert!(doc["components"]["schemas"]["Pet"].get("$defs").is_none());
+    // Moved nodes are still located where they were written.
+    let fixture = repo("specs/fixtures/openapi-31.yaml");
+    let loc = l
+        .locate("#/components/schemas/Address/properties/street")
+        .expect("located");
+    assert_eq!(
+        loc.pointer,
+        "#/components/schemas/Pet/$defs/Address/properties/street"
+    );
+    assert_eq!(
+        (loc.line, loc.column),
+        line_col_of(&fixture, "street: {type: string}")
+    );
     // Path items in components are inlined where paths refer to them.
     assert_eq!(doc["paths"]["/health"]["get"]["operationId"], "health");
     // What cannot be carried is named, with where it was.
@@ -397,9 +410,37 @@ fn common_real_world_deviations_are_repaired_with_warnings() {
     assert!(schema["properties"]["code"].get("pattern").is_none());
     let codes: Vec<&str> = l.warnings.iter().map(|w| w.code.as_str()).collect();
     assert_eq!(codes, ["load/repaired"; 4]);
+    // The renamed path is located at its original key.
+    let loc = l.warnings[0].location.as_ref().expect("located");
+    assert_eq!(loc.pointer, "#/paths/~1search?q={q}");
+    assert_eq!(
+        (loc.line, loc.column),
+        line_col_of(&path, "\"/search?q={q}\"")
+    );
     assert!(
         l.warnings[0].message.contains("`/search?q={q}`"),
         "{:?}",
         l.warnings[0]
     );
+}
+
+#[test]
+fn a_discriminator_mapping_to_a_missing_file_is_removed_with_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("openapi.yaml");
+    std::fs::write(
+        &path,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      properties: {kind: {type: string}}\n      discriminator:\n        propertyName: kind\n        mapping:\n          cat: models/cat.yaml\n          dog: '#/components/schemas/Pet'\n",
+    )
+    .expect("write");
+    let l = load(&path).unwrap_or_else(|d| panic!("{}", render_with(&d, Format::Human, false)));
+    let doc = as_json(&l);
+    assert_eq!(
+        doc["components"]["schemas"]["Pet"]["discriminator"]["mapping"],
+        json!({"dog": "#/components/schemas/Pet"})
+    );
+    assert_eq!(l.warnings.len(), 1, "{:?}", l.warnings);
+    assert_eq!(l.warnings[0].code, "load/missing-file");
+    assert!(!l.warnings[0].is_error());
+    assert!(l.warnings[0].message.contains("discriminator.mapping"));
 }
