@@ -3,6 +3,9 @@
 //! authentication, pagination, rendering) against a hand-written axum handler that
 //! returns the same widgets as plain `Json`, in the same run, in process (no sockets).
 //!
+//! The `*_http` benches send the same requests over loopback HTTP (one keep-alive
+//! connection, one request at a time), which is the latency a client sees.
+//!
 //! `cargo bench -p widgets-example --bench overhead`; the overhead of a style is its
 //! median divided by the `baseline` median of the same request.
 
@@ -110,4 +113,43 @@ fn get_widget(bencher: divan::Bencher, name: &str) {
 #[divan::bench(args = ROUTERS, sample_count = 200, sample_size = 20)]
 fn list_widgets_limit_20(bencher: divan::Bencher, name: &str) {
     run(bencher, app(name), "/widgets?limit=20");
+}
+
+fn run_http(bencher: divan::Bencher, app: Router, path: &'static str) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let base = rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+        format!("http://{addr}")
+    });
+    let client = reqwest::Client::new();
+    let url = format!("{base}{path}");
+    bencher.bench_local(|| {
+        rt.block_on(async {
+            let response = client
+                .get(&url)
+                .header("authorization", "Bearer key")
+                .send()
+                .await
+                .expect("response");
+            divan::black_box(response.bytes().await.expect("body"));
+        })
+    });
+}
+
+#[divan::bench(args = ROUTERS, sample_count = 200, sample_size = 5)]
+fn get_widget_http(bencher: divan::Bencher, name: &str) {
+    run_http(bencher, app(name), "/widgets/wdg_17");
+}
+
+#[divan::bench(args = ROUTERS, sample_count = 200, sample_size = 5)]
+fn list_widgets_limit_20_http(bencher: divan::Bencher, name: &str) {
+    run_http(bencher, app(name), "/widgets?limit=20");
 }

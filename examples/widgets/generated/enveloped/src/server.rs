@@ -443,7 +443,8 @@ async fn restyle(
     request: Request,
     next: Next,
 ) -> Response {
-    let ex = Exchange::new(&request, &settings, None);
+    let uri = request.uri().clone();
+    let request_id = request.headers().get(REQUEST_ID).cloned();
     let method = request.method().clone();
     let response = next.run(request).await;
     let status = response.status();
@@ -452,6 +453,7 @@ async fn restyle(
     {
         return response;
     }
+    let ex = Exchange::build(request_id.as_ref(), &uri, &settings, None);
     let path = ex.path.as_str();
     let mut error = match status {
         StatusCode::NOT_FOUND => ApiError::not_found(format!("no operation at `{path}`")),
@@ -567,18 +569,14 @@ pub struct Exchange {
     op: Option<&'static OpInfo>,
 }
 impl Exchange {
-    fn new(request: &Request, settings: &Settings, op: Option<&'static OpInfo>) -> Self {
-        Self::from_parts(request.headers(), request.uri(), settings, op)
-    }
-    fn from_parts(
-        headers: &HeaderMap,
+    fn build(
+        request_id: Option<&HeaderValue>,
         uri: &axum::http::Uri,
         settings: &Settings,
         op: Option<&'static OpInfo>,
     ) -> Self {
         Self {
-            request_id: headers
-                .get(REQUEST_ID)
+            request_id: request_id
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
                 .unwrap_or_default(),
             api_version: API_VERSION,
@@ -723,7 +721,12 @@ pub fn decode_body<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, Api
 type Reply = Result<Response, Response>;
 impl<A: Api> App<A> {
     fn exchange(&self, parts: &Parts, op: &'static OpInfo) -> Exchange {
-        Exchange::from_parts(&parts.headers, &parts.uri, &self.settings, Some(op))
+        Exchange::build(
+            parts.headers.get(REQUEST_ID),
+            &parts.uri,
+            &self.settings,
+            Some(op),
+        )
     }
     async fn authorize(
         &self,
