@@ -2,6 +2,8 @@
 
 use clap::{Parser, Subcommand};
 
+mod client_cmd;
+
 #[derive(Parser)]
 #[command(about = "The apigen widgets example")]
 struct Cli {
@@ -13,6 +15,8 @@ struct Cli {
 enum Command {
     /// Serve the widgets API from an in-memory store.
     Serve(widgets_example::serve::ServeArgs),
+    /// Call a widgets server with the generated client.
+    Client(client_cmd::ClientArgs),
 }
 
 #[tokio::main]
@@ -20,6 +24,7 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Serve(args) => widgets_example::serve::run(args).await,
+        Command::Client(args) => return client_cmd::run(args).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

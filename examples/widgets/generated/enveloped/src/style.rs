@@ -363,4 +363,135 @@ pub mod server {
 }
 /// The client half: how the client decodes this style.
 #[cfg(feature = "client")]
-pub mod client {}
+pub mod client {
+    use reqwest::Url;
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+    pub use super::PageRequest;
+    use super::{Envelope, Links, Meta};
+    use crate::client::{ApiError, Error, RawResponse, Response, ResponseInfo};
+    /// The envelope's `meta` and `links` (absent for a `204` without a body).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Metadata {
+        /// `meta`: request id, version, type and, for lists, the page position.
+        pub meta: Option<Meta>,
+        /// `links`: `self`, `parent`, and for lists `first`, `prev`, `next`, `last`.
+        pub links: Option<Links>,
+    }
+    fn open<T: DeserializeOwned>(
+        raw: &RawResponse,
+    ) -> Result<(Option<T>, ResponseInfo), Error> {
+        let envelope: Envelope<T> = raw.json()?;
+        let request_id = Some(envelope.meta.request_id.clone());
+        let metadata = Metadata {
+            meta: Some(envelope.meta),
+            links: Some(envelope.links),
+        };
+        Ok((envelope.data, raw.info(request_id, metadata)))
+    }
+    /// The request body for one item: the item itself.
+    pub fn encode_one<T: Serialize + ?Sized>(
+        _collection: &str,
+        item: &T,
+    ) -> Result<Vec<u8>, Error> {
+        serde_json::to_vec(item)
+            .map_err(|e| Error::InvalidRequest(
+                format!("the request body cannot be written as JSON: {e}"),
+            ))
+    }
+    /// This style writes one item per request: no batch body.
+    pub fn encode_batch<T: Serialize>(
+        _collection: &str,
+        _items: &[T],
+    ) -> Result<Option<Vec<u8>>, Error> {
+        Ok(None)
+    }
+    /// An object response: `data` is the resource.
+    pub fn decode_one<T: DeserializeOwned>(
+        raw: &RawResponse,
+        _collection: &str,
+    ) -> Result<Response<T>, Error> {
+        match open(raw)? {
+            (Some(value), info) => Ok(Response { value, info }),
+            (None, _) => Err(raw.decode_error("`data` is null in a success envelope")),
+        }
+    }
+    /// A response holding many items: `data` is an array.
+    pub fn decode_many<T: DeserializeOwned>(
+        raw: &RawResponse,
+        _collection: &str,
+    ) -> Result<Response<Vec<T>>, Error> {
+        let (value, info) = open::<Vec<T>>(raw)?;
+        Ok(Response {
+            value: value.unwrap_or_default(),
+            info,
+        })
+    }
+    /// A response without a resource: `204` with no body, or an envelope whose `data` is ignored.
+    pub fn decode_none(
+        raw: &RawResponse,
+        _collection: &str,
+    ) -> Result<Response<()>, Error> {
+        if raw.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Response {
+                value: (),
+                info: raw.info(None, Metadata::default()),
+            });
+        }
+        let (_, info) = open::<serde_json::Value>(raw)?;
+        Ok(Response { value: (), info })
+    }
+    /// A list page: `data` is the array; the next page is `links.next`, resolved against the request URL.
+    pub fn decode_page<T: DeserializeOwned>(
+        raw: &RawResponse,
+        _collection: &str,
+    ) -> Result<(Vec<T>, ResponseInfo, Option<Url>), Error> {
+        let (items, info) = open::<Vec<T>>(raw)?;
+        let next_link = info
+            .metadata
+            .links
+            .as_ref()
+            .and_then(|links| links.page.as_ref())
+            .and_then(|page| page.next.as_deref());
+        let next = match next_link {
+            Some(link) => {
+                Some(
+                    raw
+                        .url
+                        .join(link)
+                        .map_err(|e| {
+                            raw
+                                .decode_error(
+                                    format!("`links.next` {link:?} is not a URL: {e}"),
+                                )
+                        })?,
+                )
+            }
+            None => None,
+        };
+        Ok((items.unwrap_or_default(), info, next))
+    }
+    /// The error for an answer outside 2xx: the envelope's `error`, else a decode error that keeps the status.
+    pub fn decode_error(raw: &RawResponse) -> Error {
+        match serde_json::from_slice::<Envelope<serde_json::Value>>(&raw.body) {
+            Ok(Envelope { meta, error: Some(error), .. }) => {
+                Error::Api(
+                    Box::new(ApiError {
+                        status: raw.status,
+                        kind: error.kind,
+                        code: None,
+                        message: error.message,
+                        field: None,
+                        description: None,
+                        request_id: Some(meta.request_id),
+                        retry_after: raw.retry_after(),
+                    }),
+                )
+            }
+            Ok(Envelope { error: None, .. }) => {
+                raw.decode_error("an error status without an `error` object")
+            }
+            Err(e) => raw.decode_error(e.to_string()),
+        }
+    }
+}

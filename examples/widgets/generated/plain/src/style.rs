@@ -302,4 +302,264 @@ pub mod server {
 }
 /// The client half: how the client decodes this style.
 #[cfg(feature = "client")]
-pub mod client {}
+pub mod client {
+    use reqwest::Url;
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+    pub use super::PageRequest;
+    use super::{ErrorBody, HAS_MORE_HEADER, LIMIT_HEADER};
+    use crate::client::{ApiError, Error, RawResponse, Response, ResponseInfo};
+    /// What a plain list response says about pagination, from its headers.
+    #[derive(Clone, Debug, Default, PartialEq, Eq)]
+    pub struct Metadata {
+        /// `Link` `rel="next"`, resolved against the request URL.
+        pub next: Option<Url>,
+        /// `Link` `rel="prev"`, resolved against the request URL.
+        pub prev: Option<Url>,
+        /// `Has-More`.
+        pub has_more: Option<bool>,
+        /// `Limit`: the page size the server applied.
+        pub limit: Option<u32>,
+    }
+    /// The request body for one item: the item itself.
+    pub fn encode_one<T: Serialize + ?Sized>(
+        _collection: &str,
+        item: &T,
+    ) -> Result<Vec<u8>, Error> {
+        serde_json::to_vec(item)
+            .map_err(|e| Error::InvalidRequest(
+                format!("the request body cannot be written as JSON: {e}"),
+            ))
+    }
+    /// This style writes one item per request: no batch body.
+    pub fn encode_batch<T: Serialize>(
+        _collection: &str,
+        _items: &[T],
+    ) -> Result<Option<Vec<u8>>, Error> {
+        Ok(None)
+    }
+    fn metadata(raw: &RawResponse) -> Result<Metadata, Error> {
+        let mut metadata = Metadata {
+            has_more: raw.header(HAS_MORE_HEADER).and_then(|v| v.trim().parse().ok()),
+            limit: raw.header(LIMIT_HEADER).and_then(|v| v.trim().parse().ok()),
+            ..Metadata::default()
+        };
+        for value in raw.headers.get_all(reqwest::header::LINK) {
+            let value = value
+                .to_str()
+                .map_err(|_| raw.decode_error("a `Link` header that is not text"))?;
+            for link in parse_link_header(value)
+                .map_err(|e| raw.decode_error(format!("`Link` header {value:?}: {e}")))?
+            {
+                let slot = if link.has_rel("next") {
+                    &mut metadata.next
+                } else if link.has_rel("prev") || link.has_rel("previous") {
+                    &mut metadata.prev
+                } else {
+                    continue;
+                };
+                let url = raw
+                    .url
+                    .join(&link.target)
+                    .map_err(|e| {
+                        raw
+                            .decode_error(
+                                format!("`Link` target {:?} is not a URL: {e}", link.target),
+                            )
+                    })?;
+                slot.get_or_insert(url);
+            }
+        }
+        Ok(metadata)
+    }
+    /// An object response: the body is the resource.
+    pub fn decode_one<T: DeserializeOwned>(
+        raw: &RawResponse,
+        _collection: &str,
+    ) -> Result<Response<T>, Error> {
+        let value = raw.json()?;
+        Ok(Response {
+            value,
+            info: raw.info(None, metadata(raw)?),
+        })
+    }
+    /// A response holding many items: the body is an array.
+    pub fn decode_many<T: DeserializeOwned>(
+        raw: &RawResponse,
+        collection: &str,
+    ) -> Result<Response<Vec<T>>, Error> {
+        decode_one(raw, collection)
+    }
+    /// A response without a resource (`204`); a body, if any, is ignored.
+    pub fn decode_none(
+        raw: &RawResponse,
+        _collection: &str,
+    ) -> Result<Response<()>, Error> {
+        Ok(Response {
+            value: (),
+            info: raw.info(None, metadata(raw)?),
+        })
+    }
+    /// A list page: the body is the array; the next page is the `Link` header's `rel="next"`.
+    pub fn decode_page<T: DeserializeOwned>(
+        raw: &RawResponse,
+        _collection: &str,
+    ) -> Result<(Vec<T>, ResponseInfo, Option<Url>), Error> {
+        let items = raw.json()?;
+        let metadata = metadata(raw)?;
+        let next = metadata.next.clone();
+        Ok((items, raw.info(None, metadata), next))
+    }
+    /// The error for an answer outside 2xx: `{kind, message}`, else a decode error that keeps the status.
+    pub fn decode_error(raw: &RawResponse) -> Error {
+        match serde_json::from_slice::<ErrorBody>(&raw.body) {
+            Ok(body) => {
+                Error::Api(
+                    Box::new(ApiError {
+                        status: raw.status,
+                        kind: Some(body.kind),
+                        code: None,
+                        message: body.message,
+                        field: None,
+                        description: None,
+                        request_id: raw.header_request_id(),
+                        retry_after: raw.retry_after(),
+                    }),
+                )
+            }
+            Err(e) => raw.decode_error(e.to_string()),
+        }
+    }
+    /// One link of a `Link` header (RFC 8288): its target as written and its parameters.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Link {
+        /// The target URI reference, unresolved.
+        pub target: String,
+        /// The parameters, names lower-cased, values unquoted.
+        pub params: Vec<(String, String)>,
+    }
+    impl Link {
+        /// Whether `rel` (a space-separated list, compared case-insensitively) holds `rel`.
+        pub fn has_rel(&self, rel: &str) -> bool {
+            self.params
+                .iter()
+                .filter(|(name, _)| name == "rel")
+                .take(1)
+                .any(|(_, value)| {
+                    value.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case(rel))
+                })
+        }
+    }
+    /// Parses a `Link` header value (RFC 8288 section 3): comma-separated `<target>; name=value` links
+    /// where values may be tokens or quoted strings (which may hold commas and semicolons).
+    pub fn parse_link_header(value: &str) -> Result<Vec<Link>, String> {
+        let mut links = Vec::new();
+        let mut rest = value.trim_start();
+        loop {
+            rest = rest
+                .trim_start_matches(|c: char| c == ',' || c.is_ascii_whitespace());
+            if rest.is_empty() {
+                return Ok(links);
+            }
+            let Some(after_open) = rest.strip_prefix('<') else {
+                return Err(format!("expected `<` at {rest:?}"));
+            };
+            let Some((target, after)) = after_open.split_once('>') else {
+                return Err("a `<` without its `>`".to_owned());
+            };
+            let mut link = Link {
+                target: target.trim().to_owned(),
+                params: Vec::new(),
+            };
+            rest = after.trim_start();
+            while let Some(after_semicolon) = rest.strip_prefix(';') {
+                let param = after_semicolon.trim_start();
+                let name_end = param
+                    .find(|c: char| {
+                        c == '=' || c == ';' || c == ',' || c.is_ascii_whitespace()
+                    })
+                    .unwrap_or(param.len());
+                let (name, after_name) = param.split_at(name_end);
+                if name.is_empty() {
+                    return Err(format!("a parameter without a name at {param:?}"));
+                }
+                let after_name = after_name.trim_start();
+                let (param_value, after_value) = match after_name.strip_prefix('=') {
+                    None => (String::new(), after_name),
+                    Some(v) => {
+                        let v = v.trim_start();
+                        match v.strip_prefix('"') {
+                            Some(quoted) => parse_quoted(quoted)?,
+                            None => {
+                                let end = v.find([';', ',']).unwrap_or(v.len());
+                                let (token, after_token) = v.split_at(end);
+                                (token.trim_end().to_owned(), after_token)
+                            }
+                        }
+                    }
+                };
+                link.params.push((name.to_ascii_lowercase(), param_value));
+                rest = after_value.trim_start();
+            }
+            if !(rest.is_empty() || rest.starts_with(',')) {
+                return Err(format!("expected `;` or `,` at {rest:?}"));
+            }
+            links.push(link);
+        }
+    }
+    /// The rest of a quoted string after its opening `"`: its unescaped content and what follows it.
+    fn parse_quoted(input: &str) -> Result<(String, &str), String> {
+        let mut out = String::new();
+        let mut chars = input.char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' => return Ok((out, &input[i + c.len_utf8()..])),
+                '\\' => {
+                    match chars.next() {
+                        Some((_, escaped)) => out.push(escaped),
+                        None => break,
+                    }
+                }
+                _ => out.push(c),
+            }
+        }
+        Err("a quoted string without its closing `\"`".to_owned())
+    }
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        #[test]
+        fn parses_links_with_quoted_commas_and_several_rels() {
+            let links = parse_link_header(
+                    r#"</w?after=a,b>; rel="next last"; title="x, \"y\"; z", <https://h/w?before=a>;REL=prev"#,
+                )
+                .unwrap();
+            assert_eq!(links.len(), 2);
+            assert_eq!(links[0].target, "/w?after=a,b");
+            assert!(
+                links[0].has_rel("next") && links[0].has_rel("LAST") && ! links[0]
+                .has_rel("prev")
+            );
+            assert_eq!(
+                links[0].params[1], ("title".to_owned(), "x, \"y\"; z".to_owned())
+            );
+            assert_eq!(links[1].target, "https://h/w?before=a");
+            assert!(links[1].has_rel("prev"));
+        }
+        #[test]
+        fn empty_and_malformed_headers() {
+            assert_eq!(parse_link_header("").unwrap(), Vec::new());
+            assert_eq!(parse_link_header(" , ").unwrap(), Vec::new());
+            assert!(parse_link_header("/w; rel=next").is_err());
+            assert!(parse_link_header("</w; rel=next").is_err());
+            assert!(parse_link_header(r#"</w>; rel="next"#).is_err());
+            assert!(parse_link_header("</w> rel=next").is_err());
+            assert!(parse_link_header("</w>; =next").is_err());
+        }
+        #[test]
+        fn only_the_first_rel_counts() {
+            let links = parse_link_header("</a>; rel=prev; rel=next").unwrap();
+            assert!(links[0].has_rel("prev") && ! links[0].has_rel("next"));
+        }
+    }
+}

@@ -503,4 +503,231 @@ pub mod server {
 }
 /// The client half: how the client decodes this style.
 #[cfg(feature = "client")]
-pub mod client {}
+pub mod client {
+    use reqwest::Url;
+    use serde::de::DeserializeOwned;
+    use serde::{Deserialize, Serialize};
+    pub use super::PageRequest;
+    use super::{
+        ErrorBody, ErrorType, FailureBody, Outcome, ReadMetadata, SuccessBody, WriteBody,
+        WriteMetadata,
+    };
+    use crate::client::{
+        ApiError, Error, Failure, ItemError, ItemFailure, RawResponse, Response,
+        ResponseInfo,
+    };
+    /// The response's `metadata`: a read's page position or a write's valid and invalid items.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+    #[serde(untagged)]
+    pub enum Metadata {
+        /// A write: which items were valid.
+        Write(WriteMetadata),
+        /// A read: the page position.
+        Read(ReadMetadata),
+        /// No metadata was decoded.
+        #[default]
+        None,
+    }
+    /// Just the `result` of a body.
+    #[derive(Deserialize)]
+    struct Head {
+        result: Outcome,
+    }
+    /// The request body for one item: `{"<collection>": [item]}`.
+    pub fn encode_one<T: Serialize + ?Sized>(
+        collection: &str,
+        item: &T,
+    ) -> Result<Vec<u8>, Error> {
+        write_body(collection, vec![item])
+    }
+    /// The request body for many items: `{"<collection>": [items…]}`, one atomic request.
+    pub fn encode_batch<T: Serialize>(
+        collection: &str,
+        items: &[T],
+    ) -> Result<Option<Vec<u8>>, Error> {
+        write_body(collection, items.iter().collect()).map(Some)
+    }
+    fn write_body<T: Serialize + ?Sized>(
+        collection: &str,
+        items: Vec<&T>,
+    ) -> Result<Vec<u8>, Error> {
+        let body = WriteBody {
+            collection: collection.to_owned(),
+            items,
+        };
+        serde_json::to_vec(&body)
+            .map_err(|e| Error::InvalidRequest(
+                format!("the request body cannot be written as JSON: {e}"),
+            ))
+    }
+    /// A success body: its collection's items and the response info; any other `result` is an error.
+    fn open<T: DeserializeOwned>(
+        raw: &RawResponse,
+        collection: &str,
+    ) -> Result<(Vec<T>, ResponseInfo), Error> {
+        let head: Head = raw.json()?;
+        if head.result != Outcome::Success {
+            return Err(decode_error(raw));
+        }
+        let body = SuccessBody::<T, Metadata>::from_value(raw.json()?, collection)
+            .map_err(|e| raw.decode_error(e.to_string()))?;
+        Ok((body.items, raw.info(None, body.metadata)))
+    }
+    /// One resource: the collection's only item.
+    pub fn decode_one<T: DeserializeOwned>(
+        raw: &RawResponse,
+        collection: &str,
+    ) -> Result<Response<T>, Error> {
+        let (items, info) = open::<T>(raw, collection)?;
+        let count = items.len();
+        match <[T; 1]>::try_from(items) {
+            Ok([value]) => Ok(Response { value, info }),
+            Err(_) => {
+                Err(
+                    raw
+                        .decode_error(
+                            format!("expected one item in `{collection}`, got {count}"),
+                        ),
+                )
+            }
+        }
+    }
+    /// Many resources: the collection's items (the saved items of a batch write).
+    pub fn decode_many<T: DeserializeOwned>(
+        raw: &RawResponse,
+        collection: &str,
+    ) -> Result<Response<Vec<T>>, Error> {
+        let (value, info) = open(raw, collection)?;
+        Ok(Response { value, info })
+    }
+    /// A response without a resource: a success body whose collection is empty.
+    pub fn decode_none(
+        raw: &RawResponse,
+        collection: &str,
+    ) -> Result<Response<()>, Error> {
+        let (_, info) = open::<serde_json::Value>(raw, collection)?;
+        Ok(Response { value: (), info })
+    }
+    /// A list page; the next page is `page + 1` while `page < pagesCount`, or, without a count,
+    /// while pages come back full.
+    pub fn decode_page<T: DeserializeOwned>(
+        raw: &RawResponse,
+        collection: &str,
+    ) -> Result<(Vec<T>, ResponseInfo, Option<Url>), Error> {
+        let (items, info) = open::<T>(raw, collection)?;
+        let Metadata::Read(read) = &info.metadata else {
+            return Err(
+                raw
+                    .decode_error(
+                        "a list without read `metadata` (`page`, `recordsPerPage`)",
+                    ),
+            );
+        };
+        let more = match read.pages_count {
+            Some(pages) => u64::from(read.page) < pages,
+            None => {
+                read.records_per_page > 0
+                    && items.len() >= read.records_per_page as usize
+            }
+        };
+        let next = more
+            .then(|| {
+                let next_page = PageRequest {
+                    page: read.page.saturating_add(1),
+                    records_per_page: read.records_per_page,
+                };
+                let kept: Vec<(String, String)> = raw
+                    .url
+                    .query_pairs()
+                    .filter(|(k, _)| k != "page" && k != "recordsPerPage")
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect();
+                let mut url = raw.url.clone();
+                url.query_pairs_mut()
+                    .clear()
+                    .extend_pairs(kept)
+                    .extend_pairs(next_page.query_pairs());
+                url
+            });
+        Ok((items, info, next))
+    }
+    fn type_name(kind: ErrorType) -> Option<String> {
+        serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned))
+    }
+    /// The error for an answer outside 2xx (or a body whose `result` is not `success`): `error` becomes
+    /// [`Error::Api`], `failure` becomes [`Error::Failure`] with each item's request index.
+    pub fn decode_error(raw: &RawResponse) -> Error {
+        let head: Head = match raw.json() {
+            Ok(head) => head,
+            Err(e) => return e,
+        };
+        match head.result {
+            Outcome::Failure => {
+                let body: FailureBody = match raw.json() {
+                    Ok(body) => body,
+                    Err(e) => return e,
+                };
+                if body.failures.len() != body.metadata.invalid_items.len() {
+                    return raw
+                        .decode_error(
+                            format!(
+                                "{} failures for {} invalid items", body.failures.len(),
+                                body.metadata.invalid_items.len()
+                            ),
+                        );
+                }
+                let items = body
+                    .failures
+                    .into_iter()
+                    .zip(&body.metadata.invalid_items)
+                    .map(|(failure, &index)| ItemFailure {
+                        index,
+                        raw_data: failure.raw_data,
+                        errors: failure
+                            .errors
+                            .into_iter()
+                            .map(|e| ItemError {
+                                kind: type_name(e.kind),
+                                code: Some(e.code.to_string()),
+                                message: e.message,
+                                field: e.field,
+                                description: e.description,
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                Error::Failure(
+                    Box::new(Failure {
+                        status: raw.status,
+                        request_id: raw.header_request_id(),
+                        received: u64::try_from(body.metadata.received_items_count).ok(),
+                        valid_items: body.metadata.valid_items,
+                        items,
+                    }),
+                )
+            }
+            Outcome::Error => {
+                match raw.json::<ErrorBody>() {
+                    Ok(ErrorBody { error, .. }) => {
+                        Error::Api(
+                            Box::new(ApiError {
+                                status: raw.status,
+                                kind: type_name(error.kind),
+                                code: Some(error.code.to_string()),
+                                message: error.message,
+                                field: error.field,
+                                description: error.description,
+                                request_id: raw.header_request_id(),
+                                retry_after: raw.retry_after(),
+                            }),
+                        )
+                    }
+                    Err(e) => e,
+                }
+            }
+            Outcome::Success => {
+                raw.decode_error(format!("a success body with status {}", raw.status))
+            }
+        }
+    }
+}
