@@ -651,6 +651,7 @@ impl Exchange {
     pub fn addresses_item(&self) -> bool {
         self.op.is_some_and(|op| op.addresses_item)
     }
+    #[allow(dead_code)]
     fn location(&self, saved: Option<&impl Serialize>) -> Option<String> {
         let value = serde_json::to_value(saved?).ok()?;
         let id = match value.get("id")? {
@@ -662,6 +663,7 @@ impl Exchange {
         Some(self.url(&format!("{}/{segment}", self.path.trim_end_matches('/'))))
     }
 }
+#[allow(dead_code)]
 const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'_')
@@ -822,6 +824,7 @@ impl SecurityScheme {
         }
     }
 }
+#[allow(dead_code)]
 async fn path_params<T: DeserializeOwned + Send>(
     ex: &Exchange,
     parts: &mut Parts,
@@ -963,6 +966,7 @@ fn exactly_one<T>(ex: &Exchange, items: Vec<T>) -> Result<T, Response> {
         }
     }
 }
+#[allow(dead_code)]
 fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
 }
