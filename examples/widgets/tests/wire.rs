@@ -647,3 +647,124 @@ async fn result_writes() {
     assert_eq!(unknown["error"]["type"], json!("client"));
     assert_eq!(unknown["error"]["code"], json!(404));
 }
+
+mod orgs {
+    use widgets_enveloped::server::{Api, ApiError, Credential, Principal, RequestContext};
+    use widgets_enveloped::style::{Page, PageRequest};
+    use widgets_enveloped::types::{Widget, WidgetInput, WidgetPatch};
+
+    /// Principals that belong to an organisation and a project.
+    pub struct Orgs;
+
+    impl Api for Orgs {
+        async fn authenticate(
+            &self,
+            credential: Option<Credential>,
+        ) -> Result<Principal, ApiError> {
+            match credential {
+                Some(Credential::Bearer { token, .. }) => Ok(Principal {
+                    org_id: Some("org_7".to_string()),
+                    project_id: Some("prj_3".to_string()),
+                    ..Principal::new(token)
+                }),
+                _ => Err(ApiError::token_missing()),
+            }
+        }
+        async fn list_widgets(
+            &self,
+            ctx: RequestContext,
+            page: PageRequest,
+        ) -> Result<Page<Widget>, ApiError> {
+            let subject = ctx.principal.map(|p| p.subject).unwrap_or_default();
+            Err(ApiError::forbidden(format!(
+                "{subject} may not list (page {})",
+                page.page
+            )))
+        }
+        async fn create_widget(
+            &self,
+            _: RequestContext,
+            _: WidgetInput,
+        ) -> Result<Widget, ApiError> {
+            Err(ApiError::conflict("exists").with_kind("widget_exists"))
+        }
+        async fn delete_widget(&self, _: RequestContext, _: String) -> Result<(), ApiError> {
+            Ok(())
+        }
+        async fn get_widget(&self, _: RequestContext, id: String) -> Result<Widget, ApiError> {
+            Err(ApiError::not_found(format!("no {id}")))
+        }
+        async fn update_widget(
+            &self,
+            _: RequestContext,
+            _: String,
+            _: WidgetPatch,
+        ) -> Result<Widget, ApiError> {
+            Err(ApiError::unavailable("later"))
+        }
+    }
+}
+
+#[tokio::test]
+async fn enveloped_meta_carries_the_principals_org_and_project() {
+    let server = serve(widgets_enveloped::server::router(orgs::Orgs)).await;
+    let auth = [("authorization", "Bearer alice")];
+    let reply = server
+        .send(Method::GET, "/widgets?page=2", None, &auth)
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        reply.json(),
+        json!({"meta": {"request_id": "req_01", "org_id": "org_7", "project_id": "prj_3",
+                        "version": "2025-01-01", "type": "error"},
+               "data": null, "error": {"kind": "forbidden", "message": "alice may not list (page 2)"},
+               "links": {"self": "/widgets?page=2"}})
+    );
+    let conflict = server
+        .send(Method::POST, "/widgets", Some(r#"{"name":"x"}"#), &auth)
+        .await;
+    assert_eq!(conflict.status, StatusCode::CONFLICT);
+    assert_eq!(
+        conflict.json()["error"],
+        json!({"kind": "widget_exists", "message": "exists"})
+    );
+    let missing = server.get("/widgets/wdg_1").await;
+    assert_eq!(missing.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(missing.json()["meta"].get("org_id"), None);
+    assert_eq!(missing.json()["error"]["kind"], json!("token_missing"));
+    let deleted = server
+        .send(Method::DELETE, "/widgets/wdg_1", None, &auth)
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let head = server
+        .send(Method::HEAD, "/widgets/wdg_1", None, &auth)
+        .await;
+    assert_eq!(head.status, StatusCode::NOT_FOUND);
+    assert_eq!(head.text, "");
+}
+
+#[tokio::test]
+async fn result_and_enveloped_rate_limits_carry_retry_after() {
+    for style in [Style::Enveloped, Style::Result] {
+        let server = start(style, 0, None, Some(1)).await;
+        assert_eq!(server.get("/widgets").await.status, StatusCode::OK);
+        let reply = server.get("/widgets").await;
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(reply
+            .header("retry-after")
+            .and_then(|v| v.parse::<u64>().ok())
+            .is_some_and(|s| s >= 1));
+        let body = reply.json();
+        match style {
+            Style::Result => {
+                assert_eq!(body["result"], json!("error"));
+                assert_eq!(body["error"]["type"], json!("client"));
+                assert_eq!(body["error"]["code"], json!(429));
+            }
+            _ => {
+                assert_eq!(body["error"]["kind"], json!("rate_limited"));
+                assert_eq!(body["meta"]["type"], json!("error"));
+            }
+        }
+    }
+}
