@@ -768,3 +768,35 @@ async fn result_and_enveloped_rate_limits_carry_retry_after() {
         }
     }
 }
+
+#[tokio::test]
+async fn enveloped_links_are_absolute_with_a_base_url() {
+    let args = ServeArgs {
+        style: Style::Enveloped,
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        seed: 3,
+        api_key: None,
+        rate_limit: None,
+        base_url: Some("https://api.example.com/".to_string()),
+    };
+    let server = serve(router(&args)).await;
+    let one = server.get("/widgets/wdg_2").await.json();
+    assert_eq!(
+        one["links"],
+        json!({"self": "https://api.example.com/widgets/wdg_2", "parent": "https://api.example.com/widgets"})
+    );
+    let list = server.get("/widgets?limit=1&page=2&q=a%20b").await.json();
+    assert_eq!(
+        list["links"],
+        json!({"self": "https://api.example.com/widgets?limit=1&page=2&q=a%20b",
+               "first": "https://api.example.com/widgets?limit=1&page=1&q=a+b",
+               "prev": "https://api.example.com/widgets?limit=1&page=1&q=a+b",
+               "next": "https://api.example.com/widgets?limit=1&page=3&q=a+b",
+               "last": "https://api.example.com/widgets?limit=1&page=3&q=a+b"})
+    );
+    let created = server.post("/widgets", r#"{"name":"x"}"#).await;
+    assert_eq!(
+        created.header("location"),
+        Some("https://api.example.com/widgets/wdg_4")
+    );
+}
