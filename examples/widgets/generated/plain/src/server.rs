@@ -31,7 +31,7 @@ use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
-    MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer,
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 use crate::style::{self, Page, PageRequest};
 use crate::validate::{Validate, Violation};
@@ -406,7 +406,31 @@ impl<A: Api> RouterBuilder<A> {
         routes
             .layer(axum::middleware::from_fn_with_state(settings, restyle))
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+            .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::new()))
+    }
+}
+/// Request ids for requests that come without one: a random UUID per router plus a
+/// counter (`<uuid>-<n>`), unique without a random draw per request.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: Arc<str>,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+impl RequestIds {
+    fn new() -> Self {
+        Self {
+            prefix: uuid::Uuid::new_v4().simple().to_string().into(),
+            next: Arc::default(),
+        }
+    }
+}
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(
+        &mut self,
+        _request: &axum::http::Request<B>,
+    ) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        HeaderValue::try_from(format!("{}-{n}", self.prefix)).ok().map(RequestId::new)
     }
 }
 struct Settings {
