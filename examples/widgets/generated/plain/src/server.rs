@@ -479,7 +479,7 @@ async fn restyle(
     }
     let ex = Exchange::build(request_id.as_ref(), &uri, &settings, None);
     let path = ex.path.as_str();
-    let mut error = match status {
+    let error = match status {
         StatusCode::NOT_FOUND => ApiError::not_found(format!("no operation at `{path}`")),
         StatusCode::METHOD_NOT_ALLOWED => {
             let allowed: Vec<&str> = response
@@ -515,9 +515,6 @@ async fn restyle(
         }
         _ => ApiError::new(status, status.canonical_reason().unwrap_or("request failed")),
     };
-    if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
-        error.kind = None;
-    }
     let mut styled = style::server::render_error(&ex, &error);
     if let Some(allow) = response.headers().get(header::ALLOW) {
         styled.headers_mut().insert(header::ALLOW, allow.clone());
