@@ -647,3 +647,156 @@ async fn result_writes() {
     assert_eq!(unknown["error"]["type"], json!("client"));
     assert_eq!(unknown["error"]["code"], json!(404));
 }
+
+mod orgs {
+    use widgets_enveloped::server::{Api, ApiError, Credential, Principal, RequestContext};
+    use widgets_enveloped::style::{Page, PageRequest};
+    use widgets_enveloped::types::{Widget, WidgetInput, WidgetPatch};
+
+    /// Principals that belong to an organisation and a project.
+    pub struct Orgs;
+
+    impl Api for Orgs {
+        async fn authenticate(
+            &self,
+            credential: Option<Credential>,
+        ) -> Result<Principal, ApiError> {
+            match credential {
+                Some(Credential::Bearer { token, .. }) => Ok(Principal {
+                    org_id: Some("org_7".to_string()),
+                    project_id: Some("prj_3".to_string()),
+                    ..Principal::new(token)
+                }),
+                _ => Err(ApiError::token_missing()),
+            }
+        }
+        async fn list_widgets(
+            &self,
+            ctx: RequestContext,
+            page: PageRequest,
+        ) -> Result<Page<Widget>, ApiError> {
+            let subject = ctx.principal.map(|p| p.subject).unwrap_or_default();
+            Err(ApiError::forbidden(format!(
+                "{subject} may not list (page {})",
+                page.page
+            )))
+        }
+        async fn create_widget(
+            &self,
+            _: RequestContext,
+            _: WidgetInput,
+        ) -> Result<Widget, ApiError> {
+            Err(ApiError::conflict("exists").with_kind("widget_exists"))
+        }
+        async fn delete_widget(&self, _: RequestContext, _: String) -> Result<(), ApiError> {
+            Ok(())
+        }
+        async fn get_widget(&self, _: RequestContext, id: String) -> Result<Widget, ApiError> {
+            Err(ApiError::not_found(format!("no {id}")))
+        }
+        async fn update_widget(
+            &self,
+            _: RequestContext,
+            _: String,
+            _: WidgetPatch,
+        ) -> Result<Widget, ApiError> {
+            Err(ApiError::unavailable("later"))
+        }
+    }
+}
+
+#[tokio::test]
+async fn enveloped_meta_carries_the_principals_org_and_project() {
+    let server = serve(widgets_enveloped::server::router(orgs::Orgs)).await;
+    let auth = [("authorization", "Bearer alice")];
+    let reply = server
+        .send(Method::GET, "/widgets?page=2", None, &auth)
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        reply.json(),
+        json!({"meta": {"request_id": "req_01", "org_id": "org_7", "project_id": "prj_3",
+                        "version": "2025-01-01", "type": "error"},
+               "data": null, "error": {"kind": "forbidden", "message": "alice may not list (page 2)"},
+               "links": {"self": "/widgets?page=2"}})
+    );
+    let conflict = server
+        .send(Method::POST, "/widgets", Some(r#"{"name":"x"}"#), &auth)
+        .await;
+    assert_eq!(conflict.status, StatusCode::CONFLICT);
+    assert_eq!(
+        conflict.json()["error"],
+        json!({"kind": "widget_exists", "message": "exists"})
+    );
+    let missing = server.get("/widgets/wdg_1").await;
+    assert_eq!(missing.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(missing.json()["meta"].get("org_id"), None);
+    assert_eq!(missing.json()["error"]["kind"], json!("token_missing"));
+    let deleted = server
+        .send(Method::DELETE, "/widgets/wdg_1", None, &auth)
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let head = server
+        .send(Method::HEAD, "/widgets/wdg_1", None, &auth)
+        .await;
+    assert_eq!(head.status, StatusCode::NOT_FOUND);
+    assert_eq!(head.text, "");
+}
+
+#[tokio::test]
+async fn result_and_enveloped_rate_limits_carry_retry_after() {
+    for style in [Style::Enveloped, Style::Result] {
+        let server = start(style, 0, None, Some(1)).await;
+        assert_eq!(server.get("/widgets").await.status, StatusCode::OK);
+        let reply = server.get("/widgets").await;
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(reply
+            .header("retry-after")
+            .and_then(|v| v.parse::<u64>().ok())
+            .is_some_and(|s| s >= 1));
+        let body = reply.json();
+        match style {
+            Style::Result => {
+                assert_eq!(body["result"], json!("error"));
+                assert_eq!(body["error"]["type"], json!("client"));
+                assert_eq!(body["error"]["code"], json!(429));
+            }
+            _ => {
+                assert_eq!(body["error"]["kind"], json!("rate_limited"));
+                assert_eq!(body["meta"]["type"], json!("error"));
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn enveloped_links_are_absolute_with_a_base_url() {
+    let args = ServeArgs {
+        style: Style::Enveloped,
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        seed: 3,
+        api_key: None,
+        rate_limit: None,
+        base_url: Some("https://api.example.com/".to_string()),
+    };
+    let server = serve(router(&args)).await;
+    let one = server.get("/widgets/wdg_2").await.json();
+    assert_eq!(
+        one["links"],
+        json!({"self": "https://api.example.com/widgets/wdg_2", "parent": "https://api.example.com/widgets"})
+    );
+    let list = server.get("/widgets?limit=1&page=2&q=a%20b").await.json();
+    assert_eq!(
+        list["links"],
+        json!({"self": "https://api.example.com/widgets?limit=1&page=2&q=a%20b",
+               "first": "https://api.example.com/widgets?limit=1&page=1&q=a+b",
+               "prev": "https://api.example.com/widgets?limit=1&page=1&q=a+b",
+               "next": "https://api.example.com/widgets?limit=1&page=3&q=a+b",
+               "last": "https://api.example.com/widgets?limit=1&page=3&q=a+b"})
+    );
+    let created = server.post("/widgets", r#"{"name":"x"}"#).await;
+    assert_eq!(
+        created.header("location"),
+        Some("https://api.example.com/widgets/wdg_4")
+    );
+}

@@ -31,7 +31,7 @@ use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
-    MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer,
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 use crate::style::{self, Page, PageRequest};
 use crate::validate::{Validate, Violation};
@@ -406,7 +406,31 @@ impl<A: Api> RouterBuilder<A> {
         routes
             .layer(axum::middleware::from_fn_with_state(settings, restyle))
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+            .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::new()))
+    }
+}
+/// Request ids for requests that come without one: a random UUID per router plus a
+/// counter (`<uuid>-<n>`), unique without a random draw per request.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: Arc<str>,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+impl RequestIds {
+    fn new() -> Self {
+        Self {
+            prefix: uuid::Uuid::new_v4().simple().to_string().into(),
+            next: Arc::default(),
+        }
+    }
+}
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(
+        &mut self,
+        _request: &axum::http::Request<B>,
+    ) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        HeaderValue::try_from(format!("{}-{n}", self.prefix)).ok().map(RequestId::new)
     }
 }
 struct Settings {
@@ -443,7 +467,8 @@ async fn restyle(
     request: Request,
     next: Next,
 ) -> Response {
-    let ex = Exchange::new(&request, &settings, None);
+    let uri = request.uri().clone();
+    let request_id = request.headers().get(REQUEST_ID).cloned();
     let method = request.method().clone();
     let response = next.run(request).await;
     let status = response.status();
@@ -452,8 +477,9 @@ async fn restyle(
     {
         return response;
     }
+    let ex = Exchange::build(request_id.as_ref(), &uri, &settings, None);
     let path = ex.path.as_str();
-    let mut error = match status {
+    let error = match status {
         StatusCode::NOT_FOUND => ApiError::not_found(format!("no operation at `{path}`")),
         StatusCode::METHOD_NOT_ALLOWED => {
             let allowed: Vec<&str> = response
@@ -489,9 +515,6 @@ async fn restyle(
         }
         _ => ApiError::new(status, status.canonical_reason().unwrap_or("request failed")),
     };
-    if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
-        error.kind = None;
-    }
     let mut styled = style::server::render_error(&ex, &error);
     if let Some(allow) = response.headers().get(header::ALLOW) {
         styled.headers_mut().insert(header::ALLOW, allow.clone());
@@ -567,18 +590,14 @@ pub struct Exchange {
     op: Option<&'static OpInfo>,
 }
 impl Exchange {
-    fn new(request: &Request, settings: &Settings, op: Option<&'static OpInfo>) -> Self {
-        Self::from_parts(request.headers(), request.uri(), settings, op)
-    }
-    fn from_parts(
-        headers: &HeaderMap,
+    fn build(
+        request_id: Option<&HeaderValue>,
         uri: &axum::http::Uri,
         settings: &Settings,
         op: Option<&'static OpInfo>,
     ) -> Self {
         Self {
-            request_id: headers
-                .get(REQUEST_ID)
+            request_id: request_id
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
                 .unwrap_or_default(),
             api_version: API_VERSION,
@@ -653,6 +672,7 @@ impl Exchange {
     pub fn addresses_item(&self) -> bool {
         self.op.is_some_and(|op| op.addresses_item)
     }
+    #[allow(dead_code)]
     fn location(&self, saved: Option<&impl Serialize>) -> Option<String> {
         let value = serde_json::to_value(saved?).ok()?;
         let id = match value.get("id")? {
@@ -664,6 +684,7 @@ impl Exchange {
         Some(self.url(&format!("{}/{segment}", self.path.trim_end_matches('/'))))
     }
 }
+#[allow(dead_code)]
 const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'_')
@@ -723,7 +744,12 @@ pub fn decode_body<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, Api
 type Reply = Result<Response, Response>;
 impl<A: Api> App<A> {
     fn exchange(&self, parts: &Parts, op: &'static OpInfo) -> Exchange {
-        Exchange::from_parts(&parts.headers, &parts.uri, &self.settings, Some(op))
+        Exchange::build(
+            parts.headers.get(REQUEST_ID),
+            &parts.uri,
+            &self.settings,
+            Some(op),
+        )
     }
     async fn authorize(
         &self,
@@ -819,6 +845,7 @@ impl SecurityScheme {
         }
     }
 }
+#[allow(dead_code)]
 async fn path_params<T: DeserializeOwned + Send>(
     ex: &Exchange,
     parts: &mut Parts,
@@ -960,6 +987,7 @@ fn exactly_one<T>(ex: &Exchange, items: Vec<T>) -> Result<T, Response> {
         }
     }
 }
+#[allow(dead_code)]
 fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
 }

@@ -1,4 +1,8 @@
-#![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+#![allow(
+    clippy::enum_variant_names,
+    clippy::large_enum_variant,
+    clippy::type_complexity
+)]
 /// A property that is optional *and* nullable: absent (leave it as it is), `null`
 /// (clear it) or a value (set it). Use it with `#[serde(default, skip_serializing_if =
 /// "Nullable::is_absent")]`, as the generated structs do.
