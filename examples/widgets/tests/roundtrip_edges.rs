@@ -1,0 +1,200 @@
+//! The generated clients against small hand-written servers that misbehave in ways the
+//! example server never does: unreadable bodies, 503 with an HTTP-date `Retry-After`, a
+//! refused connection; and client settings that cannot work.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+
+/// Serves `app` on a free port; returns its base URL.
+async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0");
+    let addr = listener.local_addr().expect("local address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+/// A widget in the wire form every style's object body carries.
+fn widget() -> serde_json::Value {
+    serde_json::json!({"id": "wdg_1", "name": "Sprocket", "tags": [], "created_at": "2025-01-01T00:00:00Z"})
+}
+
+#[tokio::test]
+async fn an_unreadable_body_is_a_decode_error_that_keeps_the_status() {
+    let app = Router::new()
+        .fallback(|| async { (StatusCode::BAD_GATEWAY, "<html>upstream down</html>") });
+    let base = serve(app).await;
+    let err = widgets_enveloped::client::Client::new(&base)
+        .unwrap()
+        .get_widget("wdg_1")
+        .await
+        .unwrap_err();
+    let widgets_enveloped::client::Error::Decode(decode) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(decode.status, 502);
+    assert_eq!(decode.excerpt, "<html>upstream down</html>");
+    assert!(err.to_string().contains("502"), "{err}");
+
+    // A success whose body is not the style's is a decode error too, not a panic or a default.
+    let app =
+        Router::new().fallback(|| async { axum::Json(serde_json::json!({"unexpected": true})) });
+    let base = serve(app).await;
+    let err = widgets_result::client::Client::new(&base)
+        .unwrap()
+        .get_widget("wdg_1")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, widgets_result::client::Error::Decode(d) if d.status == 200),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_503_with_an_http_date_retry_after_is_retried_for_gets() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let seen = calls.clone();
+    let app = Router::new().route(
+        "/widgets/{id}",
+        get(move || {
+            let seen = seen.clone();
+            async move {
+                if seen.fetch_add(1, Ordering::SeqCst) == 0 {
+                    let at = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(1));
+                    let body = serde_json::json!({"kind": "service_unavailable", "message": "maintenance"});
+                    (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, at)], axum::Json(body)).into_response()
+                } else {
+                    axum::Json(widget()).into_response()
+                }
+            }
+        }),
+    );
+    let base = serve(app).await;
+    use widgets_plain::client::{Client, RetryPolicy};
+    let client = Client::builder(&base)
+        .retry(RetryPolicy::retries(1))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    assert_eq!(client.get_widget("wdg_1").await.unwrap().name, "Sprocket");
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert!(started.elapsed() < Duration::from_secs(3));
+
+    // Without retries the 503 is an API error carrying the wait.
+    calls.store(0, Ordering::SeqCst);
+    let err = Client::new(&base)
+        .unwrap()
+        .get_widget("wdg_1")
+        .await
+        .unwrap_err();
+    let widgets_plain::client::Error::Api(api) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (api.status.as_u16(), api.kind.as_deref()),
+        (503, Some("service_unavailable"))
+    );
+    assert!(api
+        .retry_after
+        .is_some_and(|wait| wait <= Duration::from_secs(1)));
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_transport_error_retried_only_for_gets() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    use widgets_enveloped::client::{Client, Error, RetryPolicy};
+    let policy = RetryPolicy::retries(2).base_delay(Duration::from_millis(100));
+    let client = Client::builder(&base).retry(policy).build().unwrap();
+
+    let started = Instant::now();
+    let err = client.get_widget("wdg_1").await.unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "two backoffs, 100 + 200 ms"
+    );
+    assert!(err.to_string().to_lowercase().contains("connect"), "{err}");
+
+    let started = Instant::now();
+    let input = widgets_enveloped::types::WidgetInput {
+        name: "x".into(),
+        color: widgets_enveloped::types::Nullable::Absent,
+        weight: None,
+        tags: None,
+    };
+    assert!(matches!(
+        client.create_widget(&input).await,
+        Err(Error::Transport(_))
+    ));
+    assert!(
+        started.elapsed() < Duration::from_millis(100),
+        "a POST is not retried"
+    );
+}
+
+#[test]
+fn settings_that_cannot_work_are_refused_when_building() {
+    use widgets_result::client::{Client, Error};
+    assert!(matches!(
+        Client::new("not a url"),
+        Err(Error::InvalidRequest(_))
+    ));
+    assert!(matches!(
+        Client::new("mailto:someone@example.com"),
+        Err(Error::InvalidRequest(_))
+    ));
+    assert!(matches!(
+        Client::builder("http://h").bearer_auth("a\nb").build(),
+        Err(Error::InvalidRequest(_))
+    ));
+    assert!(matches!(
+        Client::builder("http://h")
+            .default_header("bad header", "v")
+            .build(),
+        Err(Error::InvalidRequest(_))
+    ));
+    assert!(matches!(
+        Client::builder("http://h").user_agent("x\ny").build(),
+        Err(Error::InvalidRequest(_))
+    ));
+}
+
+#[test]
+fn retry_after_reads_seconds_and_http_dates() {
+    use widgets_plain::client::parse_retry_after;
+    assert_eq!(parse_retry_after(" 30 "), Some(Duration::from_secs(30)));
+    let later = SystemTime::now() + Duration::from_secs(120);
+    let wait = parse_retry_after(&httpdate::fmt_http_date(later)).unwrap();
+    assert!(
+        wait > Duration::from_secs(100) && wait <= Duration::from_secs(120),
+        "{wait:?}"
+    );
+    assert_eq!(
+        parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+        Some(Duration::ZERO)
+    );
+    assert_eq!(parse_retry_after("soon"), None);
+}
+
+#[tokio::test]
+async fn a_base_url_with_a_path_prefix_keeps_it() {
+    let app = Router::new().route(
+        "/api/v1/widgets/{id}",
+        get(|| async { axum::Json(widget()) }),
+    );
+    let base = serve(app).await;
+    for prefix in ["/api/v1", "/api/v1/"] {
+        let client = widgets_plain::client::Client::new(format!("{base}{prefix}")).unwrap();
+        assert_eq!(client.get_widget("wdg_1").await.unwrap().id, "wdg_1");
+    }
+}
