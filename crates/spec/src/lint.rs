@@ -6,6 +6,7 @@
 //! | `lint/inline-object-schema` | warning | an inline object as a request or success body forces a synthetic type name |
 //! | `lint/success-without-schema` | warning | a success response (other than 204) has no JSON schema, so the style cannot wrap it |
 //! | `lint/no-success-response` | warning | no 2xx (or `default`) response: the operation is assumed to answer 200 with no body |
+//! | `lint/path-item-ref` | warning | a path item that is a `$ref` is skipped by apply and generation |
 //! | `lint/invalid-collection-key` | warning | `x-apigen-collection` is not a non-empty string of letters, digits and `_` |
 //! | `lint/pagination-param-clash` | warning | a list operation's own query parameter has the name of one of the style's pagination parameters |
 //! | `lint/error-response-contradicts-style` | warning | a declared error response is not the style's error body |
@@ -13,22 +14,38 @@
 //!
 //! The last three need a style (`--style`, or the spec's `x-apigen-style`).
 
-use crate::apply::component_clashes;
+use crate::apply::inline_plan;
 use crate::diag::{escape_pointer_token, Diagnostic};
 use crate::shape::{self, OperationShape, COLLECTION_EXTENSION};
-use crate::style::{error_response_name, Style};
+use crate::style::{error_response_name, Refs, Style};
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
 
 /// Every diagnostic about `spec`, checked against `style` when one is given.
 pub fn lint(spec: &OpenAPI, style: Option<&dyn Style>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if let Some(style) = style {
-        out.extend(component_clashes(spec, style));
-    }
+    let refs = match style.map(|s| inline_plan(spec, s)) {
+        Some(Ok(plan)) => {
+            out.extend(plan.renamed);
+            plan.refs
+        }
+        Some(Err(clashes)) => {
+            out.extend(clashes);
+            Refs::local()
+        }
+        None => Refs::local(),
+    };
     for (path, item) in spec.paths.paths.iter() {
-        if let ReferenceOr::Item(item) = item {
-            let pointer = format!("#/paths/{}", escape_pointer_token(path));
-            collection_key(&item.extensions, &pointer, &mut out);
+        let pointer = format!("#/paths/{}", escape_pointer_token(path));
+        match item {
+            ReferenceOr::Item(item) => collection_key(&item.extensions, &pointer, &mut out),
+            ReferenceOr::Reference { reference } => out.push(
+                Diagnostic::warning(
+                    "lint/path-item-ref",
+                    format!("the path item of `{path}` is a `$ref` to `{reference}`, which apigen skips"),
+                )
+                .with_help("write the path item inline (apigen bundles `$ref`s inside it)")
+                .at_pointer(pointer),
+            ),
         }
     }
     for shape in shape::operations(spec) {
@@ -51,8 +68,8 @@ pub fn lint(spec: &OpenAPI, style: Option<&dyn Style>) -> Vec<Diagnostic> {
         collection_key(&shape.operation.extensions, &shape.pointer, &mut out);
         bodies(&shape, &what, &mut out);
         if let Some(style) = style {
-            pagination(spec, &shape, style, &what, &mut out);
-            error_responses(spec, &shape, style, &what, &mut out);
+            pagination(spec, &shape, style, &refs, &what, &mut out);
+            error_responses(spec, &shape, style, &refs, &what, &mut out);
         }
     }
     out
@@ -186,6 +203,7 @@ fn pagination(
     spec: &OpenAPI,
     shape: &OperationShape<'_>,
     style: &dyn Style,
+    refs: &Refs,
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -219,9 +237,7 @@ fn pagination(
             continue;
         };
         let is_styles_own = matches!(param, ReferenceOr::Reference { reference }
-            if shape::component_name(reference, "parameters") == Some(theirs.component)
-                && spec.components.as_ref().and_then(|c| c.parameters.get(theirs.component))
-                    == style.components().parameters.get(theirs.component));
+            if is_style_ref(reference, refs, "parameters", theirs.component));
         if !is_styles_own {
             out.push(
                 Diagnostic::warning(
@@ -246,6 +262,7 @@ fn error_responses(
     spec: &OpenAPI,
     shape: &OperationShape<'_>,
     style: &dyn Style,
+    refs: &Refs,
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -270,10 +287,10 @@ fn error_responses(
         );
     for (key, status, response) in declared {
         // The style's own response, by reference (as `apply` writes it).
-        if let ReferenceOr::Reference { reference } = response {
-            let name = shape::component_name(reference, "responses");
-            let expected = status.and_then(error_response_name);
-            if name.is_some() && name == expected {
+        if let (ReferenceOr::Reference { reference }, Some(expected)) =
+            (response, status.and_then(error_response_name))
+        {
+            if is_style_ref(reference, refs, "responses", expected) {
                 continue;
             }
         }
@@ -295,9 +312,7 @@ fn error_responses(
             _ => style.error_schema(),
         };
         let matches_style = matches!(body, Some(ReferenceOr::Reference { reference })
-            if shape::component_name(reference, "schemas") == Some(wanted)
-                && spec.components.as_ref().and_then(|c| c.schemas.get(wanted))
-                    .is_none_or(|mine| Some(mine) == components.schemas.get(wanted)));
+            if is_style_ref(reference, refs, "schemas", wanted));
         if !matches_style {
             out.push(
                 Diagnostic::warning(
@@ -308,12 +323,21 @@ fn error_responses(
                     ),
                 )
                 .with_help(format!(
-                    "remove it and let `apigen apply --style {}` add the style's error responses, or `$ref` `#/components/responses/{}`",
+                    "remove it and let `apigen apply --style {}` add the style's error responses, or `$ref` `{}`",
                     style.name(),
-                    status.and_then(error_response_name).unwrap_or("BadRequest")
+                    refs.to("responses", status.and_then(error_response_name).unwrap_or("BadRequest"))
                 ))
                 .at_pointer(format!("{}/responses/{key}", shape.pointer)),
             );
         }
     }
+}
+
+/// Whether `reference` is the style's component `kind/name`: as inlined (under the name
+/// `refs` gives it), or in a published components document (`URL#/components/kind/name`).
+fn is_style_ref(reference: &str, refs: &Refs, kind: &str, name: &str) -> bool {
+    reference == refs.to(kind, name)
+        || reference.split_once('#').is_some_and(|(base, fragment)| {
+            !base.is_empty() && fragment == format!("/components/{kind}/{name}")
+        })
 }

@@ -321,16 +321,46 @@ fn only_used_style_components_are_inlined() {
 }
 
 #[test]
-fn a_component_clash_is_an_error_with_a_pointer() {
+fn a_name_the_spec_uses_gets_the_style_prefix() {
     let mut spec = example("widgets");
-    let clash: ReferenceOr<openapiv3::Schema> =
+    let mine: ReferenceOr<openapiv3::Schema> =
         serde_yaml::from_str("{type: object, properties: {code: {type: integer}}}")
             .expect("schema");
-    spec.components
-        .as_mut()
-        .expect("components")
-        .schemas
-        .insert("Error".into(), clash);
+    let schemas = &mut spec.components.as_mut().expect("components").schemas;
+    schemas.insert("Error".into(), mine.clone());
+    let plain = style::find("plain").expect("style");
+    let wire = apply(&spec, plain, None).expect("applies");
+    let c = wire.components.as_ref().expect("components");
+    assert_eq!(
+        c.schemas["Error"], mine,
+        "the spec's own Error is untouched"
+    );
+    assert!(c.schemas.contains_key("PlainError"));
+    let not_found = serde_json::to_value(&c.responses["NotFound"]).expect("json");
+    assert_eq!(
+        not_found["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/PlainError"
+    );
+    assert_eq!(not_found["x-apigen-component"], "plain/NotFound");
+    // Applying again finds the renamed component and changes nothing.
+    assert!(apply(&wire, plain, None).expect("applies again") == wire);
+    // The lint says what happened.
+    let notes = apigen_spec::lint::lint(&spec, Some(plain));
+    assert_eq!(
+        notes.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
+        ["apply/component-renamed"]
+    );
+}
+
+#[test]
+fn a_clash_with_the_prefixed_name_too_is_an_error_with_a_pointer() {
+    let mut spec = example("widgets");
+    let mine: ReferenceOr<openapiv3::Schema> =
+        serde_yaml::from_str("{type: object, properties: {code: {type: integer}}}")
+            .expect("schema");
+    let schemas = &mut spec.components.as_mut().expect("components").schemas;
+    schemas.insert("Error".into(), mine.clone());
+    schemas.insert("PlainError".into(), mine);
     let errors = apply(&spec, style::find("plain").expect("style"), None).expect_err("clashes");
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].code, "apply/component-clash");
@@ -366,4 +396,37 @@ fn own_pagination_parameter_is_not_duplicated() {
         2,
         "its own `limit` plus the style's `page`"
     );
+}
+
+#[test]
+fn a_download_keeps_its_media_type_in_every_style() {
+    let spec: OpenAPI = serde_yaml::from_str(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /files/{file_id}/content:
+    get:
+      operationId: downloadFile
+      parameters:
+        - {name: file_id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: the bytes
+          content:
+            application/octet-stream:
+              schema: {type: string, format: binary}
+"#,
+    )
+    .expect("parses");
+    for style in STYLES {
+        let wire = apply(&spec, *style, None).expect("applies");
+        let op = operation(&wire, "/files/{file_id}/content", "get");
+        let ok = op.responses.responses[&StatusCode::Code(200)]
+            .as_item()
+            .expect("inline");
+        let types: Vec<&str> = ok.content.keys().map(String::as_str).collect();
+        assert_eq!(types, ["application/octet-stream"], "{}", style.name());
+        assert!(op.responses.responses.contains_key(&StatusCode::Code(404)));
+    }
 }

@@ -197,3 +197,18 @@ fn a_wire_spec_lints_clean_in_its_style() {
         assert!(diags.is_empty(), "{}:\n{}", style.name(), render(&diags));
     }
 }
+
+#[test]
+fn a_wire_spec_with_external_components_lints_clean() {
+    let source = apigen_spec::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs/examples/media.yaml"),
+    )
+    .expect("loads")
+    .spec;
+    for style in STYLES {
+        let url = format!("https://specs.test/{}.yaml", style.name());
+        let wire = apigen_spec::apply::apply(&source, *style, Some(&url)).expect("applies");
+        let diags = lint(&wire, Some(*style));
+        assert!(diags.is_empty(), "{}:\n{}", style.name(), render(&diags));
+    }
+}

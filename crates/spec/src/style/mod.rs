@@ -137,22 +137,34 @@ pub struct ResourceNames {
 }
 
 /// Makes `$ref`s to the style's components: local (`#/components/...`) when the
-/// components are inlined, or into a published file (`URL#/components/...`).
+/// components are inlined (under the names `apply` chose for them), or into a published
+/// file (`URL#/components/...`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Refs {
     base: String,
+    /// `kind/name` → the name the component is inlined under, where that differs.
+    renames: std::collections::BTreeMap<String, String>,
 }
 
 impl Refs {
-    /// References into the spec's own components.
+    /// References into the spec's own components, each under its own name.
     pub fn local() -> Self {
         Self::default()
+    }
+
+    /// References into the spec's own components, some renamed: `kind/name` → new name.
+    pub fn local_renamed(renames: std::collections::BTreeMap<String, String>) -> Self {
+        Self {
+            base: String::new(),
+            renames,
+        }
     }
 
     /// References into a published components document at `url`.
     pub fn external(url: &str) -> Self {
         Self {
             base: url.to_string(),
+            renames: Default::default(),
         }
     }
 
@@ -161,9 +173,16 @@ impl Refs {
         self.base.is_empty()
     }
 
+    /// The name the component `kind/name` goes by.
+    pub fn name<'a>(&'a self, kind: &str, name: &'a str) -> &'a str {
+        self.renames
+            .get(&format!("{kind}/{name}"))
+            .map_or(name, String::as_str)
+    }
+
     /// `$ref` text for `components/<kind>/<name>`.
     pub fn to(&self, kind: &str, name: &str) -> String {
-        format!("{}#/components/{kind}/{name}", self.base)
+        format!("{}#/components/{kind}/{}", self.base, self.name(kind, name))
     }
 
     /// A schema reference.
@@ -529,5 +548,41 @@ mod tests {
             resolve(None, &spec).err().map(|d| d.code).as_deref(),
             Some("style/unknown")
         );
+    }
+
+    /// The error examples in each style's components match the style's error body shape.
+    #[test]
+    fn error_response_examples_follow_the_style() {
+        let body_keys = |name: &str| -> Vec<&'static str> {
+            match name {
+                "enveloped" => vec!["meta", "data", "error", "links"],
+                "plain" => vec!["kind", "message"],
+                _ => vec!["result"],
+            }
+        };
+        for style in STYLES {
+            let c = style.components();
+            for status in style.statuses() {
+                let name = error_response_name(*status).expect("named");
+                let response = c.responses[name].as_item().expect("inline response");
+                let example = response.content["application/json"]
+                    .example
+                    .as_ref()
+                    .expect("example");
+                for key in body_keys(style.name()) {
+                    assert!(
+                        example.get(key).is_some(),
+                        "{} {name} lacks {key}",
+                        style.name()
+                    );
+                }
+                let headers: Vec<&str> = response.headers.keys().map(String::as_str).collect();
+                match status {
+                    405 => assert!(headers.contains(&"Allow")),
+                    429 => assert!(headers.contains(&"Retry-After")),
+                    _ => {}
+                }
+            }
+        }
     }
 }

@@ -924,6 +924,42 @@ async fn optional_write_body<T: DeserializeOwned + Validate>(
     }
     Ok(style::server::decode_write(ex, &bytes)?.into_iter().map(Some).collect())
 }
+/// Header parameters arrive untyped in [`RequestContext::headers`]; required ones must be present.
+#[allow(dead_code)]
+fn require_header(
+    ex: &Exchange,
+    parts: &Parts,
+    name: &'static str,
+) -> Result<(), Response> {
+    if parts.headers.contains_key(name) {
+        return Ok(());
+    }
+    Err(
+        style::server::render_error(
+            ex,
+            &ApiError::invalid(name, format!("the `{name}` header is required")),
+        ),
+    )
+}
+/// A list operation with a body takes one item.
+#[allow(dead_code)]
+fn exactly_one<T>(ex: &Exchange, items: Vec<T>) -> Result<T, Response> {
+    let count = items.len();
+    let mut items = items.into_iter();
+    match (items.next(), items.next()) {
+        (Some(item), None) => Ok(item),
+        _ => {
+            Err(
+                style::server::render_error(
+                    ex,
+                    &ApiError::bad_request(
+                        format!("this operation takes exactly one item, got {count}"),
+                    ),
+                ),
+            )
+        }
+    }
+}
 fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
 }
