@@ -1,18 +1,18 @@
 //! The HTTP client (reqwest).
 //!
-//! [`Client::new`] or [`Client::builder`] makes a client; it has one async method per operation of
+//! [`Client::new`](crate::client::Client::new) or [`Client::builder`](crate::client::Client::builder) makes a client; it has one async method per operation of
 //! the API. Methods return the resource itself; each has a `*_with_meta` twin returning a
-//! [`Response`] with the status, headers, request id and the response style's [`Metadata`].
+//! [`Response`](crate::client::Response) with the status, headers, request id and the response style's [`Metadata`](crate::client::Metadata).
 //!
-//! List operations take a [`PageRequest`] and return one [`Page`]; [`Client::next_page`] fetches the
+//! List operations take a [`PageRequest`](crate::client::PageRequest) and return one [`Page`](crate::client::Page); [`Client::next_page`](crate::client::Client::next_page) fetches the
 //! page after it and the `*_stream` twin yields every item of every page.
 //!
 //! Writes that create resources also have a `*_batch` twin taking many items. Where the response
 //! style accepts a collection in one request, the batch is one atomic request whose
-//! invalid items come back as [`Error::Failure`]; elsewhere the items are sent one request at a
+//! invalid items come back as [`Error::Failure`](crate::client::Error::Failure); elsewhere the items are sent one request at a
 //! time, in order, stopping at the first error (earlier items stay saved).
 //!
-//! Every failure is one [`Error`]. Retries are off unless a [`RetryPolicy`] is set.
+//! Every failure is one [`Error`](crate::client::Error). Retries are off unless a [`RetryPolicy`](crate::client::RetryPolicy) is set.
 use std::fmt;
 use std::time::Duration;
 use futures_util::{Stream, TryStreamExt};
