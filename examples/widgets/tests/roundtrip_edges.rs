@@ -198,3 +198,66 @@ async fn a_base_url_with_a_path_prefix_keeps_it() {
         assert_eq!(client.get_widget("wdg_1").await.unwrap().id, "wdg_1");
     }
 }
+
+#[tokio::test]
+async fn default_headers_user_agent_and_timeout_apply_to_every_request() {
+    let app = Router::new()
+        .route(
+            "/widgets/{id}",
+            get(|headers: axum::http::HeaderMap| async move {
+                let header = |name: &str| {
+                    headers
+                        .get(name)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-")
+                        .to_owned()
+                };
+                let mut body = widget();
+                body["name"] = serde_json::json!(format!(
+                    "{}|{}|{}",
+                    header("user-agent"),
+                    header("x-tenant"),
+                    header("authorization")
+                ));
+                axum::Json(body)
+            }),
+        )
+        .route(
+            "/widgets",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                axum::Json(serde_json::json!([]))
+            }),
+        );
+    let base = serve(app).await;
+    use widgets_plain::client::{Client, Error, PageRequest, DEFAULT_USER_AGENT};
+    let plain = Client::new(&base)
+        .unwrap()
+        .get_widget("wdg_1")
+        .await
+        .unwrap();
+    assert_eq!(plain.name, format!("{DEFAULT_USER_AGENT}|-|-"));
+    assert!(DEFAULT_USER_AGENT.starts_with("widgets-plain/"));
+
+    let custom = Client::builder(&base)
+        .user_agent("inventory-sync/2")
+        .default_header("X-Tenant", "acme")
+        .bearer_auth("t0k")
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    assert_eq!(
+        custom.get_widget("wdg_1").await.unwrap().name,
+        "inventory-sync/2|acme|Bearer t0k"
+    );
+    let started = Instant::now();
+    let err = custom
+        .list_widgets(&PageRequest::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(e) if e.is_timeout()),
+        "{err:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(1));
+}
