@@ -805,7 +805,7 @@ impl Client {
             method: Method::GET,
             headers,
             body: None,
-            security: LIST_WIDGETS_SECURITY,
+            security: &["bearerAuth"],
             collection: "widgets",
         };
         Ok((url, call))
@@ -827,9 +827,7 @@ impl Client {
         let url = self.endpoint("/widgets", &[])?;
         let headers = HeaderMap::new();
         let body = Some(wire::encode_one("widgets", body)?);
-        let raw = self
-            .send(Method::POST, url, headers, body, CREATE_WIDGET_SECURITY)
-            .await?;
+        let raw = self.send(Method::POST, url, headers, body, &["bearerAuth"]).await?;
         wire::decode_one(&raw, "widgets")
     }
     /// [`Client::create_widget`] for many items: one atomic request where the response style
@@ -848,7 +846,7 @@ impl Client {
                         url,
                         HeaderMap::new(),
                         Some(body),
-                        CREATE_WIDGET_SECURITY,
+                        &["bearerAuth"],
                     )
                     .await?;
                 wire::decode_many(&raw, "widgets").map(Response::into_inner)
@@ -883,9 +881,7 @@ impl Client {
                 &[("widget_id", path_value("widget_id", &widget_id)?)],
             )?;
         let headers = HeaderMap::new();
-        let raw = self
-            .send(Method::DELETE, url, headers, None, DELETE_WIDGET_SECURITY)
-            .await?;
+        let raw = self.send(Method::DELETE, url, headers, None, &["bearerAuth"]).await?;
         wire::decode_none(&raw, "widgets")
     }
     /// Get a widget
@@ -909,7 +905,7 @@ impl Client {
                 &[("widget_id", path_value("widget_id", &widget_id)?)],
             )?;
         let headers = HeaderMap::new();
-        let raw = self.send(Method::GET, url, headers, None, GET_WIDGET_SECURITY).await?;
+        let raw = self.send(Method::GET, url, headers, None, &["bearerAuth"]).await?;
         wire::decode_one(&raw, "widgets")
     }
     /// Update a widget
@@ -938,17 +934,10 @@ impl Client {
             )?;
         let headers = HeaderMap::new();
         let body = Some(wire::encode_one("widgets", body)?);
-        let raw = self
-            .send(Method::PATCH, url, headers, body, UPDATE_WIDGET_SECURITY)
-            .await?;
+        let raw = self.send(Method::PATCH, url, headers, body, &["bearerAuth"]).await?;
         wire::decode_one(&raw, "widgets")
     }
 }
-const LIST_WIDGETS_SECURITY: &[&str] = &["bearerAuth"];
-const CREATE_WIDGET_SECURITY: &[&str] = &["bearerAuth"];
-const DELETE_WIDGET_SECURITY: &[&str] = &["bearerAuth"];
-const GET_WIDGET_SECURITY: &[&str] = &["bearerAuth"];
-const UPDATE_WIDGET_SECURITY: &[&str] = &["bearerAuth"];
 /// Substitutes `{name}` placeholders in one path segment in a single pass (a value that itself
 /// contains `{…}` is not substituted again).
 fn substitute(segment: &str, params: &[(&str, String)]) -> String {
