@@ -261,3 +261,34 @@ async fn default_headers_user_agent_and_timeout_apply_to_every_request() {
     );
     assert!(started.elapsed() < Duration::from_secs(1));
 }
+
+#[tokio::test]
+async fn a_server_whose_next_links_loop_ends_the_stream() {
+    // Page 1 links to page 2, and page 2 back to page 1.
+    let app = Router::new().route(
+        "/widgets",
+        get(|axum::extract::RawQuery(query): axum::extract::RawQuery| async move {
+            let page = if query.unwrap_or_default().contains("page=2") { 2 } else { 1 };
+            let next = format!("/widgets?limit=1&page={}", 3 - page);
+            let mut item = widget();
+            item["id"] = serde_json::json!(format!("wdg_{page}"));
+            axum::Json(serde_json::json!({
+                "meta": {"request_id": "req_1", "version": "1", "type": "list", "limit": 1, "page": page},
+                "data": [item],
+                "error": null,
+                "links": {"self": "/widgets", "first": "/widgets?limit=1&page=1", "prev": null, "next": next}
+            }))
+        }),
+    );
+    let base = serve(app).await;
+    use futures_util::TryStreamExt;
+    use widgets_enveloped::client::{Client, PageRequest};
+    let client = Client::new(&base).unwrap();
+    let all: Vec<_> = client
+        .list_widgets_stream(&PageRequest::first(1))
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = all.iter().map(|w| w.id.as_str()).collect();
+    assert_eq!(ids, ["wdg_1", "wdg_2"], "each page is read once");
+}

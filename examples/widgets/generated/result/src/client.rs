@@ -749,28 +749,29 @@ impl Client {
             None => Ok(None),
         }
     }
-    /// Every item of every page from `first` on; stops at the first error, or if the server
-    /// sends the same page again.
+    /// Every item of every page from `first` on; stops at the first error, or when the server
+    /// links back to a page already read (so a looping server cannot make the stream endless).
     fn paginate<T: DeserializeOwned + 'static>(
         &self,
         first: Result<(Url, PageCall), Error>,
     ) -> impl Stream<Item = Result<T, Error>> + '_ {
+        let start = (Some(first), std::collections::HashSet::<Url>::new());
         futures_util::stream::try_unfold(
-                (Some(first), None::<Url>),
-                move |(next, previous)| async move {
+                start,
+                move |(next, mut seen)| async move {
                     let (url, call) = match next {
                         None => return Ok(None),
                         Some(request) => request?,
                     };
-                    if previous.as_ref() == Some(&url) {
+                    if !seen.insert(url.clone()) {
                         return Ok(None);
                     }
-                    let page: Page<T> = self.fetch_page(url.clone(), call).await?;
+                    let page: Page<T> = self.fetch_page(url, call).await?;
                     let items = futures_util::stream::iter(
                         page.items.into_iter().map(Ok::<T, Error>),
                     );
                     let next = page.next.map(|next| Ok((next, page.call)));
-                    Ok(Some((items, (next, Some(url)))))
+                    Ok(Some((items, (next, seen))))
                 },
             )
             .try_flatten()
