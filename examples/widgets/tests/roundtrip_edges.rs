@@ -292,3 +292,61 @@ async fn a_server_whose_next_links_loop_ends_the_stream() {
     let ids: Vec<&str> = all.iter().map(|w| w.id.as_str()).collect();
     assert_eq!(ids, ["wdg_1", "wdg_2"], "each page is read once");
 }
+
+#[test]
+fn link_headers_parse_as_rfc_8288_says() {
+    use widgets_plain::style::client::parse_link_header;
+    let links = parse_link_header(
+        r#"</w?after=a,b>; rel="next last"; title="x, \"y\"; z", <https://h/w?before=a>;REL=prev"#,
+    )
+    .unwrap();
+    assert_eq!(links.len(), 2);
+    assert_eq!(links[0].target, "/w?after=a,b");
+    assert!(links[0].has_rel("next") && links[0].has_rel("LAST") && !links[0].has_rel("prev"));
+    assert_eq!(
+        links[0].params[1],
+        ("title".to_owned(), "x, \"y\"; z".to_owned())
+    );
+    assert_eq!(links[1].target, "https://h/w?before=a");
+    assert!(links[1].has_rel("prev"));
+
+    // Only the first `rel` counts.
+    let links = parse_link_header("</a>; rel=prev; rel=next").unwrap();
+    assert!(links[0].has_rel("prev") && !links[0].has_rel("next"));
+
+    assert_eq!(parse_link_header("").unwrap(), Vec::new());
+    assert_eq!(parse_link_header(" , ").unwrap(), Vec::new());
+    for malformed in [
+        "/w; rel=next",
+        "</w; rel=next",
+        r#"</w>; rel="next"#,
+        "</w> rel=next",
+        "</w>; =next",
+    ] {
+        assert!(parse_link_header(malformed).is_err(), "{malformed}");
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_link_header_is_a_decode_error() {
+    let app = Router::new().route(
+        "/widgets",
+        get(|| async {
+            (
+                [(header::LINK, "</widgets?after=wdg_1; rel=next")],
+                axum::Json(serde_json::json!([widget()])),
+            )
+        }),
+    );
+    let base = serve(app).await;
+    use widgets_plain::client::{Client, Error, PageRequest};
+    let err = Client::new(&base)
+        .unwrap()
+        .list_widgets(&PageRequest::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode(d) if d.status == 200 && d.reason.contains("Link")),
+        "{err:?}"
+    );
+}
