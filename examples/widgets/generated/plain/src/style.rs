@@ -525,41 +525,4 @@ pub mod client {
         }
         Err("a quoted string without its closing `\"`".to_owned())
     }
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-        #[test]
-        fn parses_links_with_quoted_commas_and_several_rels() {
-            let links = parse_link_header(
-                    r#"</w?after=a,b>; rel="next last"; title="x, \"y\"; z", <https://h/w?before=a>;REL=prev"#,
-                )
-                .unwrap();
-            assert_eq!(links.len(), 2);
-            assert_eq!(links[0].target, "/w?after=a,b");
-            assert!(
-                links[0].has_rel("next") && links[0].has_rel("LAST") && ! links[0]
-                .has_rel("prev")
-            );
-            assert_eq!(
-                links[0].params[1], ("title".to_owned(), "x, \"y\"; z".to_owned())
-            );
-            assert_eq!(links[1].target, "https://h/w?before=a");
-            assert!(links[1].has_rel("prev"));
-        }
-        #[test]
-        fn empty_and_malformed_headers() {
-            assert_eq!(parse_link_header("").unwrap(), Vec::new());
-            assert_eq!(parse_link_header(" , ").unwrap(), Vec::new());
-            assert!(parse_link_header("/w; rel=next").is_err());
-            assert!(parse_link_header("</w; rel=next").is_err());
-            assert!(parse_link_header(r#"</w>; rel="next"#).is_err());
-            assert!(parse_link_header("</w> rel=next").is_err());
-            assert!(parse_link_header("</w>; =next").is_err());
-        }
-        #[test]
-        fn only_the_first_rel_counts() {
-            let links = parse_link_header("</a>; rel=prev; rel=next").unwrap();
-            assert!(links[0].has_rel("prev") && ! links[0].has_rel("next"));
-        }
-    }
 }

@@ -1,18 +1,18 @@
 //! The HTTP client (reqwest).
 //!
-//! [`Client::new`] or [`Client::builder`] makes a client; it has one async method per operation of
+//! [`Client::new`](crate::client::Client::new) or [`Client::builder`](crate::client::Client::builder) makes a client; it has one async method per operation of
 //! the API. Methods return the resource itself; each has a `*_with_meta` twin returning a
-//! [`Response`] with the status, headers, request id and the response style's [`Metadata`].
+//! [`Response`](crate::client::Response) with the status, headers, request id and the response style's [`Metadata`](crate::client::Metadata).
 //!
-//! List operations take a [`PageRequest`] and return one [`Page`]; [`Client::next_page`] fetches the
+//! List operations take a [`PageRequest`](crate::client::PageRequest) and return one [`Page`](crate::client::Page); [`Client::next_page`](crate::client::Client::next_page) fetches the
 //! page after it and the `*_stream` twin yields every item of every page.
 //!
 //! Writes that create resources also have a `*_batch` twin taking many items. Where the response
 //! style accepts a collection in one request, the batch is one atomic request whose
-//! invalid items come back as [`Error::Failure`]; elsewhere the items are sent one request at a
+//! invalid items come back as [`Error::Failure`](crate::client::Error::Failure); elsewhere the items are sent one request at a
 //! time, in order, stopping at the first error (earlier items stay saved).
 //!
-//! Every failure is one [`Error`]. Retries are off unless a [`RetryPolicy`] is set.
+//! Every failure is one [`Error`](crate::client::Error). Retries are off unless a [`RetryPolicy`](crate::client::RetryPolicy) is set.
 use std::fmt;
 use std::time::Duration;
 use futures_util::{Stream, TryStreamExt};
@@ -749,28 +749,29 @@ impl Client {
             None => Ok(None),
         }
     }
-    /// Every item of every page from `first` on; stops at the first error, or if the server
-    /// sends the same page again.
+    /// Every item of every page from `first` on; stops at the first error, or when the server
+    /// links back to a page already read (so a looping server cannot make the stream endless).
     fn paginate<T: DeserializeOwned + 'static>(
         &self,
         first: Result<(Url, PageCall), Error>,
     ) -> impl Stream<Item = Result<T, Error>> + '_ {
+        let start = (Some(first), std::collections::HashSet::<Url>::new());
         futures_util::stream::try_unfold(
-                (Some(first), None::<Url>),
-                move |(next, previous)| async move {
+                start,
+                move |(next, mut seen)| async move {
                     let (url, call) = match next {
                         None => return Ok(None),
                         Some(request) => request?,
                     };
-                    if previous.as_ref() == Some(&url) {
+                    if !seen.insert(url.clone()) {
                         return Ok(None);
                     }
-                    let page: Page<T> = self.fetch_page(url.clone(), call).await?;
+                    let page: Page<T> = self.fetch_page(url, call).await?;
                     let items = futures_util::stream::iter(
                         page.items.into_iter().map(Ok::<T, Error>),
                     );
                     let next = page.next.map(|next| Ok((next, page.call)));
-                    Ok(Some((items, (next, Some(url)))))
+                    Ok(Some((items, (next, seen))))
                 },
             )
             .try_flatten()
@@ -805,7 +806,7 @@ impl Client {
             method: Method::GET,
             headers,
             body: None,
-            security: LIST_WIDGETS_SECURITY,
+            security: &["bearerAuth"],
             collection: "widgets",
         };
         Ok((url, call))
@@ -827,9 +828,7 @@ impl Client {
         let url = self.endpoint("/widgets", &[])?;
         let headers = HeaderMap::new();
         let body = Some(wire::encode_one("widgets", body)?);
-        let raw = self
-            .send(Method::POST, url, headers, body, CREATE_WIDGET_SECURITY)
-            .await?;
+        let raw = self.send(Method::POST, url, headers, body, &["bearerAuth"]).await?;
         wire::decode_one(&raw, "widgets")
     }
     /// [`Client::create_widget`] for many items: one atomic request where the response style
@@ -848,7 +847,7 @@ impl Client {
                         url,
                         HeaderMap::new(),
                         Some(body),
-                        CREATE_WIDGET_SECURITY,
+                        &["bearerAuth"],
                     )
                     .await?;
                 wire::decode_many(&raw, "widgets").map(Response::into_inner)
@@ -883,9 +882,7 @@ impl Client {
                 &[("widget_id", path_value("widget_id", &widget_id)?)],
             )?;
         let headers = HeaderMap::new();
-        let raw = self
-            .send(Method::DELETE, url, headers, None, DELETE_WIDGET_SECURITY)
-            .await?;
+        let raw = self.send(Method::DELETE, url, headers, None, &["bearerAuth"]).await?;
         wire::decode_none(&raw, "widgets")
     }
     /// Get a widget
@@ -909,7 +906,7 @@ impl Client {
                 &[("widget_id", path_value("widget_id", &widget_id)?)],
             )?;
         let headers = HeaderMap::new();
-        let raw = self.send(Method::GET, url, headers, None, GET_WIDGET_SECURITY).await?;
+        let raw = self.send(Method::GET, url, headers, None, &["bearerAuth"]).await?;
         wire::decode_one(&raw, "widgets")
     }
     /// Update a widget
@@ -938,17 +935,10 @@ impl Client {
             )?;
         let headers = HeaderMap::new();
         let body = Some(wire::encode_one("widgets", body)?);
-        let raw = self
-            .send(Method::PATCH, url, headers, body, UPDATE_WIDGET_SECURITY)
-            .await?;
+        let raw = self.send(Method::PATCH, url, headers, body, &["bearerAuth"]).await?;
         wire::decode_one(&raw, "widgets")
     }
 }
-const LIST_WIDGETS_SECURITY: &[&str] = &["bearerAuth"];
-const CREATE_WIDGET_SECURITY: &[&str] = &["bearerAuth"];
-const DELETE_WIDGET_SECURITY: &[&str] = &["bearerAuth"];
-const GET_WIDGET_SECURITY: &[&str] = &["bearerAuth"];
-const UPDATE_WIDGET_SECURITY: &[&str] = &["bearerAuth"];
 /// Substitutes `{name}` placeholders in one path segment in a single pass (a value that itself
 /// contains `{…}` is not substituted again).
 fn substitute(segment: &str, params: &[(&str, String)]) -> String {
