@@ -94,20 +94,24 @@ pub enum Error {
         message: String,
     },
     /// A template rendered text that is not valid Rust.
-    Unparseable {
-        /// The template's name.
-        template: String,
-        /// The file it was rendering (`src/types.rs`).
-        path: PathBuf,
-        /// The 1-based line of the rendered text where parsing failed.
-        line: usize,
-        /// That line's text.
-        line_text: String,
-        /// The parser's message.
-        message: String,
-        /// The whole rendered text, for `<file>.dump`.
-        raw: String,
-    },
+    Unparseable(Box<Unparseable>),
+}
+
+/// Rendered text that does not parse as Rust.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unparseable {
+    /// The template's name.
+    pub template: String,
+    /// The file it was rendering (`src/types.rs`).
+    pub path: PathBuf,
+    /// The 1-based line of the rendered text where parsing failed.
+    pub line: usize,
+    /// That line's text.
+    pub line_text: String,
+    /// The parser's message.
+    pub message: String,
+    /// The whole rendered text, for `<file>.dump`.
+    pub raw: String,
 }
 
 impl std::fmt::Display for Error {
@@ -119,18 +123,14 @@ impl std::fmt::Display for Error {
             Error::Template { template, message } => {
                 write!(f, "template `{template}` failed: {message}")
             }
-            Error::Unparseable {
-                template,
-                path,
-                line,
-                line_text,
-                message,
-                ..
-            } => write!(
+            Error::Unparseable(u) => write!(
                 f,
-                "template `{template}` rendered {} that does not parse as Rust: {message} at line {line}: `{}`",
-                path.display(),
-                line_text.trim()
+                "template `{}` rendered {} that does not parse as Rust: {} at line {}: `{}`",
+                u.template,
+                u.path.display(),
+                u.message,
+                u.line,
+                u.line_text.trim()
             ),
         }
     }
@@ -180,17 +180,19 @@ pub fn generate(loaded: &Loaded, style: &dyn Style, options: &Options) -> Result
     for (template, path) in renderer.plan(&ir.style) {
         let text = renderer.render(&template, &ir)?;
         let contents = if path.extension().is_some_and(|e| e == "rs") {
-            format::rust(&text).map_err(|(line, message)| Error::Unparseable {
-                line_text: text
-                    .lines()
-                    .nth(line.saturating_sub(1))
-                    .unwrap_or_default()
-                    .to_string(),
-                template: template.clone(),
-                path: path.clone(),
-                line,
-                message,
-                raw: text.clone(),
+            format::rust(&text).map_err(|(line, message)| {
+                Error::Unparseable(Box::new(Unparseable {
+                    line_text: text
+                        .lines()
+                        .nth(line.saturating_sub(1))
+                        .unwrap_or_default()
+                        .to_string(),
+                    template: template.clone(),
+                    path: path.clone(),
+                    line,
+                    message,
+                    raw: text.clone(),
+                }))
             })?
         } else {
             text

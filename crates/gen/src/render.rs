@@ -103,12 +103,9 @@ fn load(overrides: Option<&Path>, name: &str) -> Option<String> {
         .map(|(_, text)| (*text).to_string())
 }
 
-/// The error with its chain and the template line, on one line each.
+/// The error (minijinja's text names the template and line) with its causes.
 fn describe(e: &minijinja::Error) -> String {
     let mut message = e.to_string();
-    if let (Some(name), Some(line)) = (e.name(), e.line()) {
-        message = format!("{message} ({name}:{line})");
-    }
     let mut source = std::error::Error::source(e);
     while let Some(inner) = source {
         message = format!("{message}: {inner}");
@@ -149,7 +146,11 @@ fn doc(value: Value, inner: Option<bool>) -> String {
     let mut out = String::new();
     let mut fence: Option<&str> = None;
     for line in text.lines() {
-        let line = line.replace('\t', "    ");
+        let line: String = line
+            .replace('\t', "    ")
+            .chars()
+            .filter(|c| !c.is_control())
+            .collect();
         let line = line.trim();
         let marker = ["```", "~~~"].into_iter().find(|m| line.starts_with(m));
         let line = match (marker, fence) {
@@ -202,6 +203,10 @@ mod tests {
         assert_eq!(
             out,
             "#[doc = \" First \\\"line\\\"\"]\n#[doc = \"\"]\n#[doc = \" ```text\"]\n#[doc = \" let x = 1;\"]\n#[doc = \" ```\"]\n#[doc = \" }\"]\n#[doc = \" #[cfg(any())]\"]\n"
+        );
+        assert_eq!(
+            doc(Value::from("a\rb\u{0}c\u{7f}"), None),
+            "#[doc = \" abc\"]\n"
         );
         assert_eq!(doc(Value::from(()), None), "");
         assert_eq!(doc(Value::from("  "), None), "");

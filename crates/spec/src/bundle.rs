@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err)]
 
 use crate::diag::Diagnostic;
+use crate::kind::Kind;
 use crate::source::{join_pointer, pointer_tokens, SourceFile};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -32,138 +33,6 @@ pub(crate) struct Bundled {
     pub files: Vec<Arc<SourceFile>>,
     pub origins: Vec<Origin>,
     pub errors: Vec<Diagnostic>,
-}
-
-/// What kind of OpenAPI object a node is, as far as `$ref` placement is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    Root,
-    Paths,
-    PathItem,
-    Operation,
-    ParamList,
-    Parameter,
-    RequestBody,
-    Responses,
-    Response,
-    Content,
-    MediaType,
-    EncodingMap,
-    Encoding,
-    Schema,
-    SchemaMap,
-    SchemaList,
-    HeaderMap,
-    Header,
-    ExampleMap,
-    Example,
-    LinkMap,
-    Link,
-    CallbackMap,
-    Callback,
-    Components,
-    ParamMap,
-    RequestBodyMap,
-    ResponseMap,
-    SecuritySchemeMap,
-    SecurityScheme,
-    /// Literal data (examples, defaults, enums): a `$ref` key here is not a reference.
-    Data,
-    Other,
-}
-
-impl Kind {
-    pub(crate) fn child(self, key: &str) -> Kind {
-        use Kind::*;
-        match (self, key) {
-            (Data, _) => Data,
-            (Root, "paths" | "webhooks") => Paths,
-            (Root, "components") => Components,
-            (Paths | Callback, _) => PathItem,
-            (
-                PathItem,
-                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace",
-            ) => Operation,
-            (PathItem | Operation, "parameters") => ParamList,
-            (Operation, "requestBody") => RequestBody,
-            (Operation, "responses") => Responses,
-            (Operation, "callbacks") | (Components, "callbacks") => CallbackMap,
-            (Parameter | Header | MediaType, "schema") => Schema,
-            (Parameter | Header | RequestBody | Response, "content") => Content,
-            (Parameter | Header | MediaType | Components, "examples") => ExampleMap,
-            (Parameter | Header | MediaType, "example") => Data,
-            (Responses | ResponseMap, _) => Response,
-            (Response | Encoding, "headers") | (Components, "headers") => HeaderMap,
-            (Response, "links") | (Components, "links") => LinkMap,
-            (Content, _) => MediaType,
-            (MediaType, "encoding") => EncodingMap,
-            (EncodingMap, _) => Encoding,
-            (
-                Schema,
-                "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas",
-            ) => SchemaMap,
-            (Schema, "allOf" | "oneOf" | "anyOf" | "prefixItems") => SchemaList,
-            (
-                Schema,
-                "items"
-                | "not"
-                | "additionalProperties"
-                | "if"
-                | "then"
-                | "else"
-                | "contains"
-                | "propertyNames"
-                | "unevaluatedProperties"
-                | "unevaluatedItems"
-                | "additionalItems",
-            ) => Schema,
-            (Schema, "example" | "examples" | "default" | "enum" | "const") => Data,
-            (Schema, "discriminator" | "xml" | "externalDocs") => Other,
-            (SchemaMap, _) => Schema,
-            (HeaderMap, _) => Header,
-            (ExampleMap, _) => Example,
-            (Example, "value") => Data,
-            (LinkMap, _) => Link,
-            (CallbackMap, _) => Callback,
-            (Components, "schemas") => SchemaMap,
-            (Components, "responses") => ResponseMap,
-            (Components, "parameters") => ParamMap,
-            (Components, "requestBodies") => RequestBodyMap,
-            (Components, "securitySchemes") => SecuritySchemeMap,
-            (Components, "pathItems") => Paths,
-            (ParamMap, _) => Parameter,
-            (RequestBodyMap, _) => RequestBody,
-            (SecuritySchemeMap, _) => SecurityScheme,
-            (_, k) if k.starts_with("x-") => Data,
-            _ => Other,
-        }
-    }
-
-    pub(crate) fn element(self) -> Kind {
-        match self {
-            Kind::SchemaList | Kind::Schema => Kind::Schema,
-            Kind::ParamList => Kind::Parameter,
-            Kind::Data => Kind::Data,
-            _ => Kind::Other,
-        }
-    }
-
-    /// The `components` section a referenced object of this kind is copied into; `None`
-    /// when it is inlined instead.
-    fn section(self) -> Option<&'static str> {
-        Some(match self {
-            Kind::Schema => "schemas",
-            Kind::Parameter => "parameters",
-            Kind::RequestBody => "requestBodies",
-            Kind::Response => "responses",
-            Kind::Header => "headers",
-            Kind::Example => "examples",
-            Kind::Link => "links",
-            Kind::Callback => "callbacks",
-            Kind::SecurityScheme => "securitySchemes",
-            _ => return None,
-        })
-    }
 }
 
 struct Bundler {
@@ -248,24 +117,6 @@ pub(crate) fn bundle(root: Arc<SourceFile>, value: &mut Value) -> Bundled {
         files: b.files,
         origins: b.origins,
         errors: b.errors,
-    }
-}
-
-impl Kind {
-    /// For a map kind in `components` (`SchemaMap`, …), the section its entries belong to.
-    fn element_section(self) -> Option<&'static str> {
-        match self {
-            Kind::SchemaMap => Some("schemas"),
-            Kind::ResponseMap => Some("responses"),
-            Kind::ParamMap => Some("parameters"),
-            Kind::RequestBodyMap => Some("requestBodies"),
-            Kind::HeaderMap => Some("headers"),
-            Kind::ExampleMap => Some("examples"),
-            Kind::LinkMap => Some("links"),
-            Kind::CallbackMap => Some("callbacks"),
-            Kind::SecuritySchemeMap => Some("securitySchemes"),
-            _ => None,
-        }
     }
 }
 
@@ -393,6 +244,9 @@ impl Bundler {
                 }
             }
         }
+        if kind == Kind::Schema {
+            self.discriminator_mapping(value, at);
+        }
         match value {
             Value::Object(obj) => {
                 for (k, v) in obj.iter_mut() {
@@ -416,6 +270,32 @@ impl Bundler {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// `discriminator.mapping` values are refs written as strings; those that point to
+    /// other files (or, in another file, into that file) follow their schemas.
+    fn discriminator_mapping(&mut self, schema: &mut Value, at: &mut Cursor) {
+        let Some(Value::Object(mapping)) = schema
+            .get_mut("discriminator")
+            .and_then(|d| d.get_mut("mapping"))
+        else {
+            return;
+        };
+        for target in mapping.values_mut() {
+            let Value::String(r) = target else { continue };
+            let is_file = r
+                .split('#')
+                .next()
+                .is_some_and(|f| [".yaml", ".yml", ".json"].iter().any(|e| f.ends_with(e)));
+            let is_foreign_local = r.starts_with('#') && at.file != 0;
+            if !(is_file || is_foreign_local) {
+                continue;
+            }
+            let r = r.clone();
+            if let Some(Replacement::Ref(new_ref)) = self.reference(&r, Kind::Schema, at) {
+                *target = Value::String(new_ref);
+            }
         }
     }
 
@@ -462,7 +342,7 @@ impl Bundler {
                     .get(at.file)
                     .and_then(|f| f.path.parent().map(Path::to_path_buf))
                     .unwrap_or_default();
-                let path = tidy(&dir.join(percent_decode_path(&path)));
+                let path = tidy(&dir.join(crate::source::percent_decode(&path)));
                 match self.file(&path) {
                     Ok(Some(idx)) => (idx, fragment),
                     Ok(None) => return None,
@@ -605,11 +485,6 @@ impl Bundler {
             }
         }
     }
-}
-
-fn percent_decode_path(p: &str) -> PathBuf {
-    let tokens = pointer_tokens(&format!("#/{}", p.replace('~', "~0").replace('/', "~1")));
-    PathBuf::from(tokens.into_iter().next().unwrap_or_default())
 }
 
 enum Replacement {

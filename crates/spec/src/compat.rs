@@ -10,8 +10,8 @@
 //! - a `pattern` that is not a string → removed;
 //! - `$ref` to a callback (`callbacks: {x: {$ref: '#/components/callbacks/y'}}`) → inlined.
 
-use crate::bundle::Kind;
 use crate::diag::{escape_pointer_token, Diagnostic};
+use crate::kind::Kind;
 use serde_json::{json, Value};
 
 /// Repairs `doc` in place; returns a warning per repair.

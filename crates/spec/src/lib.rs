@@ -10,6 +10,7 @@ pub mod apply;
 mod bundle;
 mod compat;
 pub mod diag;
+mod kind;
 pub mod lint;
 pub mod load;
 mod normalize;

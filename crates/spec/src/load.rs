@@ -236,7 +236,7 @@ fn path_tokens(path: &serde_path_to_error::Path) -> Vec<String> {
 /// children, as the concrete OpenAPI type their position calls for, and follow the
 /// first failure down until nothing deeper fails.
 fn refine(doc: &Value, mut tokens: Vec<String>, mut message: String) -> (Vec<String>, String) {
-    use crate::bundle::Kind;
+    use crate::kind::Kind;
     let kind_at = |tokens: &[String]| {
         tokens.iter().fold(Kind::Root, |kind, t| match kind {
             Kind::ParamList | Kind::SchemaList => kind.element(),
@@ -284,8 +284,8 @@ fn refine(doc: &Value, mut tokens: Vec<String>, mut message: String) -> (Vec<Str
 
 /// Deserialises `node` as the concrete type for `kind`; the path and message of the
 /// failure, or `None` when it succeeds, is a `$ref`, or the kind has no single type.
-fn try_as(kind: crate::bundle::Kind, node: &Value) -> Option<(Vec<String>, String)> {
-    use crate::bundle::Kind;
+fn try_as(kind: crate::kind::Kind, node: &Value) -> Option<(Vec<String>, String)> {
+    use crate::kind::Kind;
     fn check<T: serde::de::DeserializeOwned>(node: &Value) -> Option<(Vec<String>, String)> {
         serde_path_to_error::deserialize::<_, T>(node)
             .err()

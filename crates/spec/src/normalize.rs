@@ -5,8 +5,8 @@
 //! `$ref` with siblings → `allOf`, `$defs` → `components/schemas`, …). What has none is
 //! removed and named in a warning (`load/dropped-31`), never dropped silently.
 
-use crate::bundle::Kind;
 use crate::diag::{escape_pointer_token, Diagnostic};
+use crate::kind::Kind;
 use serde_json::{json, Map, Value};
 
 /// JSON Schema keywords with no OpenAPI 3.0 equivalent; removed with a warning.
@@ -78,12 +78,42 @@ pub(crate) fn normalize_31(doc: &mut Value) -> Vec<Diagnostic> {
             }
         }
     }
-    if let Some(Value::Object(components)) = root.get_mut("components") {
-        if components.remove("pathItems").is_some() {
+    let path_items = match root.get_mut("components") {
+        Some(Value::Object(components)) => components.remove("pathItems"),
+        _ => None,
+    };
+    if let Some(Value::Object(path_items)) = path_items {
+        // Path items refer to `#/components/pathItems/X`: inline them, as 3.0 would.
+        let mut used = std::collections::BTreeSet::new();
+        if let Some(Value::Object(paths)) = root.get_mut("paths") {
+            for item in paths.values_mut() {
+                let Some(Value::Object(obj)) = Some(item) else {
+                    continue;
+                };
+                let tokens = obj
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .map(crate::source::pointer_tokens)
+                    .unwrap_or_default();
+                if let [c, section, name] = tokens.as_slice() {
+                    if let (true, Some(Value::Object(target))) = (
+                        c == "components" && section == "pathItems",
+                        path_items.get(name),
+                    ) {
+                        obj.remove("$ref");
+                        for (k, v) in target {
+                            obj.entry(k.clone()).or_insert_with(|| v.clone());
+                        }
+                        used.insert(name.clone());
+                    }
+                }
+            }
+        }
+        for name in path_items.keys().filter(|k| !used.contains(*k)) {
             n.drop_warning(
-                "#/components/pathItems",
+                &format!("#/components/pathItems/{}", escape_pointer_token(name)),
                 "pathItems",
-                "OpenAPI 3.0 cannot keep path items in components; refer to them by file instead",
+                "OpenAPI 3.0 cannot keep path items in components; this one is not used by any path, so it was dropped",
             );
         }
     }

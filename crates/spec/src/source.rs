@@ -12,7 +12,10 @@
 use crate::diag::{escape_pointer_token, Diagnostic};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
+
+/// Files larger than this are refused before reading (GitHub's spec is 13 MB).
+const MAX_FILE_BYTES: u64 = 256_000_000;
 
 /// How a file's text is written; decided by its content, not its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +65,18 @@ pub struct SourceFile {
     pub syntax: Syntax,
     line_starts: OnceLock<Vec<usize>>,
     yaml_index: OnceLock<HashMap<String, Pos>>,
+    /// JSON containers already scanned: value offset → their members. Each container is
+    /// scanned once, so locating many pointers stays linear in the file size.
+    json_members: Mutex<HashMap<usize, Vec<Member>>>,
+}
+
+/// One member of a scanned JSON container: its key (the index, for an array), where the
+/// key text is (the value, for an array), and where its value starts.
+#[derive(Debug)]
+struct Member {
+    key: String,
+    at: (usize, usize),
+    value: usize,
 }
 
 impl SourceFile {
@@ -74,11 +89,27 @@ impl SourceFile {
             syntax,
             line_starts: OnceLock::new(),
             yaml_index: OnceLock::new(),
+            json_members: Mutex::new(HashMap::new()),
         }
     }
 
     /// Reads `path` from disk.
     pub fn read(path: &Path) -> Result<Self, Diagnostic> {
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.len() > MAX_FILE_BYTES {
+                return Err(Diagnostic::error(
+                    "load/too-large",
+                    format!(
+                        "{} is {} MB; apigen reads spec files of up to {} MB",
+                        path.display(),
+                        meta.len() / 1_000_000,
+                        MAX_FILE_BYTES / 1_000_000
+                    ),
+                )
+                .with_help("is this the right file? Large specs can be split across files with relative `$ref`s")
+                .with_location(whole_file(path)));
+            }
+        }
         let bytes = std::fs::read(path).map_err(|e| {
             let mut d = Diagnostic::error(
                 if e.kind() == std::io::ErrorKind::NotFound {
@@ -169,7 +200,11 @@ impl SourceFile {
             code,
             format!("{} is not valid {what}: {message}", self.path.display()),
         )
-        .with_help(format!("fix the {what} syntax at this position"))
+        .with_help(if message.contains("repetition limit") {
+            "the document expands its aliases (`*name`) too many times; write the repeated parts out".to_string()
+        } else {
+            format!("fix the {what} syntax at this position")
+        })
         .with_location(crate::diag::Location {
             file: self.path.clone(),
             pointer: "#".into(),
@@ -202,7 +237,7 @@ impl SourceFile {
     pub fn position(&self, tokens: &[String]) -> Option<Pos> {
         match self.syntax {
             Syntax::Json => {
-                let (offset, len) = json_scan(self.text.as_bytes(), tokens)?;
+                let (offset, len) = self.json_position(tokens)?;
                 let (line, column) = self.line_col(offset);
                 Some(Pos {
                     line,
@@ -258,6 +293,27 @@ impl SourceFile {
                 .map_or(rest.len(), |(i, _)| i)
     }
 
+    /// Where the node at `tokens` (or its deepest existing ancestor) is in JSON text.
+    fn json_position(&self, tokens: &[String]) -> Option<(usize, usize)> {
+        let text = self.text.as_bytes();
+        let mut value = skip_ws(text, 0);
+        let mut found = (value, 1);
+        // A poisoned lock only means another thread panicked mid-scan; the cache is
+        // still consistent (entries are inserted whole), so keep using it.
+        let mut cache = self.json_members.lock().unwrap_or_else(|e| e.into_inner());
+        for token in tokens {
+            let members = cache
+                .entry(value)
+                .or_insert_with(|| json_members(text, value).unwrap_or_default());
+            let Some(m) = members.iter().find(|m| m.key == *token) else {
+                break;
+            };
+            found = m.at;
+            value = m.value;
+        }
+        Some(found)
+    }
+
     fn build_yaml_index(&self) -> HashMap<String, Pos> {
         let mut builder = YamlIndexBuilder {
             file: self,
@@ -306,7 +362,7 @@ pub fn join_pointer(tokens: &[String]) -> String {
 }
 
 /// Decodes `%XX` escapes, which may appear in a `$ref` fragment; anything malformed is kept.
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }
@@ -494,60 +550,57 @@ impl yaml_rust2::parser::MarkedEventReceiver for YamlIndexBuilder<'_> {
     }
 }
 
-/// Finds the node at `tokens` in JSON text: the byte offset and length of its member
-/// name (for an object member) or of its first character (array element, root).
-/// Stops at the deepest token found. Linear in the size of the text.
-fn json_scan(text: &[u8], tokens: &[String]) -> Option<(usize, usize)> {
-    let mut i = skip_ws(text, 0);
-    let mut found = (i, 1);
-    for token in tokens {
-        match text.get(i) {
-            Some(b'{') => {
-                i += 1;
-                let mut hit = None;
-                loop {
-                    i = skip_ws(text, i);
-                    match text.get(i) {
-                        Some(b'"') => {}
-                        _ => break,
-                    }
-                    let key_start = i;
-                    let (key, end) = json_string(text, i)?;
-                    i = skip_ws(text, end);
-                    if text.get(i) != Some(&b':') {
-                        return Some(found);
-                    }
-                    i = skip_ws(text, i + 1);
-                    if key == *token {
-                        hit = Some((key_start, end - key_start));
-                        break;
-                    }
-                    i = skip_ws(text, skip_value(text, i)?);
-                    if text.get(i) == Some(&b',') {
-                        i += 1;
-                    }
+/// The members of the JSON object or array whose value starts at `i`, found in one
+/// pass that skips over the members' values; `None` for a scalar or broken text.
+fn json_members(text: &[u8], mut i: usize) -> Option<Vec<Member>> {
+    let mut out = Vec::new();
+    match text.get(i)? {
+        b'{' => {
+            i += 1;
+            loop {
+                i = skip_ws(text, i);
+                if text.get(i) != Some(&b'"') {
+                    break;
                 }
-                found = hit?;
-            }
-            Some(b'[') => {
-                let n: usize = token.parse().ok()?;
+                let key_start = i;
+                let (key, end) = json_string(text, i)?;
+                i = skip_ws(text, end);
+                if text.get(i) != Some(&b':') {
+                    break;
+                }
                 i = skip_ws(text, i + 1);
-                for _ in 0..n {
-                    i = skip_ws(text, skip_value(text, i)?);
-                    if text.get(i) != Some(&b',') {
-                        return Some(found);
-                    }
-                    i = skip_ws(text, i + 1);
+                out.push(Member {
+                    key,
+                    at: (key_start, end - key_start),
+                    value: i,
+                });
+                i = skip_ws(text, skip_value(text, i)?);
+                if text.get(i) != Some(&b',') {
+                    break;
                 }
-                if matches!(text.get(i), None | Some(b']')) {
-                    return Some(found);
-                }
-                found = (i, 1);
+                i += 1;
             }
-            _ => return Some(found),
         }
+        b'[' => {
+            i = skip_ws(text, i + 1);
+            let mut n = 0usize;
+            while !matches!(text.get(i), None | Some(b']')) {
+                out.push(Member {
+                    key: n.to_string(),
+                    at: (i, 1),
+                    value: i,
+                });
+                n += 1;
+                i = skip_ws(text, skip_value(text, i)?);
+                if text.get(i) != Some(&b',') {
+                    break;
+                }
+                i = skip_ws(text, i + 1);
+            }
+        }
+        _ => return None,
     }
-    Some(found)
+    Some(out)
 }
 
 fn skip_ws(text: &[u8], mut i: usize) -> usize {

@@ -3,8 +3,8 @@
 //! duplicate `operationId`s, and path template parameters that are not declared (or
 //! declared path parameters that are not in the template). All problems are collected.
 
-use crate::bundle::Kind;
 use crate::diag::{escape_pointer_token, Diagnostic};
+use crate::kind::Kind;
 use crate::source::pointer_tokens;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};

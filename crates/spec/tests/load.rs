@@ -95,7 +95,10 @@ fn multi_file_refs_are_bundled_into_components() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(schemas, ["Error", "Widget", "Tag", "Part", "Error_2"]);
+    assert_eq!(
+        schemas,
+        ["Error", "Widget", "Tag", "Part", "Error_2", "Shape", "circle"]
+    );
     assert_eq!(
         c["schemas"]["Widget"]["properties"]["tags"]["items"]["$ref"],
         "#/components/schemas/Tag"
@@ -135,8 +138,21 @@ fn multi_file_refs_are_bundled_into_components() {
             ["$ref"],
         "#/components/schemas/Tag"
     );
+    // A whole-file schema is named after the file; discriminator mappings follow it.
+    assert_eq!(
+        c["schemas"]["Shape"]["oneOf"][0]["$ref"],
+        "#/components/schemas/circle"
+    );
+    assert_eq!(
+        c["schemas"]["Shape"]["discriminator"]["mapping"]["circle"],
+        "#/components/schemas/circle"
+    );
+    assert_eq!(
+        c["schemas"]["circle"]["required"],
+        json!(["kind", "radius"])
+    );
     assert!(l.warnings.is_empty(), "{:?}", l.warnings);
-    assert_eq!(l.files().count(), 5);
+    assert_eq!(l.files().count(), 6);
 }
 
 #[test]
@@ -236,6 +252,8 @@ fn openapi_31_is_normalised_into_the_30_model() {
         "string"
     );
     assert!(doc["components"]["schemas"]["Pet"].get("$defs").is_none());
+    // Path items in components are inlined where paths refer to them.
+    assert_eq!(doc["paths"]["/health"]["get"]["operationId"], "health");
     // What cannot be carried is named, with where it was.
     let mut dropped: Vec<(String, String)> = l
         .warnings
@@ -254,6 +272,7 @@ fn openapi_31_is_normalised_into_the_30_model() {
     assert_eq!(
         dropped,
         [
+            ("load/dropped-31", "#/components/pathItems/Unused"),
             (
                 "load/dropped-31",
                 "#/components/schemas/Pet/properties/coords/prefixItems"
@@ -335,5 +354,52 @@ fn all_problems_of_a_stage_are_reported() {
             "load/undeclared-path-param",
             "load/unresolved-ref"
         ]
+    );
+}
+
+#[test]
+fn common_real_world_deviations_are_repaired_with_warnings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("deviations.json");
+    let spec = json!({
+        "openapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/search?q={q}": {"get": {
+                "operationId": "search",
+                "parameters": [{"name": "q", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "callbacks": {"done": {"$ref": "#/components/callbacks/Done"}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "properties": {
+                        "anything": true,
+                        "code": {"type": "string", "pattern": 0},
+                        "additionalProperties": false
+                    }
+                }}}}}
+            }}
+        },
+        "components": {"callbacks": {"Done": {"{$request.body#/url}": {"post": {"responses": {"200": {"description": "ok"}}}}}}}
+    });
+    std::fs::write(&path, spec.to_string()).expect("write");
+    let l = load(&path).unwrap_or_else(|d| panic!("{}", render_with(&d, Format::Human, false)));
+    let doc = as_json(&l);
+    let op = &doc["paths"]["/search"]["get"];
+    assert_eq!(op["parameters"][0]["in"], "query");
+    assert_eq!(
+        op["callbacks"]["done"]["{$request.body#/url}"]["post"]["responses"]["200"]["description"],
+        "ok"
+    );
+    let schema = &op["responses"]["200"]["content"]["application/json"]["schema"];
+    assert_eq!(schema["additionalProperties"], false);
+    assert!(schema["properties"].get("additionalProperties").is_none());
+    assert_eq!(schema["properties"]["anything"], json!({}));
+    assert!(schema["properties"]["code"].get("pattern").is_none());
+    let codes: Vec<&str> = l.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert_eq!(codes, ["load/repaired"; 4]);
+    assert!(
+        l.warnings[0].message.contains("`/search?q={q}`"),
+        "{:?}",
+        l.warnings[0]
     );
 }

@@ -69,3 +69,34 @@ fn corpus_pass_rate() {
         println!("{n:5} {code}  e.g. {example}");
     }
 }
+
+#[test]
+#[ignore = "needs the corpus; times loading and locating in GitHub's 13 MB spec"]
+fn github_spec_loads_and_locates_fast() {
+    let base = std::env::var("APIGEN_CORPUS").unwrap_or_else(|_| CORPUS.to_string());
+    let path = Path::new(&base).join("@octokit/openapi/generated/api.github.com.json");
+    let start = std::time::Instant::now();
+    let loaded = apigen_spec::load(&path).expect("GitHub's spec loads");
+    let load_time = start.elapsed();
+    let pointers: Vec<String> = loaded
+        .spec
+        .operations()
+        .map(|(path, method, _)| {
+            format!(
+                "#/paths/{}/{method}/operationId",
+                apigen_spec::diag::escape_pointer_token(path)
+            )
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    for p in &pointers {
+        let loc = loaded.locate(p).expect("located");
+        assert!(loc.line > 0, "{p}");
+    }
+    let locate_time = start.elapsed();
+    println!(
+        "load {load_time:?}; located {} operations in {locate_time:?}",
+        pointers.len()
+    );
+    assert!(locate_time < std::time::Duration::from_secs(10));
+}

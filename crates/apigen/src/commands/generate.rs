@@ -65,10 +65,8 @@ pub(crate) fn failure(
             loaded.locate_all(&mut diagnostics);
             CommandError::Input(diagnostics)
         }
-        apigen_gen::Error::Unparseable {
-            ref path, ref raw, ..
-        } => {
-            let dump = output.map(|dir| apigen_gen::output::write_dump(dir, path, raw));
+        apigen_gen::Error::Unparseable(ref u) => {
+            let dump = output.map(|dir| apigen_gen::output::write_dump(dir, &u.path, &u.raw));
             match dump {
                 Some(Ok(dump)) => CommandError::Internal(format!(
                     "{error}; the raw text is in {}",

@@ -68,25 +68,84 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Base64Bytes",
 ];
 
-/// Splits `raw` into space-separated ASCII words.
+/// Splits `raw` into space-separated ASCII words: a non-ASCII character is transliterated
+/// (`ü` → `u`, `🚀` → `rocket`, via `deunicode`), or spelled `u<hex>` when it has no
+/// transliteration.
 fn words(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c);
-        } else if c.is_alphanumeric() || (!c.is_ascii() && !c.is_whitespace()) {
-            out.push_str(&format!(" u{:x} ", c as u32));
-        } else {
+        } else if c.is_ascii() || c.is_whitespace() {
             out.push(' ');
+        } else {
+            let ascii: String = deunicode::deunicode_char(c)
+                .unwrap_or("")
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect();
+            if ascii.is_empty() {
+                out.push_str(&format!(" u{:x} ", c as u32));
+            } else if c.is_alphabetic() {
+                out.push_str(&ascii);
+            } else {
+                out.push(' ');
+                out.push_str(&ascii);
+                out.push(' ');
+            }
         }
     }
     out
+}
+
+/// Punctuation spelled out, for names made of nothing else (`*/` → `star slash`).
+fn spelled(raw: &str) -> String {
+    raw.chars()
+        .map(|c| match c {
+            '"' => " quote ",
+            '\'' => " apostrophe ",
+            '\\' => " backslash ",
+            '/' => " slash ",
+            '*' => " star ",
+            '{' => " left brace ",
+            '}' => " right brace ",
+            '(' => " left paren ",
+            ')' => " right paren ",
+            '[' => " left bracket ",
+            ']' => " right bracket ",
+            '<' => " less than ",
+            '>' => " greater than ",
+            '=' => " equals ",
+            '+' => " plus ",
+            '-' => " minus ",
+            '_' => " underscore ",
+            '.' => " dot ",
+            ',' => " comma ",
+            ':' => " colon ",
+            ';' => " semicolon ",
+            '!' => " bang ",
+            '?' => " question ",
+            '#' => " hash ",
+            '$' => " dollar ",
+            '%' => " percent ",
+            '&' => " and ",
+            '|' => " pipe ",
+            '^' => " caret ",
+            '~' => " tilde ",
+            '`' => " backtick ",
+            '@' => " at ",
+            _ => " ",
+        })
+        .collect()
 }
 
 /// An UpperCamelCase type or variant name: `widget-input` → `WidgetInput`,
 /// `2fa` → `N2fa`, `Self` → `SelfValue`, `` → `Unnamed`.
 pub fn pascal(raw: &str) -> String {
     let mut name = words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = spelled(raw).to_upper_camel_case();
+    }
     if name.is_empty() {
         name = "Unnamed".to_string();
     }
@@ -103,6 +162,9 @@ pub fn pascal(raw: &str) -> String {
 /// `type` → `r#type`, `self` → `self_`, `1st` → `n_1st`, `` → `field`.
 pub fn snake(raw: &str) -> String {
     let mut name = words(raw).to_snake_case();
+    if name.is_empty() {
+        name = spelled(raw).to_snake_case();
+    }
     if name.is_empty() {
         name = "field".to_string();
     }
@@ -148,7 +210,7 @@ impl Namer {
         if self.used.insert(base.to_string()) {
             return base.to_string();
         }
-        let stem = bare(base);
+        let stem = bare(base).trim_end_matches('_');
         let snake = stem.contains('_') || stem.chars().next().is_some_and(|c| c.is_lowercase());
         let mut n = 2usize;
         loop {
@@ -180,9 +242,12 @@ mod tests {
         assert_eq!(pascal("2fa"), "N2fa");
         assert_eq!(pascal("Self"), "SelfValue");
         assert_eq!(pascal(""), "Unnamed");
-        assert_eq!(pascal("***"), "Unnamed");
-        assert_eq!(pascal("café"), "CafUe9");
-        assert_eq!(pascal("🚀"), "U1f680");
+        assert_eq!(pascal("***"), "StarStarStar");
+        assert_eq!(pascal("*/"), "StarSlash");
+        assert_eq!(pascal("café"), "Cafe");
+        assert_eq!(pascal("Ünïcödé"), "Unicode");
+        assert_eq!(pascal("🚀rocket"), "RocketRocket");
+        assert_eq!(pascal("\u{e000}"), "Ue000");
     }
 
     #[test]
@@ -195,6 +260,8 @@ mod tests {
         assert_eq!(snake("Self"), "self_");
         assert_eq!(snake("1st"), "n_1st");
         assert_eq!(snake(""), "field");
+        assert_eq!(snake("\""), "quote");
+        assert_eq!(snake("🚀"), "rocket");
     }
 
     #[test]
@@ -212,5 +279,7 @@ mod tests {
         let mut raw = Namer::default();
         assert_eq!(raw.unique("r#type"), "r#type");
         assert_eq!(raw.unique("r#type"), "type_2");
+        assert_eq!(raw.unique("self_"), "self_");
+        assert_eq!(raw.unique("self_"), "self_2");
     }
 }

@@ -6,7 +6,7 @@
 //! success types.
 
 use super::names::{self, Namer};
-use super::schema::{to_field, DraftField, Ty, TypeBuilder};
+use super::schema::{to_field, DraftField, FieldOf, Ty, TypeBuilder};
 use super::{Body, BuildOptions, Operation, Param, ParamGroup, Presence, SecurityScheme, Success};
 use apigen_spec::diag::escape_pointer_token;
 use apigen_spec::shape::{self, OperationShape};
@@ -206,15 +206,15 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
     ) -> (DraftField, Param) {
         let schema_pointer = format!("{}/schema", d.pointer);
         let field = match d.value.get("schema") {
-            Some(schema) => self.types.field(
-                schema,
-                &schema_pointer,
-                &d.name,
-                required,
-                self.type_prefix,
-                namer,
-                false,
-            ),
+            Some(schema) => {
+                let of = FieldOf {
+                    wire: &d.name,
+                    required,
+                    owner: self.type_prefix,
+                    allow_null: false,
+                };
+                self.types.field(schema, &schema_pointer, of, namer)
+            }
             None => {
                 self.types.unsupported(
                     &d.pointer,

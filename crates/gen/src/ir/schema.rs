@@ -24,6 +24,9 @@ const MAX_REF_HOPS: usize = 32;
 /// (protects the stack against pathological input).
 const MAX_DEPTH: usize = 64;
 
+/// The name of the variant that holds values an enum does not list.
+const FALLBACK: &str = "Unknown";
+
 /// A Rust type expression, before it is written out.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Ty {
@@ -150,7 +153,8 @@ enum DraftBody {
     Untagged {
         variants: Vec<(String, Ty)>,
     },
-    Alias(Ty),
+    /// The aliased type, and whether the schema admits `null` (then `Option<T>`).
+    Alias(Ty, bool),
 }
 
 /// A struct field in the making.
@@ -176,6 +180,19 @@ enum Part<'a> {
     Object(&'a Value, String),
     Flatten(&'a Value, String),
     Union(&'a Value, String),
+}
+
+/// What a field is, besides its schema.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FieldOf<'s> {
+    /// The JSON property (or parameter) name.
+    pub wire: &'s str,
+    /// Whether it must be present.
+    pub required: bool,
+    /// The owning type's name (for naming inline types and default functions).
+    pub owner: &'s str,
+    /// Whether `null` is representable (not for parameters).
+    pub allow_null: bool,
 }
 
 /// A component schema's Rust name and whether it becomes a named type of its own.
@@ -293,7 +310,7 @@ impl<'a> TypeBuilder<'a> {
                 let draft = Draft {
                     doc: doc_of(schema),
                     deprecated: flag(schema, "deprecated"),
-                    body: DraftBody::Alias(resolved.ty),
+                    body: DraftBody::Alias(resolved.ty, resolved.nullable),
                     origin: self.origin(&pointer),
                 };
                 self.drafts.insert(component.name, draft);
@@ -427,15 +444,20 @@ impl<'a> TypeBuilder<'a> {
             return r;
         }
         if let Some(values) = enum_values(schema) {
-            // A boolean enum or an enum of nothing but null.
+            // Not a string or integer enum: a boolean enum, an enum of nothing but null,
+            // or one of other values (numbers, mixed), which keeps its declared type.
             let nullable = values.iter().any(Value::is_null);
-            let mut r = if values.iter().any(Value::is_boolean) {
-                Resolved::of(Ty::Prim("bool"), "boolean")
-            } else {
-                Resolved::of(Ty::Value, "any")
-            };
-            r.nullable = nullable;
-            return r;
+            let typed = schema.get("type").and_then(Value::as_str).is_some();
+            let repr = enum_repr(&values);
+            if repr == Some(EnumRepr::Bool) || values.iter().all(Value::is_null) || !typed {
+                let mut r = if repr == Some(EnumRepr::Bool) {
+                    Resolved::of(Ty::Prim("bool"), "boolean")
+                } else {
+                    Resolved::of(Ty::Value, "any")
+                };
+                r.nullable = nullable;
+                return r;
+            }
         }
         if let Some(members) = union_members(schema) {
             // At most one member that is not null: the member itself, maybe nullable.
@@ -617,7 +639,7 @@ impl<'a> TypeBuilder<'a> {
             Draft {
                 doc: doc.clone(),
                 deprecated,
-                body: DraftBody::Alias(Ty::Value),
+                body: DraftBody::Alias(Ty::Value, false),
                 origin: origin.clone(),
             },
         );
@@ -648,7 +670,9 @@ impl<'a> TypeBuilder<'a> {
     }
 
     fn enum_body(&mut self, values: &[Value], pointer: &str) -> DraftBody {
-        let mut namer = Namer::default();
+        // The fallback variant is always `Unknown`, so code matching on it never changes
+        // name; a value spelled `unknown` gets `Unknown2`.
+        let mut namer = Namer::with_reserved(&[FALLBACK]);
         match enum_repr(values) {
             Some(EnumRepr::Int) => {
                 let mut seen = BTreeSet::new();
@@ -657,20 +681,20 @@ impl<'a> TypeBuilder<'a> {
                     .filter_map(Value::as_i64)
                     .filter(|v| seen.insert(*v))
                     .map(|value| {
-                        let raw = if value < 0 {
-                            format!("minus {}", value.unsigned_abs())
+                        let name = if value < 0 {
+                            format!("VMinus{}", value.unsigned_abs())
                         } else {
-                            value.to_string()
+                            format!("V{value}")
                         };
                         IntVariant {
-                            name: namer.unique(&format!("V{}", names::pascal(&raw))),
+                            name: namer.unique(&name),
                             value,
                         }
                     })
                     .collect();
                 DraftBody::IntEnum {
                     variants,
-                    fallback: namer.unique("Unknown"),
+                    fallback: FALLBACK.to_string(),
                 }
             }
             Some(EnumRepr::Str) => {
@@ -690,12 +714,12 @@ impl<'a> TypeBuilder<'a> {
                     .collect();
                 DraftBody::StringEnum {
                     variants,
-                    fallback: namer.unique("Unknown"),
+                    fallback: FALLBACK.to_string(),
                 }
             }
             _ => {
                 self.unsupported(pointer, "an enum mixing value types", "serde_json::Value");
-                DraftBody::Alias(Ty::Value)
+                DraftBody::Alias(Ty::Value, false)
             }
         }
     }
@@ -704,7 +728,7 @@ impl<'a> TypeBuilder<'a> {
     /// discriminator, else an untagged one.
     fn union_body(&mut self, schema: &'a Value, pointer: &str, name: &str) -> (DraftBody, bool) {
         let Some(members) = union_members(schema) else {
-            return (DraftBody::Alias(Ty::Value), false);
+            return (DraftBody::Alias(Ty::Value, false), false);
         };
         let member_pointer = union_pointer(schema, pointer);
         let nullable = members.iter().any(is_null_schema);
@@ -862,15 +886,13 @@ impl<'a> TypeBuilder<'a> {
                             }
                             let prop_pointer =
                                 format!("{part_pointer}/properties/{}", escape_pointer_token(wire));
-                            let field = self.field(
-                                prop,
-                                &prop_pointer,
+                            let of = FieldOf {
                                 wire,
-                                required.contains(wire),
-                                name,
-                                &mut namer,
-                                true,
-                            );
+                                required: required.contains(wire),
+                                owner: name,
+                                allow_null: true,
+                            };
+                            let field = self.field(prop, &prop_pointer, of, &mut namer);
                             fields.push(field);
                         }
                     }
@@ -1006,12 +1028,15 @@ impl<'a> TypeBuilder<'a> {
         &mut self,
         prop: &'a Value,
         pointer: &str,
-        wire: &str,
-        required: bool,
-        owner: &str,
+        of: FieldOf<'_>,
         namer: &mut Namer,
-        allow_null: bool,
     ) -> DraftField {
+        let FieldOf {
+            wire,
+            required,
+            owner,
+            allow_null,
+        } = of;
         let name = namer.unique(&names::snake(wire));
         let hint = format!("{owner}{}", names::pascal(wire));
         let resolved = self.resolve(prop, pointer, &hint);
@@ -1029,11 +1054,10 @@ impl<'a> TypeBuilder<'a> {
         let mut default = None;
         if presence == Presence::Optional {
             if let Some(value) = &resolved.default {
-                let fn_name = self.fn_namer.unique(&format!(
-                    "default_{}_{}",
-                    names::bare(&names::snake(owner)),
+                let fn_name = self.fn_namer.unique(&names::snake(&format!(
+                    "default {owner} {}",
                     names::bare(&name)
-                ));
+                )));
                 match self.default_expr(&resolved.ty, value) {
                     Some(expr) => {
                         presence = Presence::Defaulted;
@@ -1189,7 +1213,7 @@ impl<'a> TypeBuilder<'a> {
             DraftBody::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
             DraftBody::Tagged { variants, .. } => variants.iter().map(|v| &v.2).collect(),
             DraftBody::Untagged { variants } => variants.iter().map(|v| &v.1).collect(),
-            DraftBody::Alias(ty) => vec![ty],
+            DraftBody::Alias(ty, _) => vec![ty],
             DraftBody::StringEnum { .. } | DraftBody::IntEnum { .. } => Vec::new(),
         }
     }
@@ -1199,7 +1223,7 @@ impl<'a> TypeBuilder<'a> {
             DraftBody::Struct { fields, .. } => fields.iter_mut().map(|f| &mut f.ty).collect(),
             DraftBody::Tagged { variants, .. } => variants.iter_mut().map(|v| &mut v.2).collect(),
             DraftBody::Untagged { variants } => variants.iter_mut().map(|v| &mut v.1).collect(),
-            DraftBody::Alias(_) | DraftBody::StringEnum { .. } | DraftBody::IntEnum { .. } => {
+            DraftBody::Alias(..) | DraftBody::StringEnum { .. } | DraftBody::IntEnum { .. } => {
                 Vec::new()
             }
         }
@@ -1394,10 +1418,15 @@ fn to_typedef(name: &str, draft: &Draft, eq: bool, hash: bool) -> TypeDef {
                 })
                 .collect(),
         },
-        DraftBody::Alias(ty) => {
+        DraftBody::Alias(ty, nullable) => {
             derives.clear();
+            let rust_type = ty.render(false);
             TypeKind::Alias {
-                rust_type: ty.render(false),
+                rust_type: if *nullable {
+                    format!("Option<{rust_type}>")
+                } else {
+                    rust_type
+                },
             }
         }
     };
