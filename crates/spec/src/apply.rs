@@ -48,6 +48,10 @@ pub fn apply(
     style: &dyn Style,
     components_ref: Option<&str>,
 ) -> Result<OpenAPI, Vec<Diagnostic>> {
+    let foreign = applied_in_other_styles(spec, style);
+    if !foreign.is_empty() {
+        return Err(foreign);
+    }
     let mut out = spec.clone();
     out.openapi = WIRE_OPENAPI_VERSION.to_string();
     out.extensions.insert(
@@ -134,6 +138,42 @@ fn collect_refs(value: &serde_json::Value, out: &mut BTreeSet<String>) {
         serde_json::Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
         _ => {}
     }
+}
+
+/// Operations that an earlier `apply` already put in another style: wrapping them again
+/// would nest one style's body in another's.
+fn applied_in_other_styles(spec: &OpenAPI, style: &dyn Style) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for op in shape::operations(spec) {
+        let marks = op
+            .operation
+            .responses
+            .responses
+            .iter()
+            .filter_map(|(code, r)| Some((code, shape::resolve_response(spec, r)?)))
+            .filter_map(|(code, r)| Some((code, r.extensions.get(STYLE_EXTENSION)?.as_str()?)));
+        for (code, other) in marks {
+            if other != style.name() {
+                out.push(
+                    Diagnostic::error(
+                        "apply/already-applied",
+                        format!(
+                            "the {code} response of {} {} is already in the `{other}` style; this is a wire spec, not a source spec",
+                            op.method.to_uppercase(),
+                            op.path
+                        ),
+                    )
+                    .with_help(format!(
+                        "apply `--style {}` to the source spec the wire spec was made from",
+                        style.name()
+                    ))
+                    .at_pointer(format!("{}/responses/{code}", op.pointer)),
+                );
+            }
+        }
+    }
+    out.truncate(1);
+    out
 }
 
 /// The extension that marks a component `apply` inlined from a style: `<style>/<name>`.

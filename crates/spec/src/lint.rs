@@ -266,7 +266,6 @@ fn error_responses(
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    let components = style.components();
     let declared = shape
         .operation
         .responses
@@ -296,21 +295,7 @@ fn error_responses(
         }
         let body =
             shape::resolve_response(spec, response).and_then(|r| shape::json_schema(&r.content));
-        let wanted = match status {
-            Some(422) => components
-                .responses
-                .get("UnprocessableEntity")
-                .and_then(ReferenceOr::as_item)
-                .and_then(|r| shape::json_schema(&r.content))
-                .and_then(|s| match s {
-                    ReferenceOr::Reference { reference } => {
-                        shape::component_name(reference, "schemas")
-                    }
-                    ReferenceOr::Item(_) => None,
-                })
-                .unwrap_or(style.error_schema()),
-            _ => style.error_schema(),
-        };
+        let wanted = status.map_or(style.error_schema(), |s| style.error_schema_for(s));
         let matches_style = matches!(body, Some(ReferenceOr::Reference { reference })
             if is_style_ref(reference, refs, "schemas", wanted));
         if !matches_style {

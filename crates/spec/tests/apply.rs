@@ -430,3 +430,17 @@ paths:
         assert!(op.responses.responses.contains_key(&StatusCode::Code(404)));
     }
 }
+
+#[test]
+fn a_wire_spec_in_another_style_is_refused() {
+    let enveloped = wire("widgets", "enveloped");
+    let errors =
+        apply(&enveloped, style::find("result").expect("style"), None).expect_err("refused");
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].code, "apply/already-applied");
+    assert!(
+        errors[0].message.contains("`enveloped` style"),
+        "{}",
+        errors[0].message
+    );
+}

@@ -249,6 +249,12 @@ pub trait Style: Sync {
     /// The schema component that error bodies use (`Error`, `ErrorEnvelope`).
     fn error_schema(&self) -> &'static str;
 
+    /// The schema component of the error body answered with `status` (the style's
+    /// [`Style::error_schema`] unless the style has a special body for it).
+    fn error_schema_for(&self, _status: u16) -> &'static str {
+        self.error_schema()
+    }
+
     /// Every status the style's components have an error response for.
     fn statuses(&self) -> &'static [u16];
 

@@ -180,7 +180,13 @@ impl Style for ResultStyle {
         let mut c = parse_components(self.name(), COMPONENTS);
         let errors: Vec<u16> = STATUSES.iter().copied().filter(|s| *s != 422).collect();
         add_error_responses(&mut c, &errors, "ErrorEnvelope", &[], error_example);
-        add_error_responses(&mut c, &[422], "FailureEnvelope", &[], failure_example);
+        add_error_responses(
+            &mut c,
+            &[422],
+            self.error_schema_for(422),
+            &[],
+            failure_example,
+        );
         c
     }
 
@@ -203,6 +209,14 @@ impl Style for ResultStyle {
 
     fn error_schema(&self) -> &'static str {
         "ErrorEnvelope"
+    }
+
+    /// 422 answers a `FailureEnvelope` (which items failed and why).
+    fn error_schema_for(&self, status: u16) -> &'static str {
+        match status {
+            422 => "FailureEnvelope",
+            _ => self.error_schema(),
+        }
     }
 
     fn statuses(&self) -> &'static [u16] {
