@@ -21,8 +21,9 @@
 //! `x-apigen-style: <style>`, and everything else is only added when missing, so
 //! applying the same style to a wire spec changes nothing.
 //!
-//! The style's components are inlined into `components` (a name the spec already uses
-//! for something else is an `apply/component-clash` error), or, with
+//! The style's components are inlined into `components` (only those the wire spec uses;
+//! each marked `x-apigen-component: <style>/<name>`; under `<Style><Name>` when the spec
+//! already uses the name for something else, see [`inline_plan`]), or, with
 //! `components_ref = Some(url)`, referenced as `url#/components/...`.
 
 use crate::diag::{escape_pointer_token, Diagnostic};
@@ -35,6 +36,7 @@ use indexmap::IndexMap;
 use openapiv3::{
     Components, MediaType, OpenAPI, Operation, Parameter, ReferenceOr, Response, Schema, StatusCode,
 };
+use std::collections::BTreeSet;
 
 /// The OpenAPI version every wire spec is written in.
 pub const WIRE_OPENAPI_VERSION: &str = "3.0.3";
@@ -46,23 +48,21 @@ pub fn apply(
     style: &dyn Style,
     components_ref: Option<&str>,
 ) -> Result<OpenAPI, Vec<Diagnostic>> {
-    let refs = components_ref.map_or_else(Refs::local, Refs::external);
     let mut out = spec.clone();
     out.openapi = WIRE_OPENAPI_VERSION.to_string();
     out.extensions.insert(
         STYLE_EXTENSION.to_string(),
         serde_json::Value::String(style.name().to_string()),
     );
-    if refs.is_local() {
-        let clashes = component_clashes(spec, style);
-        if !clashes.is_empty() {
-            return Err(clashes);
+    let (refs, added_by_style) = match components_ref {
+        Some(url) => (Refs::external(url), BTreeSet::new()),
+        None => {
+            let plan = inline_plan(spec, style)?;
+            let into = out.components.get_or_insert_with(Components::default);
+            let added = merge_components(into, plan.components);
+            (plan.refs, added)
         }
-        merge_components(
-            out.components.get_or_insert_with(Components::default),
-            style.components(),
-        );
-    }
+    };
     for shape in shape::operations(spec) {
         let Some(operation) = operation_mut(&mut out, shape.path, shape.method) else {
             continue;
@@ -83,63 +83,246 @@ pub fn apply(
             *slot = operation;
         }
     }
+    prune_unused(&mut out, &added_by_style);
     Ok(out)
 }
 
-/// The style components whose names the spec already uses for something different.
-pub fn component_clashes(spec: &OpenAPI, style: &dyn Style) -> Vec<Diagnostic> {
-    let Some(mine) = spec.components.as_ref() else {
-        return Vec::new();
-    };
-    let theirs = style.components();
-    let mut out = Vec::new();
-    let mut check = |kind: &str, names: Vec<&String>| {
-        for name in names {
-            out.push(
-                Diagnostic::error(
-                    "apply/component-clash",
-                    format!(
-                        "`components/{kind}/{name}` is defined by the spec and differs from the `{}` style's `{name}`",
-                        style.name()
-                    ),
-                )
-                .with_help(format!(
-                    "rename the spec's `{name}` (the style's components are inlined under their own names), or keep them in their own file with `--components-ref URL`"
-                ))
-                .at_pointer(format!("#/components/{kind}/{}", escape_pointer_token(name))),
-            );
+/// Removes the inlined style components nothing refers to (the wire spec carries only
+/// what it uses; the full set is the published components document).
+fn prune_unused(out: &mut OpenAPI, candidates: &BTreeSet<(&'static str, String)>) {
+    loop {
+        let Ok(value) = serde_json::to_value(&*out) else {
+            return;
+        };
+        let mut used = BTreeSet::new();
+        collect_refs(&value, &mut used);
+        let unused: Vec<&(&str, String)> = candidates
+            .iter()
+            .filter(|(kind, name)| !used.contains(&format!("#/components/{kind}/{name}")))
+            .collect();
+        let Some(components) = out.components.as_mut() else {
+            return;
+        };
+        let mut removed = false;
+        for (kind, name) in unused {
+            removed |= match *kind {
+                "schemas" => components.schemas.shift_remove(name).is_some(),
+                "parameters" => components.parameters.shift_remove(name).is_some(),
+                "headers" => components.headers.shift_remove(name).is_some(),
+                "responses" => components.responses.shift_remove(name).is_some(),
+                _ => false,
+            };
         }
-    };
-    check("schemas", differing(&mine.schemas, &theirs.schemas));
-    check(
-        "parameters",
-        differing(&mine.parameters, &theirs.parameters),
-    );
-    check("headers", differing(&mine.headers, &theirs.headers));
-    check("responses", differing(&mine.responses, &theirs.responses));
-    out
-}
-
-fn differing<'a, T: PartialEq>(
-    mine: &'a IndexMap<String, T>,
-    theirs: &IndexMap<String, T>,
-) -> Vec<&'a String> {
-    mine.iter()
-        .filter(|(k, v)| theirs.get(*k).is_some_and(|t| t != *v))
-        .map(|(k, _)| k)
-        .collect()
-}
-
-fn merge_components(into: &mut Components, from: Components) {
-    fn merge<T>(into: &mut IndexMap<String, T>, from: IndexMap<String, T>) {
-        for (k, v) in from {
-            into.entry(k).or_insert(v);
+        if !removed {
+            return;
         }
     }
-    merge(&mut into.schemas, from.schemas);
-    merge(&mut into.parameters, from.parameters);
-    merge(&mut into.headers, from.headers);
-    merge(&mut into.responses, from.responses);
+}
+
+fn collect_refs(value: &serde_json::Value, out: &mut BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v) {
+                    ("$ref", serde_json::Value::String(r)) => {
+                        out.insert(r.clone());
+                    }
+                    _ => collect_refs(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// The extension that marks a component `apply` inlined from a style: `<style>/<name>`.
+pub const COMPONENT_EXTENSION: &str = "x-apigen-component";
+
+/// How a style's components are inlined into a spec.
+#[derive(Debug, Clone)]
+pub struct InlinePlan {
+    /// References to the inlined components (under their chosen names).
+    pub refs: Refs,
+    /// The components as inlined: renamed where needed, references rewritten, each marked
+    /// with [`COMPONENT_EXTENSION`].
+    pub components: Components,
+    /// A warning for each component inlined under another name.
+    pub renamed: Vec<Diagnostic>,
+}
+
+const KINDS: [&str; 4] = ["schemas", "parameters", "headers", "responses"];
+
+/// Plans how `style`'s components are inlined into `spec`: each under its own name, or,
+/// when the spec already uses that name for something else, under `<Style><Name>`
+/// (`Error` → `PlainError`). A component an earlier `apply` inlined (marked with
+/// [`COMPONENT_EXTENSION`]) is the style's own, so applying again changes nothing. Fails
+/// with `apply/component-clash` when the longer name is taken too.
+pub fn inline_plan(spec: &OpenAPI, style: &dyn Style) -> Result<InlinePlan, Vec<Diagnostic>> {
+    let theirs = serde_json::to_value(style.components()).map_err(internal)?;
+    let mine =
+        serde_json::to_value(spec.components.clone().unwrap_or_default()).map_err(internal)?;
+    let prefix = style.name().to_upper_camel_case();
+    let mut renames = std::collections::BTreeMap::new();
+    let mut renamed = Vec::new();
+    let mut clashes = Vec::new();
+    for kind in KINDS {
+        let Some(names) = theirs.get(kind).and_then(|v| v.as_object()) else {
+            continue;
+        };
+        for (name, component) in names {
+            let existing = mine.get(kind).and_then(|m| m.get(name));
+            let free = |candidate: &str| {
+                mine.get(kind)
+                    .and_then(|m| m.get(candidate))
+                    .is_none_or(|c| {
+                        c.get(COMPONENT_EXTENSION).and_then(|v| v.as_str())
+                            == Some(&format!("{}/{name}", style.name()))
+                    })
+            };
+            if free(name) || existing == Some(component) {
+                continue;
+            }
+            let longer = format!("{prefix}{name}");
+            let pointer = format!("#/components/{kind}/{}", escape_pointer_token(name));
+            if free(&longer) {
+                renamed.push(
+                    Diagnostic::warning(
+                        "apply/component-renamed",
+                        format!(
+                            "the spec's own `components/{kind}/{name}` differs from the `{}` style's, so the style's is inlined as `{longer}`",
+                            style.name()
+                        ),
+                    )
+                    .with_help(format!(
+                        "nothing to do; rename the spec's `{name}` to keep the style's names, or reference the published components with `--components-ref URL`"
+                    ))
+                    .at_pointer(pointer),
+                );
+                renames.insert(format!("{kind}/{name}"), longer);
+            } else {
+                clashes.push(
+                    Diagnostic::error(
+                        "apply/component-clash",
+                        format!(
+                            "the spec defines both `components/{kind}/{name}` and `components/{kind}/{longer}`, and neither is the `{}` style's `{name}`",
+                            style.name()
+                        ),
+                    )
+                    .with_help(
+                        "rename one of them, or reference the published components with `--components-ref URL`",
+                    )
+                    .at_pointer(pointer),
+                );
+            }
+        }
+    }
+    if !clashes.is_empty() {
+        return Err(clashes);
+    }
+    let components = rename_components(theirs, &renames, style)?;
+    Ok(InlinePlan {
+        refs: Refs::local_renamed(renames),
+        components,
+        renamed,
+    })
+}
+
+/// Renames components (`kind/name` → new name), rewrites the `$ref`s to them, and marks
+/// each with [`COMPONENT_EXTENSION`].
+fn rename_components(
+    mut value: serde_json::Value,
+    renames: &std::collections::BTreeMap<String, String>,
+    style: &dyn Style,
+) -> Result<Components, Vec<Diagnostic>> {
+    let targets: std::collections::BTreeMap<String, String> = renames
+        .iter()
+        .map(|(from, to)| {
+            let kind = from.split('/').next().unwrap_or_default();
+            (
+                format!("#/components/{from}"),
+                format!("#/components/{kind}/{to}"),
+            )
+        })
+        .collect();
+    rewrite_refs(&mut value, &targets);
+    for kind in KINDS {
+        let Some(map) = value.get_mut(kind).and_then(|v| v.as_object_mut()) else {
+            continue;
+        };
+        let entries = std::mem::take(map);
+        for (name, mut component) in entries {
+            if let Some(obj) = component.as_object_mut() {
+                obj.insert(
+                    COMPONENT_EXTENSION.to_string(),
+                    serde_json::Value::String(format!("{}/{name}", style.name())),
+                );
+            }
+            let key = renames
+                .get(&format!("{kind}/{name}"))
+                .cloned()
+                .unwrap_or(name);
+            map.insert(key, component);
+        }
+    }
+    serde_json::from_value(value).map_err(internal)
+}
+
+fn rewrite_refs(
+    value: &mut serde_json::Value,
+    targets: &std::collections::BTreeMap<String, String>,
+) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                match v {
+                    serde_json::Value::String(r) if k == "$ref" => {
+                        if let Some(t) = targets.get(r.as_str()) {
+                            *r = t.clone();
+                        }
+                    }
+                    other => rewrite_refs(other, targets),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| rewrite_refs(v, targets)),
+        _ => {}
+    }
+}
+
+fn internal(e: serde_json::Error) -> Vec<Diagnostic> {
+    vec![Diagnostic::error(
+        "apply/internal",
+        format!("apigen could not convert the style's components: {e}"),
+    )]
+}
+
+/// Adds the components the spec lacks; returns their (kind, name).
+fn merge_components(into: &mut Components, from: Components) -> BTreeSet<(&'static str, String)> {
+    fn merge<T>(
+        kind: &'static str,
+        into: &mut IndexMap<String, T>,
+        from: IndexMap<String, T>,
+        added: &mut BTreeSet<(&'static str, String)>,
+    ) {
+        for (k, v) in from {
+            if !into.contains_key(&k) {
+                added.insert((kind, k.clone()));
+                into.insert(k, v);
+            }
+        }
+    }
+    let mut added = BTreeSet::new();
+    merge("schemas", &mut into.schemas, from.schemas, &mut added);
+    merge(
+        "parameters",
+        &mut into.parameters,
+        from.parameters,
+        &mut added,
+    );
+    merge("headers", &mut into.headers, from.headers, &mut added);
+    merge("responses", &mut into.responses, from.responses, &mut added);
+    added
 }
 
 fn operation_mut<'a>(spec: &'a mut OpenAPI, path: &str, method: &str) -> Option<&'a mut Operation> {
@@ -165,7 +348,7 @@ pub fn resource_names(shape: &OperationShape<'_>) -> ResourceNames {
         .operation
         .operation_id
         .as_deref()
-        .map(|id| id.to_upper_camel_case())
+        .map(identifier)
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| {
             let words: Vec<&str> = shape
@@ -173,7 +356,7 @@ pub fn resource_names(shape: &OperationShape<'_>) -> ResourceNames {
                 .split('/')
                 .map(|s| s.trim_matches(|c| c == '{' || c == '}'))
                 .collect();
-            format!("{} {}", shape.method, words.join(" ")).to_upper_camel_case()
+            identifier(&format!("{} {}", shape.method, words.join(" ")))
         });
     let referenced = match (shape.list_item, shape.success_schema) {
         (Some(ReferenceOr::Reference { reference }), _) => Some(reference.as_str()),
@@ -191,7 +374,7 @@ pub fn resource_names(shape: &OperationShape<'_>) -> ResourceNames {
         })
         .map(str::to_string)
         .unwrap_or_else(|| operation.clone());
-    let collection = Some(shape.collection_key.to_upper_camel_case())
+    let collection = Some(identifier(&shape.collection_key))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "Items".to_string());
     ResourceNames {
@@ -199,6 +382,14 @@ pub fn resource_names(shape: &OperationShape<'_>) -> ResourceNames {
         collection,
         operation,
     }
+}
+
+/// PascalCase with only ASCII letters and digits, so it is a valid component name.
+fn identifier(text: &str) -> String {
+    text.to_upper_camel_case()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect()
 }
 
 fn is_marked(extensions: &IndexMap<String, serde_json::Value>, style: &dyn Style) -> bool {
@@ -249,8 +440,13 @@ fn rewrite_success(
         return;
     }
     let wrap = style.wrap(shape, &resource_names(shape), refs);
-    if let Body::Named(named) = wrap.body {
-        response.content = json_content(refs_local(&add_named(schemas, named)));
+    // A body in another media type (a download) travels as it is in every style.
+    let foreign = shape.success_schema.is_none() && !response.content.is_empty();
+    match wrap.body {
+        Body::Named(named) if !foreign => {
+            response.content = json_content(refs_local(&add_named(schemas, *named)));
+        }
+        _ => {}
     }
     for header in wrap.headers {
         response

@@ -7,12 +7,18 @@
 #![warn(missing_docs)]
 
 pub mod apply;
+mod bundle;
+mod compat;
 pub mod diag;
+mod kind;
 pub mod lint;
 pub mod load;
+mod normalize;
 pub mod render;
 pub mod shape;
+pub mod source;
 pub mod style;
+mod validate;
 
 pub use diag::{Diagnostic, Location, Severity};
 pub use load::{load, Loaded};

@@ -1,10 +1,32 @@
 //! Loading a spec from disk into the [`openapiv3`] model.
 //!
-//! NOTE: interim loader (single file, no positions); the loader work replaces the
-//! internals while keeping this interface.
+//! The stages, each collecting all the problems it finds:
+//!
+//! 1. **read and parse** the root file, JSON or YAML decided by its content
+//!    ([`crate::source`]); positions are only computed when a diagnostic needs one;
+//! 2. **check the version**: OpenAPI 3.0.x or 3.1.x (Swagger 2.0 gets its own error);
+//! 3. **bundle** relative `$ref`s to other files into the root's `components`
+//!    (`crate::bundle`);
+//! 4. **normalise** 3.1 into the 3.0 model, and repair common 3.0 deviations whose
+//!    meaning is clear, with a warning for each (`crate::normalize`, `crate::compat`);
+//! 5. **semantic checks**: unresolved refs, ref cycles, duplicate operationIds, path
+//!    parameters (`crate::validate`);
+//! 6. **deserialise** into [`openapiv3::OpenAPI`], with the pointer of the first
+//!    mismatch (`serde_path_to_error`).
+//!
+//! [`Loaded::locate`] maps a pointer into the bundled document back to the file and
+//! line it came from.
 
+// `Diagnostic` is the error of every stage; failing is the cold path, so a large `Err`
+// costs nothing that matters and boxing would only add noise.
+#![allow(clippy::result_large_err)]
+
+use crate::bundle::{self, Origin};
 use crate::diag::{Diagnostic, Location};
+use crate::source::{join_pointer, pointer_tokens, SourceFile};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A loaded, bundled and normalised spec.
 #[derive(Debug, Clone)]
@@ -13,24 +35,42 @@ pub struct Loaded {
     pub spec: openapiv3::OpenAPI,
     /// The root file.
     pub root: PathBuf,
-    /// Warnings raised while loading (what could not be carried over, and so on).
+    /// Warnings raised while loading (what could not be carried over, and so on), located.
     pub warnings: Vec<Diagnostic>,
+    /// The OpenAPI version the document declared (`3.0.3`, `3.1.0`); `spec.openapi` is
+    /// `3.0.3` after a 3.1 document has been normalised.
+    pub source_version: String,
+    locator: Locator,
 }
 
-impl Loaded {
-    /// Where a JSON pointer into the bundled document came from.
-    pub fn locate(&self, pointer: &str) -> Option<Location> {
-        Some(Location {
-            file: self.root.clone(),
-            pointer: pointer.to_string(),
-            line: 0,
-            column: 0,
-            span: None,
-        })
+/// Maps pointers into the bundled document back to source files.
+#[derive(Debug, Clone)]
+struct Locator {
+    files: Vec<Arc<SourceFile>>,
+    origins: Vec<Origin>,
+}
+
+impl Locator {
+    fn locate(&self, pointer: &str) -> Option<Location> {
+        let tokens = pointer_tokens(pointer);
+        let origin = self
+            .origins
+            .iter()
+            .filter(|o| tokens.starts_with(&o.prefix))
+            .max_by_key(|o| o.prefix.len())?;
+        let mut source = origin.pointer.clone();
+        source.extend(
+            tokens
+                .get(origin.prefix.len()..)
+                .unwrap_or(&[])
+                .iter()
+                .cloned(),
+        );
+        let file = self.files.get(origin.file)?;
+        Some(file.locate(&join_pointer(&source)))
     }
 
-    /// Fills in the location of every diagnostic that has a pointer but no location.
-    pub fn locate_all(&self, diagnostics: &mut [Diagnostic]) {
+    fn locate_all(&self, diagnostics: &mut [Diagnostic]) {
         for d in diagnostics.iter_mut() {
             if d.location.is_none() {
                 if let Some(p) = &d.pointer {
@@ -41,19 +81,232 @@ impl Loaded {
     }
 }
 
-/// Loads the spec at `path`. On failure, every problem found is returned.
+impl Loaded {
+    /// Where a JSON pointer into the bundled document came from: the file (the root or
+    /// a file bundled into it), the pointer in that file, and the line and column. A
+    /// pointer that does not exist in the text (it was made while normalising) is
+    /// located at its nearest ancestor that does.
+    pub fn locate(&self, pointer: &str) -> Option<Location> {
+        self.locator.locate(pointer)
+    }
+
+    /// Fills in the location of every diagnostic that has a pointer but no location.
+    pub fn locate_all(&self, diagnostics: &mut [Diagnostic]) {
+        self.locator.locate_all(diagnostics);
+    }
+
+    /// Every file the spec was read from, the root first.
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        self.locator.files.iter().map(|f| f.path.as_path())
+    }
+}
+
+/// Loads the spec at `path`. On failure, every problem found in the failing stage is
+/// returned (errors first, then the warnings raised so far), each located.
 pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![Diagnostic::error(
-            "load/read",
-            format!("cannot read {}: {e}", path.display()),
-        )]
-    })?;
-    let spec: openapiv3::OpenAPI = serde_yaml::from_str(&text)
-        .map_err(|e| vec![Diagnostic::error("load/parse", e.to_string())])?;
+    let root = Arc::new(SourceFile::read(path).map_err(|d| vec![d])?);
+    let mut doc = root.parse().map_err(|d| vec![d])?;
+    let mut locator = Locator {
+        files: vec![root.clone()],
+        origins: vec![Origin {
+            prefix: Vec::new(),
+            file: 0,
+            pointer: Vec::new(),
+        }],
+    };
+    let fail = |locator: &Locator, mut errors: Vec<Diagnostic>, warnings: Vec<Diagnostic>| {
+        errors.extend(warnings);
+        locator.locate_all(&mut errors);
+        errors
+    };
+    let source_version = check_version(&doc).map_err(|d| fail(&locator, vec![d], vec![]))?;
+
+    let bundled = bundle::bundle(root.clone(), &mut doc);
+    locator.files = bundled.files;
+    locator.origins = bundled.origins;
+    if !bundled.errors.is_empty() {
+        return Err(fail(&locator, bundled.errors, vec![]));
+    }
+
+    let mut warnings = Vec::new();
+    if crate::normalize::is_31(&doc) {
+        warnings.extend(crate::normalize::normalize_31(&mut doc));
+    }
+    warnings.extend(crate::compat::repair(&mut doc));
+
+    let mut errors = crate::validate::check(&doc);
+    let spec = match deserialize(doc) {
+        Ok(spec) if errors.is_empty() => spec,
+        Ok(_) => return Err(fail(&locator, errors, warnings)),
+        Err(d) => {
+            errors.push(d);
+            return Err(fail(&locator, errors, warnings));
+        }
+    };
+    locator.locate_all(&mut warnings);
     Ok(Loaded {
         spec,
         root: path.to_path_buf(),
-        warnings: Vec::new(),
+        warnings,
+        source_version,
+        locator,
     })
+}
+
+/// Checks the root is an OpenAPI 3.0.x or 3.1.x document; returns the declared version.
+fn check_version(doc: &Value) -> Result<String, Diagnostic> {
+    let Value::Object(root) = doc else {
+        let what = match doc {
+            Value::Array(_) => "a list",
+            Value::String(_) => "a single string",
+            Value::Number(_) => "a number",
+            Value::Bool(_) => "a boolean",
+            _ => "null",
+        };
+        return Err(Diagnostic::error(
+            "load/not-openapi",
+            format!("the document is {what}, not an OpenAPI document"),
+        )
+        .with_help("an OpenAPI document is a mapping with `openapi`, `info` and `paths`")
+        .at_pointer("#"));
+    };
+    if let Some(v) = root.get("swagger") {
+        return Err(Diagnostic::error(
+            "load/swagger-2",
+            format!(
+                "this is a Swagger {} document; apigen reads OpenAPI 3.0 and 3.1",
+                v.as_str().unwrap_or("2.0")
+            ),
+        )
+        .with_help("convert it first, e.g. `npx swagger2openapi spec.yaml -o spec.openapi3.yaml`")
+        .at_pointer("#/swagger"));
+    }
+    match root.get("openapi") {
+        None => Err(Diagnostic::error(
+            "load/not-openapi",
+            "the document has no `openapi` field, so it is not an OpenAPI document",
+        )
+        .with_help("start the document with `openapi: 3.0.3` (or 3.1.0)")
+        .at_pointer("#")),
+        Some(Value::String(v)) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(v.clone()),
+        Some(v) => Err(Diagnostic::error(
+            "load/openapi-version",
+            format!("OpenAPI version {v} is not supported; apigen reads 3.0.x and 3.1.x"),
+        )
+        .with_help(
+            "write the version as a string, such as `openapi: 3.0.3` or `openapi: \"3.1.0\"`",
+        )
+        .at_pointer("#/openapi")),
+    }
+}
+
+fn deserialize(doc: Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
+    let e = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&doc) {
+        Ok(spec) => return Ok(spec),
+        Err(e) => e,
+    };
+    let tokens = path_tokens(e.path());
+    let (tokens, inner) = refine(&doc, tokens, e.into_inner().to_string());
+    let pointer = join_pointer(&tokens);
+    let help = if inner.contains("untagged enum") {
+        "this node matches none of the shapes OpenAPI 3.0 allows here (e.g. a `$ref` object or the object itself); check its fields against the specification".to_string()
+    } else {
+        "change the value to the type the OpenAPI specification gives for this field".to_string()
+    };
+    Err(Diagnostic::error(
+        "load/schema",
+        format!("{pointer} is not valid OpenAPI 3.0: {inner}"),
+    )
+    .with_help(help)
+    .at_pointer(pointer))
+}
+
+fn path_tokens(path: &serde_path_to_error::Path) -> Vec<String> {
+    path.iter()
+        .filter_map(|seg| match seg {
+            serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
+            serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `serde` loses the path inside untagged enums (every `ReferenceOr` in the model), so
+/// an error often points at `#/paths`. Narrow it down: deserialise the node, then its
+/// children, as the concrete OpenAPI type their position calls for, and follow the
+/// first failure down until nothing deeper fails.
+fn refine(doc: &Value, mut tokens: Vec<String>, mut message: String) -> (Vec<String>, String) {
+    use crate::kind::Kind;
+    let kind_at = |tokens: &[String]| {
+        tokens.iter().fold(Kind::Root, |kind, t| match kind {
+            Kind::ParamList | Kind::SchemaList => kind.element(),
+            _ => kind.child(t),
+        })
+    };
+    // Each round goes at least one token deeper, and the document is finite.
+    loop {
+        let Some(node) = crate::validate::resolve_local(doc, &join_pointer(&tokens)) else {
+            return (tokens, message);
+        };
+        let kind = kind_at(&tokens);
+        if let Some((sub, m)) = try_as(kind, node) {
+            if !sub.is_empty() {
+                tokens.extend(sub);
+                message = m;
+                continue;
+            }
+        }
+        let children: Vec<(String, &Value, Kind)> = match node {
+            Value::Object(m) => m
+                .iter()
+                .map(|(k, v)| (k.clone(), v, kind.child(k)))
+                .collect(),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v, kind.element()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let failing = children
+            .into_iter()
+            .find_map(|(k, v, child_kind)| try_as(child_kind, v).map(|(sub, m)| (k, sub, m)));
+        match failing {
+            Some((k, sub, m)) => {
+                tokens.push(k);
+                tokens.extend(sub);
+                message = m;
+            }
+            None => return (tokens, message),
+        }
+    }
+}
+
+/// Deserialises `node` as the concrete type for `kind`; the path and message of the
+/// failure, or `None` when it succeeds, is a `$ref`, or the kind has no single type.
+fn try_as(kind: crate::kind::Kind, node: &Value) -> Option<(Vec<String>, String)> {
+    use crate::kind::Kind;
+    fn check<T: serde::de::DeserializeOwned>(node: &Value) -> Option<(Vec<String>, String)> {
+        serde_path_to_error::deserialize::<_, T>(node)
+            .err()
+            .map(|e| (path_tokens(e.path()), e.into_inner().to_string()))
+    }
+    if node.get("$ref").is_some() {
+        return None;
+    }
+    match kind {
+        Kind::PathItem => check::<openapiv3::PathItem>(node),
+        Kind::Operation => check::<openapiv3::Operation>(node),
+        Kind::Parameter => check::<openapiv3::Parameter>(node),
+        Kind::RequestBody => check::<openapiv3::RequestBody>(node),
+        Kind::Response => check::<openapiv3::Response>(node),
+        Kind::MediaType => check::<openapiv3::MediaType>(node),
+        Kind::Schema => check::<openapiv3::Schema>(node),
+        Kind::Header => check::<openapiv3::Header>(node),
+        Kind::Example => check::<openapiv3::Example>(node),
+        Kind::Link => check::<openapiv3::Link>(node),
+        Kind::SecurityScheme => check::<openapiv3::SecurityScheme>(node),
+        Kind::Encoding => check::<openapiv3::Encoding>(node),
+        _ => None,
+    }
 }

@@ -190,6 +190,7 @@ components:
         meta:
           $ref: "#/components/schemas/ErrorMeta"
         data:
+          type: string
           description: Always null in an error body.
           nullable: true
           enum: [null]
@@ -326,7 +327,7 @@ impl Style for Enveloped {
                     ("links".into(), refs.schema(links)),
                 ],
             );
-            Body::Named(NamedSchema {
+            Body::Named(Box::new(NamedSchema {
                 names: vec![
                     format!("{}{suffix}", names.item),
                     format!("{}{}{suffix}", names.operation, names.item),
@@ -335,7 +336,7 @@ impl Style for Enveloped {
                     schema,
                     format!("The enveloped body of {what} `{}`.", names.item),
                 ),
-            })
+            }))
         });
         Wrap {
             status: shape.success_status,

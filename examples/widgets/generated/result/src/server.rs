@@ -1,0 +1,1105 @@
+//! The server: implement [`Api`], then serve [`router`] (or [`RouterBuilder`]).
+//!
+//! The trait is the same whichever response style was generated; the router renders
+//! every success and every failure through [`crate::style`]. Trait methods use native
+//! `async fn` in traits (`fn ... -> impl Future<Output = ...> + Send`), so the trait is
+//! generic, not object-safe: the router is generic over `A: Api` and implementers may
+//! write plain `async fn`s.
+//!
+//! Writes in the `result` style carry a collection of items: the router decodes and
+//! validates every item first (answering `422` and calling nothing when one is invalid),
+//! then calls the operation's method once per item, in order.
+#![allow(clippy::too_many_arguments, clippy::result_large_err)]
+use std::future::Future;
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+use axum::body::{Body, Bytes};
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request,
+    State,
+};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{on, MethodFilter};
+use axum::Router;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer,
+};
+use crate::style::{self, Page, PageRequest};
+use crate::validate::{Validate, Violation};
+#[allow(unused_imports)]
+use crate::types;
+/// The API version (`info.version`), reported by styles that carry it.
+pub const API_VERSION: &str = "2025-01-01";
+/// The default request body limit (1 MiB).
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// A style-neutral error: the router renders it in the generated style.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// Overrides the error kind (`enveloped`/`plain`); default from the status.
+    pub kind: Option<String>,
+    /// Overrides the error type (`result`: `system`, `client`, `syntax`, `content`,
+    /// `permission`, `validation`); default from the status.
+    pub error_type: Option<String>,
+    /// Overrides the error code (`result`); default: the status.
+    pub code: Option<u16>,
+    /// What went wrong, for people.
+    pub message: String,
+    /// The offending field or parameter.
+    pub field: Option<String>,
+    /// More detail (`result`).
+    pub description: Option<String>,
+    /// Seconds after which a retry may succeed (`Retry-After`).
+    pub retry_after: Option<u64>,
+}
+impl ApiError {
+    /// An error with this status and message; the kind/type follow from the status.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            kind: None,
+            error_type: None,
+            code: None,
+            message: message.into(),
+            field: None,
+            description: None,
+            retry_after: None,
+        }
+    }
+    /// 400 `request_invalid` naming the offending field or parameter.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: Some(field.into()),
+            ..Self::new(StatusCode::BAD_REQUEST, message)
+        }
+    }
+    /// 400 `request_invalid`.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+    /// 400 for a body that cannot be parsed (`result`: type `syntax`).
+    pub fn malformed(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message).with_type("syntax")
+    }
+    /// 401 `token_missing`.
+    pub fn token_missing() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "this request needs credentials")
+            .with_kind("token_missing")
+    }
+    /// 401 `token_invalid`.
+    pub fn token_invalid() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "the credentials were not accepted")
+            .with_kind("token_invalid")
+    }
+    /// 401 with a message of your own (`token_invalid`).
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, message).with_kind("token_invalid")
+    }
+    /// 403 `forbidden`.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, message)
+    }
+    /// 404 `not_found`.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, message)
+    }
+    /// 409 `conflict`.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, message)
+    }
+    /// 429 `rate_limited` with `Retry-After`.
+    pub fn rate_limited(retry_after_seconds: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after_seconds),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("too many requests; retry after {retry_after_seconds} s"),
+            )
+        }
+    }
+    /// 500 `internal_error`.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+    /// 503 `service_unavailable`.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, message)
+    }
+    /// Sets the kind (`enveloped`, `plain`), e.g. `widget_not_found`.
+    pub fn with_kind(mut self, kind: impl Into<String>) -> Self {
+        self.kind = Some(kind.into());
+        self
+    }
+    /// Sets the error type (`result`).
+    pub fn with_type(mut self, error_type: impl Into<String>) -> Self {
+        self.error_type = Some(error_type.into());
+        self
+    }
+    /// Sets the error code (`result`).
+    pub fn with_code(mut self, code: u16) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Names the offending field.
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+    /// Adds a description (`result`).
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+    /// The kind: the override, else the default for the status.
+    pub fn kind(&self) -> &str {
+        if let Some(kind) = &self.kind {
+            return kind;
+        }
+        match self.status.as_u16() {
+            400 => "request_invalid",
+            401 => "token_missing",
+            402 => "payment_required",
+            403 => "forbidden",
+            404 => "not_found",
+            405 => "method_not_allowed",
+            409 => "conflict",
+            413 => "payload_too_large",
+            415 => "unsupported_media_type",
+            422 => "unprocessable",
+            429 => "rate_limited",
+            503 => "service_unavailable",
+            s if s >= 500 => "internal_error",
+            _ => "request_invalid",
+        }
+    }
+    /// Adds the headers this error implies (`Retry-After`) to a rendered response.
+    pub fn finish(&self, mut response: Response) -> Response {
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status.as_u16(), self.kind(), self.message)
+    }
+}
+impl std::error::Error for ApiError {}
+/// Who made the request, as [`Api::authenticate`] decided.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Principal {
+    /// The user or client id.
+    pub subject: String,
+    /// Reported as `meta.org_id` in the `enveloped` style.
+    pub org_id: Option<String>,
+    /// Reported as `meta.project_id` in the `enveloped` style.
+    pub project_id: Option<String>,
+    /// Whatever permissions the implementation tracks.
+    pub scopes: Vec<String>,
+}
+impl Principal {
+    /// A principal with this subject.
+    pub fn new(subject: impl Into<String>) -> Self {
+        Self {
+            subject: subject.into(),
+            ..Self::default()
+        }
+    }
+}
+/// A credential presented with a request, for one of the spec's security schemes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// `Authorization: Bearer <token>`.
+    Bearer {
+        /// The security scheme's name in the spec.
+        scheme: &'static str,
+        /// The token.
+        token: String,
+    },
+    /// An API key from a header or a query parameter.
+    ApiKey {
+        /// The security scheme's name in the spec.
+        scheme: &'static str,
+        /// The key.
+        key: String,
+    },
+    /// `Authorization: Basic <base64>` (not decoded).
+    Basic {
+        /// The security scheme's name in the spec.
+        scheme: &'static str,
+        /// The base64 text after `Basic `.
+        credentials: String,
+    },
+}
+/// What every operation receives besides its parameters.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    /// The request id (from `X-Request-Id`, else generated).
+    pub request_id: String,
+    /// The authenticated principal; `None` on operations without security.
+    pub principal: Option<Principal>,
+    /// The request headers.
+    pub headers: HeaderMap,
+}
+/// The operations of the API. Implement this, then serve [`router`].
+pub trait Api: Send + Sync + 'static {
+    /// Turns the credential presented with a secured operation into a principal.
+    /// `None`: the request carried none of the operation's schemes. The default accepts
+    /// nothing: `None` gives 401 `token_missing`, anything else 401 `token_invalid`.
+    fn authenticate(
+        &self,
+        credential: Option<Credential>,
+    ) -> impl Future<Output = Result<Principal, ApiError>> + Send {
+        async move {
+            Err(
+                match credential {
+                    None => ApiError::token_missing(),
+                    Some(_) => ApiError::token_invalid(),
+                },
+            )
+        }
+    }
+    /// List widgets
+    /// Widgets in creation order.
+    fn list_widgets(
+        &self,
+        ctx: RequestContext,
+        page: PageRequest,
+    ) -> impl Future<Output = Result<Page<types::Widget>, ApiError>> + Send;
+    /// Create a widget
+    fn create_widget(
+        &self,
+        ctx: RequestContext,
+        body: types::WidgetInput,
+    ) -> impl Future<Output = Result<types::Widget, ApiError>> + Send;
+    /// Delete a widget
+    fn delete_widget(
+        &self,
+        ctx: RequestContext,
+        widget_id: String,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// Get a widget
+    fn get_widget(
+        &self,
+        ctx: RequestContext,
+        widget_id: String,
+    ) -> impl Future<Output = Result<types::Widget, ApiError>> + Send;
+    /// Update a widget
+    /// Fields left out stay as they are; `color` set to null is cleared.
+    fn update_widget(
+        &self,
+        ctx: RequestContext,
+        widget_id: String,
+        body: types::WidgetPatch,
+    ) -> impl Future<Output = Result<types::Widget, ApiError>> + Send;
+}
+/// The router with default settings: 1 MiB body limit, no rate limit, relative links.
+pub fn router<A: Api>(api: A) -> Router {
+    RouterBuilder::new(api).build()
+}
+/// How requests are counted for rate limiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimitKey {
+    /// By the presented credential (`Authorization` header or API key), else by peer address.
+    ClientKey,
+    /// By the peer's IP address (serve with `into_make_service_with_connect_info::<SocketAddr>()`).
+    PeerAddress,
+}
+/// Rate limiting: `per_second` requests per second per key, bursts up to `burst`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Sustained requests per second.
+    pub per_second: NonZeroU32,
+    /// Requests allowed at once.
+    pub burst: NonZeroU32,
+    /// What a client is.
+    pub key: RateLimitKey,
+}
+impl RateLimit {
+    /// `n` requests per second (burst `n`) per client key.
+    pub fn per_second(n: NonZeroU32) -> Self {
+        Self {
+            per_second: n,
+            burst: n,
+            key: RateLimitKey::ClientKey,
+        }
+    }
+}
+/// Builds the router with settings.
+pub struct RouterBuilder<A> {
+    api: A,
+    body_limit: usize,
+    rate_limit: Option<RateLimit>,
+    base_url: Option<String>,
+}
+impl<A: Api> RouterBuilder<A> {
+    /// Starts from an implementation of [`Api`].
+    pub fn new(api: A) -> Self {
+        Self {
+            api,
+            body_limit: DEFAULT_BODY_LIMIT,
+            rate_limit: None,
+            base_url: None,
+        }
+    }
+    /// Request bodies larger than `bytes` are answered with `413`.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+    /// Answers `429` with `Retry-After` beyond this rate.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+    /// Makes links absolute (`https://api.example.com`, no trailing slash needed).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into().trim_end_matches('/').to_string());
+        self
+    }
+    /// The finished router.
+    pub fn build(self) -> Router {
+        let settings = Arc::new(Settings {
+            base_url: self.base_url,
+            body_limit: self.body_limit,
+        });
+        let app = Arc::new(App {
+            api: self.api,
+            settings: settings.clone(),
+        });
+        let routes = Router::new()
+            .route("/widgets", on(MethodFilter::GET, list_widgets::<A>))
+            .route("/widgets", on(MethodFilter::POST, create_widget::<A>))
+            .route("/widgets/{widget_id}", on(MethodFilter::DELETE, delete_widget::<A>))
+            .route("/widgets/{widget_id}", on(MethodFilter::GET, get_widget::<A>))
+            .route("/widgets/{widget_id}", on(MethodFilter::PATCH, update_widget::<A>))
+            .with_state(app)
+            .layer(DefaultBodyLimit::disable())
+            .layer(RequestBodyLimitLayer::new(self.body_limit))
+            .layer(CatchPanicLayer::new());
+        let routes = match self.rate_limit {
+            Some(limit) => {
+                let quota = governor::Quota::per_second(limit.per_second)
+                    .allow_burst(limit.burst);
+                let limiter = Arc::new(Limiter {
+                    limiter: governor::RateLimiter::dashmap(quota),
+                    key: limit.key,
+                });
+                routes.layer(axum::middleware::from_fn_with_state(limiter, rate_limit))
+            }
+            None => routes,
+        };
+        routes
+            .layer(axum::middleware::from_fn_with_state(settings, restyle))
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+    }
+}
+struct Settings {
+    base_url: Option<String>,
+    body_limit: usize,
+}
+struct App<A> {
+    api: A,
+    settings: Arc<Settings>,
+}
+/// Marks a response the style rendered; anything else that fails is re-rendered.
+#[derive(Debug, Clone, Copy)]
+pub struct Styled;
+/// A JSON response marked as rendered by the style.
+pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => {
+            let mut response = (
+                status,
+                [(header::CONTENT_TYPE, "application/json")],
+                bytes,
+            )
+                .into_response();
+            response.extensions_mut().insert(Styled);
+            response
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+/// Renders every response that the style did not render (the framework's 404, 405, 413,
+/// a caught panic, the rate limiter's 429) in the style, keeping `Allow` and `Retry-After`.
+async fn restyle(
+    State(settings): State<Arc<Settings>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let ex = Exchange::new(&request, &settings, None);
+    let method = request.method().clone();
+    let response = next.run(request).await;
+    let status = response.status();
+    if response.extensions().get::<Styled>().is_some()
+        || !(status.is_client_error() || status.is_server_error())
+    {
+        return response;
+    }
+    let path = ex.path.as_str();
+    let mut error = match status {
+        StatusCode::NOT_FOUND => ApiError::not_found(format!("no operation at `{path}`")),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let allowed: Vec<&str> = response
+                .headers()
+                .get_all(header::ALLOW)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .filter(|v| !v.is_empty())
+                .collect();
+            let allowed = allowed.join(", ");
+            ApiError::new(
+                status,
+                format!("`{method}` is not allowed on `{path}`; allowed: {allowed}"),
+            )
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(
+                status,
+                format!("the request body is larger than {} bytes", settings.body_limit),
+            )
+        }
+        StatusCode::TOO_MANY_REQUESTS => {
+            let seconds = response
+                .headers()
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1);
+            ApiError::rate_limited(seconds)
+        }
+        StatusCode::INTERNAL_SERVER_ERROR => {
+            ApiError::internal("the server failed to handle the request")
+        }
+        _ => ApiError::new(status, status.canonical_reason().unwrap_or("request failed")),
+    };
+    if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
+        error.kind = None;
+    }
+    let mut styled = style::server::render_error(&ex, &error);
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        styled.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    styled
+}
+struct Limiter {
+    limiter: governor::DefaultKeyedRateLimiter<String>,
+    key: RateLimitKey,
+}
+async fn rate_limit(
+    State(limiter): State<Arc<Limiter>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let key = client_key(&request, limiter.key);
+    match limiter.limiter.check_key(&key) {
+        Ok(()) => next.run(request).await,
+        Err(not_until) => {
+            use governor::clock::{Clock, DefaultClock};
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            let seconds = wait.as_secs()
+                + u64::from(wait.subsec_nanos() > 0 || wait == Duration::ZERO);
+            let mut response = StatusCode::TOO_MANY_REQUESTS.into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            response
+        }
+    }
+}
+fn client_key(request: &Request, kind: RateLimitKey) -> String {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string());
+    let credential = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    match kind {
+        RateLimitKey::ClientKey => credential.or(peer),
+        RateLimitKey::PeerAddress => peer,
+    }
+        .unwrap_or_default()
+}
+/// What an operation is, for the style: its collection key and place in the path tree.
+#[derive(Debug)]
+pub struct OpInfo {
+    /// The collection key (`result` style).
+    pub collection_key: &'static str,
+    /// Whether the operation addresses one item (`/widgets/{id}`).
+    pub addresses_item: bool,
+    /// The parent collection's path template, when the path has one.
+    pub parent_path: Option<&'static str>,
+    /// Names of the accepted security schemes; empty: open.
+    pub security: &'static [&'static str],
+}
+/// One request as the style sees it.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// From `X-Request-Id` (set by the router when the client sent none).
+    pub request_id: String,
+    /// [`API_VERSION`].
+    pub api_version: &'static str,
+    /// The principal's organisation.
+    pub org_id: Option<String>,
+    /// The principal's project.
+    pub project_id: Option<String>,
+    path: String,
+    query: Option<String>,
+    base_url: Option<String>,
+    op: Option<&'static OpInfo>,
+}
+impl Exchange {
+    fn new(request: &Request, settings: &Settings, op: Option<&'static OpInfo>) -> Self {
+        Self::from_parts(request.headers(), request.uri(), settings, op)
+    }
+    fn from_parts(
+        headers: &HeaderMap,
+        uri: &axum::http::Uri,
+        settings: &Settings,
+        op: Option<&'static OpInfo>,
+    ) -> Self {
+        Self {
+            request_id: headers
+                .get(REQUEST_ID)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .unwrap_or_default(),
+            api_version: API_VERSION,
+            org_id: None,
+            project_id: None,
+            path: uri.path().to_string(),
+            query: uri.query().map(str::to_string),
+            base_url: settings.base_url.clone(),
+            op,
+        }
+    }
+    fn url(&self, path_and_query: &str) -> String {
+        match &self.base_url {
+            Some(base) => format!("{base}{path_and_query}"),
+            None => path_and_query.to_string(),
+        }
+    }
+    /// The request's path and query as received (absolute with a base URL).
+    pub fn self_link(&self) -> String {
+        match &self.query {
+            Some(q) => self.url(&format!("{}?{q}", self.path)),
+            None => self.url(&self.path),
+        }
+    }
+    /// The parent collection's URL, when the operation's path has one.
+    pub fn parent_link(&self) -> Option<String> {
+        let template = self.op?.parent_path?;
+        let depth = template.split('/').filter(|s| !s.is_empty()).count();
+        let segments: Vec<&str> = self
+            .path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .take(depth)
+            .collect();
+        Some(self.url(&format!("/{}", segments.join("/"))))
+    }
+    /// The request's URL with query parameters `set` (replaced where present, else
+    /// appended in order) and `remove`d.
+    pub fn link_with(&self, set: &[(&str, String)], remove: &[&str]) -> String {
+        let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(
+                self.query.as_deref().unwrap_or(""),
+            )
+            .unwrap_or_default();
+        pairs.retain(|(k, _)| !remove.contains(&k.as_str()));
+        for (key, value) in set {
+            match pairs.iter().position(|(k, _)| k == key) {
+                Some(at) => {
+                    let mut seen = 0usize;
+                    pairs
+                        .retain(|(k, _)| {
+                            let keep = k != key || seen == 0;
+                            if k == key {
+                                seen += 1;
+                            }
+                            keep
+                        });
+                    if let Some(pair) = pairs.get_mut(at) {
+                        pair.1 = value.clone();
+                    }
+                }
+                None => pairs.push((key.to_string(), value.clone())),
+            }
+        }
+        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        self.url(&format!("{}?{query}", self.path))
+    }
+    /// The operation's collection key (`result` style).
+    pub fn collection_key(&self) -> &str {
+        self.op.map_or("items", |op| op.collection_key)
+    }
+    /// Whether the operation addresses one item.
+    pub fn addresses_item(&self) -> bool {
+        self.op.is_some_and(|op| op.addresses_item)
+    }
+    fn location(&self, saved: Option<&impl Serialize>) -> Option<String> {
+        let value = serde_json::to_value(saved?).ok()?;
+        let id = match value.get("id")? {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => return None,
+        };
+        let segment = percent_encoding::utf8_percent_encode(&id, PATH_SEGMENT);
+        Some(self.url(&format!("{}/{segment}", self.path.trim_end_matches('/'))))
+    }
+}
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+/// Parses a body as JSON: a failure is 400 (`result`: type `syntax`).
+pub fn parse_json(body: &[u8]) -> Result<serde_json::Value, ApiError> {
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::malformed(format!("the body is not valid JSON: {e}")))
+}
+/// Decodes and validates one item; every problem found is reported.
+pub fn decode_value<T: DeserializeOwned + Validate>(
+    value: serde_json::Value,
+) -> Result<T, Vec<Violation>> {
+    let mut violations = Vec::new();
+    T::validate_raw(&value, "", &mut violations);
+    if !violations.is_empty() {
+        return Err(violations);
+    }
+    let item: T = serde_path_to_error::deserialize(value)
+        .map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner().to_string();
+            let missing = inner
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.strip_suffix('`'))
+                .map(str::to_string);
+            let at = (path != ".").then_some(path);
+            let field = match (&at, missing) {
+                (Some(at), Some(name)) => Some(format!("{at}.{name}")),
+                (None, Some(name)) => Some(name),
+                (at, None) => at.clone(),
+            };
+            let message = match at {
+                Some(at) => format!("`{at}`: {inner}"),
+                None => inner,
+            };
+            vec![Violation { field, message }]
+        })?;
+    item.validate("", &mut violations);
+    if violations.is_empty() { Ok(item) } else { Err(violations) }
+}
+/// Parses, decodes and validates a body holding one item: any failure is 400 naming the field.
+pub fn decode_body<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiError> {
+    decode_value(parse_json(body)?)
+        .map_err(|violations| {
+            let message = violations
+                .iter()
+                .map(|v| v.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
+            let mut error = ApiError::bad_request(message);
+            error.field = violations.into_iter().find_map(|v| v.field);
+            error
+        })
+}
+type Reply = Result<Response, Response>;
+impl<A: Api> App<A> {
+    fn exchange(&self, parts: &Parts, op: &'static OpInfo) -> Exchange {
+        Exchange::from_parts(&parts.headers, &parts.uri, &self.settings, Some(op))
+    }
+    async fn authorize(
+        &self,
+        ex: &mut Exchange,
+        parts: &Parts,
+    ) -> Result<RequestContext, Response> {
+        let mut ctx = RequestContext {
+            request_id: ex.request_id.clone(),
+            principal: None,
+            headers: parts.headers.clone(),
+        };
+        let accepted = ex.op.map_or(&[][..], |op| op.security);
+        if accepted.is_empty() {
+            return Ok(ctx);
+        }
+        let credential = SECURITY_SCHEMES
+            .iter()
+            .filter(|scheme| accepted.contains(&scheme.name))
+            .find_map(|scheme| scheme.extract(parts));
+        match self.api.authenticate(credential).await {
+            Ok(principal) => {
+                ex.org_id.clone_from(&principal.org_id);
+                ex.project_id.clone_from(&principal.project_id);
+                ctx.principal = Some(principal);
+                Ok(ctx)
+            }
+            Err(error) => Err(style::server::render_error(ex, &error)),
+        }
+    }
+}
+struct SecurityScheme {
+    name: &'static str,
+    kind: &'static str,
+    parameter: Option<&'static str>,
+}
+static SECURITY_SCHEMES: &[SecurityScheme] = &[
+    SecurityScheme {
+        name: "bearerAuth",
+        kind: "bearer",
+        parameter: None,
+    },
+];
+impl SecurityScheme {
+    fn extract(&self, parts: &Parts) -> Option<Credential> {
+        let authorization = || {
+            let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+            let (scheme, rest) = value.split_once(' ')?;
+            Some((scheme.to_ascii_lowercase(), rest.trim().to_string()))
+        };
+        match self.kind {
+            "bearer" => {
+                match authorization()? {
+                    (scheme, token) if scheme == "bearer" && !token.is_empty() => {
+                        Some(Credential::Bearer {
+                            scheme: self.name,
+                            token,
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            "basic" => {
+                match authorization()? {
+                    (scheme, credentials) if scheme == "basic" => {
+                        Some(Credential::Basic {
+                            scheme: self.name,
+                            credentials,
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            "api_key_header" => {
+                let value = parts.headers.get(self.parameter?)?;
+                Some(Credential::ApiKey {
+                    scheme: self.name,
+                    key: String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                })
+            }
+            "api_key_query" => {
+                let name = self.parameter?;
+                let pairs: Vec<(String, String)> = serde_urlencoded::from_str(
+                        parts.uri.query().unwrap_or(""),
+                    )
+                    .ok()?;
+                let key = pairs.into_iter().find(|(k, _)| k == name)?.1;
+                Some(Credential::ApiKey {
+                    scheme: self.name,
+                    key,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+async fn path_params<T: DeserializeOwned + Send>(
+    ex: &Exchange,
+    parts: &mut Parts,
+) -> Result<T, Response> {
+    match Path::<T>::from_request_parts(parts, &()).await {
+        Ok(Path(params)) => Ok(params),
+        Err(rejection) => {
+            Err(
+                style::server::render_error(
+                    ex,
+                    &ApiError::bad_request(
+                        format!("bad path parameter: {}", rejection.body_text()),
+                    ),
+                ),
+            )
+        }
+    }
+}
+#[allow(dead_code)]
+fn query_params<T: DeserializeOwned>(
+    ex: &Exchange,
+    parts: &Parts,
+) -> Result<T, Response> {
+    match Query::<T>::try_from_uri(&parts.uri) {
+        Ok(Query(query)) => Ok(query),
+        Err(rejection) => {
+            Err(
+                style::server::render_error(
+                    ex,
+                    &ApiError::bad_request(
+                        format!("bad query parameter: {}", rejection.body_text()),
+                    ),
+                ),
+            )
+        }
+    }
+}
+#[allow(dead_code)]
+fn page_request(ex: &Exchange, parts: &Parts) -> Result<PageRequest, Response> {
+    PageRequest::from_query(parts.uri.query())
+        .map_err(|e| style::server::render_error(ex, &ApiError::from(e)))
+}
+/// Reads the body bytes: the content type must be JSON, the size within the limit.
+async fn body_bytes(ex: &Exchange, parts: Parts, body: Body) -> Result<Bytes, Response> {
+    let json = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .is_some_and(|v| {
+            v == "application/json"
+                || (v.starts_with("application/") && v.ends_with("+json"))
+        });
+    let request = Request::from_parts(parts, body);
+    let bytes = Bytes::from_request(request, &())
+        .await
+        .map_err(|rejection| {
+            style::server::render_error(
+                ex,
+                &ApiError::new(rejection.status(), rejection.body_text()),
+            )
+        })?;
+    if !json && !bytes.is_empty() {
+        return Err(
+            style::server::render_error(
+                ex,
+                &ApiError::invalid(
+                    "Content-Type",
+                    "the body must be sent as `application/json`",
+                ),
+            ),
+        );
+    }
+    Ok(bytes)
+}
+#[allow(dead_code)]
+async fn write_body<T: DeserializeOwned + Validate>(
+    ex: &Exchange,
+    parts: Parts,
+    body: Body,
+) -> Result<Vec<T>, Response> {
+    let bytes = body_bytes(ex, parts, body).await?;
+    if bytes.is_empty() {
+        return Err(
+            style::server::render_error(
+                ex,
+                &ApiError::bad_request("this operation needs a JSON body"),
+            ),
+        );
+    }
+    style::server::decode_write(ex, &bytes)
+}
+#[allow(dead_code)]
+async fn optional_write_body<T: DeserializeOwned + Validate>(
+    ex: &Exchange,
+    parts: Parts,
+    body: Body,
+) -> Result<Vec<Option<T>>, Response> {
+    let bytes = body_bytes(ex, parts, body).await?;
+    if bytes.is_empty() {
+        return Ok(vec![None]);
+    }
+    Ok(style::server::decode_write(ex, &bytes)?.into_iter().map(Some).collect())
+}
+/// Header parameters arrive untyped in [`RequestContext::headers`]; required ones must be present.
+#[allow(dead_code)]
+fn require_header(
+    ex: &Exchange,
+    parts: &Parts,
+    name: &'static str,
+) -> Result<(), Response> {
+    if parts.headers.contains_key(name) {
+        return Ok(());
+    }
+    Err(
+        style::server::render_error(
+            ex,
+            &ApiError::invalid(name, format!("the `{name}` header is required")),
+        ),
+    )
+}
+/// A list operation with a body takes one item.
+#[allow(dead_code)]
+fn exactly_one<T>(ex: &Exchange, items: Vec<T>) -> Result<T, Response> {
+    let count = items.len();
+    let mut items = items.into_iter();
+    match (items.next(), items.next()) {
+        (Some(item), None) => Ok(item),
+        _ => {
+            Err(
+                style::server::render_error(
+                    ex,
+                    &ApiError::bad_request(
+                        format!("this operation takes exactly one item, got {count}"),
+                    ),
+                ),
+            )
+        }
+    }
+}
+fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
+}
+#[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
+async fn list_widgets<A: Api>(
+    State(app): State<Arc<App<A>>>,
+    request: Request,
+) -> Response {
+    static OP: OpInfo = OpInfo {
+        collection_key: "widgets",
+        addresses_item: false,
+        parent_path: None,
+        security: &["bearerAuth"],
+    };
+    let (mut parts, body) = request.into_parts();
+    let mut ex = app.exchange(&parts, &OP);
+    let reply: Reply = async {
+        let ctx = app.authorize(&mut ex, &parts).await?;
+        let page = page_request(&ex, &parts)?;
+        let items = app
+            .api
+            .list_widgets(ctx, page.clone())
+            .await
+            .map_err(|e| style::server::render_error(&ex, &e))?;
+        Ok(style::server::render_page(&ex, &page, items))
+    }
+        .await;
+    reply.unwrap_or_else(|response| response)
+}
+#[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
+async fn create_widget<A: Api>(
+    State(app): State<Arc<App<A>>>,
+    request: Request,
+) -> Response {
+    static OP: OpInfo = OpInfo {
+        collection_key: "widgets",
+        addresses_item: false,
+        parent_path: None,
+        security: &["bearerAuth"],
+    };
+    let (mut parts, body) = request.into_parts();
+    let mut ex = app.exchange(&parts, &OP);
+    let reply: Reply = async {
+        let ctx = app.authorize(&mut ex, &parts).await?;
+        let bodies = write_body::<types::WidgetInput>(&ex, parts, body).await?;
+        let mut saved = Vec::with_capacity(bodies.len());
+        for body in bodies {
+            let item = app
+                .api
+                .create_widget(ctx.clone(), body)
+                .await
+                .map_err(|e| style::server::render_error(&ex, &e))?;
+            saved.push(item);
+        }
+        let location = ex.location(saved.first());
+        Ok(style::server::render_written(&ex, status(201), saved, location))
+    }
+        .await;
+    reply.unwrap_or_else(|response| response)
+}
+#[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
+async fn delete_widget<A: Api>(
+    State(app): State<Arc<App<A>>>,
+    request: Request,
+) -> Response {
+    static OP: OpInfo = OpInfo {
+        collection_key: "widgets",
+        addresses_item: true,
+        parent_path: Some("/widgets"),
+        security: &["bearerAuth"],
+    };
+    let (mut parts, body) = request.into_parts();
+    let mut ex = app.exchange(&parts, &OP);
+    let reply: Reply = async {
+        let ctx = app.authorize(&mut ex, &parts).await?;
+        let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
+        app.api
+            .delete_widget(ctx, widget_id)
+            .await
+            .map_err(|e| style::server::render_error(&ex, &e))?;
+        Ok(style::server::render_no_content(&ex))
+    }
+        .await;
+    reply.unwrap_or_else(|response| response)
+}
+#[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
+async fn get_widget<A: Api>(
+    State(app): State<Arc<App<A>>>,
+    request: Request,
+) -> Response {
+    static OP: OpInfo = OpInfo {
+        collection_key: "widgets",
+        addresses_item: true,
+        parent_path: Some("/widgets"),
+        security: &["bearerAuth"],
+    };
+    let (mut parts, body) = request.into_parts();
+    let mut ex = app.exchange(&parts, &OP);
+    let reply: Reply = async {
+        let ctx = app.authorize(&mut ex, &parts).await?;
+        let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
+        let item = app
+            .api
+            .get_widget(ctx, widget_id)
+            .await
+            .map_err(|e| style::server::render_error(&ex, &e))?;
+        Ok(style::server::render_object(&ex, status(200), &item))
+    }
+        .await;
+    reply.unwrap_or_else(|response| response)
+}
+#[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
+async fn update_widget<A: Api>(
+    State(app): State<Arc<App<A>>>,
+    request: Request,
+) -> Response {
+    static OP: OpInfo = OpInfo {
+        collection_key: "widgets",
+        addresses_item: true,
+        parent_path: Some("/widgets"),
+        security: &["bearerAuth"],
+    };
+    let (mut parts, body) = request.into_parts();
+    let mut ex = app.exchange(&parts, &OP);
+    let reply: Reply = async {
+        let ctx = app.authorize(&mut ex, &parts).await?;
+        let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
+        let bodies = write_body::<types::WidgetPatch>(&ex, parts, body).await?;
+        let mut saved = Vec::with_capacity(bodies.len());
+        for body in bodies {
+            let item = app
+                .api
+                .update_widget(ctx.clone(), widget_id.clone(), body)
+                .await
+                .map_err(|e| style::server::render_error(&ex, &e))?;
+            saved.push(item);
+        }
+        let location = None;
+        Ok(style::server::render_written(&ex, status(200), saved, location))
+    }
+        .await;
+    reply.unwrap_or_else(|response| response)
+}

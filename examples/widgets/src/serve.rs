@@ -1,0 +1,78 @@
+//! `serve`: the widgets API on a TCP port, in the chosen style.
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+
+use crate::store;
+
+/// The response style to serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Style {
+    /// `{"meta", "data", "error", "links"}` envelopes.
+    Enveloped,
+    /// Bare bodies, cursor pagination headers.
+    Plain,
+    /// `{"result": ...}` bodies with collections and metadata.
+    Result,
+}
+
+/// `serve` options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// The response style.
+    #[arg(long, value_enum)]
+    pub style: Style,
+    /// Where to listen (`127.0.0.1:8080`; port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Start with N widgets (`wdg_1`/`widget-1` … `wdg_N`/`widget-N`).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Require `Authorization: Bearer KEY`; without it, no authentication.
+    #[arg(long)]
+    pub api_key: Option<String>,
+    /// Answer 429 beyond this many requests per second per client.
+    #[arg(long)]
+    pub rate_limit: Option<NonZeroU32>,
+    /// Base URL for absolute links (`http://localhost:8080`).
+    #[arg(long)]
+    pub base_url: Option<String>,
+}
+
+/// The router for these options.
+pub fn router(args: &ServeArgs) -> axum::Router {
+    macro_rules! build {
+        ($krate:ident, $store:path) => {{
+            use $krate::server::{RateLimit, RouterBuilder};
+            let mut builder = RouterBuilder::new(<$store>::new(args.seed, args.api_key.clone()));
+            if let Some(rps) = args.rate_limit {
+                builder = builder.rate_limit(RateLimit::per_second(rps));
+            }
+            if let Some(url) = &args.base_url {
+                builder = builder.base_url(url.clone());
+            }
+            builder.build()
+        }};
+    }
+    match args.style {
+        Style::Enveloped => build!(widgets_enveloped, store::enveloped::Store),
+        Style::Plain => build!(widgets_plain, store::plain::Store),
+        Style::Result => build!(widgets_result, store::result::Store),
+    }
+}
+
+/// Serves until the process is stopped.
+pub async fn run(args: ServeArgs) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    eprintln!(
+        "widgets ({:?} style) listening on http://{addr}",
+        args.style
+    );
+    let app = router(&args).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .await
+        .map_err(|e| format!("server failed: {e}"))
+}
