@@ -485,9 +485,9 @@ pub fn build(
 }
 
 fn crate_meta(info: &openapiv3::Info, crate_name: Option<&str>) -> CrateMeta {
-    let crate_name = crate_name.map(str::to_string).unwrap_or_else(|| {
-        heck::ToKebabCase::to_kebab_case(names::snake(&info.title).trim_start_matches("r#"))
-    });
+    let crate_name = crate_name
+        .map(str::to_string)
+        .unwrap_or_else(|| heck::ToKebabCase::to_kebab_case(names::snake(&info.title).as_str()));
     let crate_name = package_name(&crate_name);
     CrateMeta {
         lib_name: crate_name.replace('-', "_"),
