@@ -183,6 +183,17 @@ pub fn is_keyword(word: &str) -> bool {
     KEYWORDS.contains(&word)
 }
 
+/// A snake_case operation (function) name: like [`snake`], but a keyword becomes
+/// `<keyword>_op` (`type` → `type_op`), so the name never ends in `_` and templates can
+/// derive names from it (`{{ fn_name }}_request`, `{{ fn_name|upper }}_SECURITY`).
+pub fn operation(raw: &str) -> String {
+    let name = snake(raw);
+    match name.strip_suffix('_') {
+        Some(keyword) if is_keyword(keyword) => format!("{keyword}_op"),
+        _ => name,
+    }
+}
+
 /// Hands out unique names within one namespace, deterministically.
 #[derive(Debug, Default, Clone)]
 pub struct Namer {
@@ -254,6 +265,14 @@ mod tests {
         assert_eq!(snake(""), "field");
         assert_eq!(snake("\""), "quote");
         assert_eq!(snake("🚀"), "rocket");
+    }
+
+    #[test]
+    fn operation_names_never_end_in_an_underscore() {
+        assert_eq!(operation("type"), "type_op");
+        assert_eq!(operation("self"), "self_op");
+        assert_eq!(operation("listWidgets"), "list_widgets");
+        assert_eq!(operation("a_"), "a");
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub(crate) fn build<'a>(
             .filter(|id| !id.trim().is_empty())
             .map(str::to_string)
             .unwrap_or_else(|| format!("{} {}", shape.method, shape.path));
-        let fn_name = fn_namer.unique(&names::snake(&base));
+        let fn_name = fn_namer.unique(&names::operation(&base));
         let type_prefix = prefix_namer.unique(&names::pascal(&base));
         let operation = OperationBuilder {
             types: &mut *types,
