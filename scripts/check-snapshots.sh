@@ -70,8 +70,8 @@ fi
 
 echo "checking ${#members[@]} crates in $work (target: $target_dir)"
 cd "$work"
-CARGO_TARGET_DIR="$target_dir" cargo check --quiet --workspace --all-targets
-CARGO_TARGET_DIR="$target_dir" cargo clippy --quiet --workspace --all-targets -- -D warnings
+CARGO_TARGET_DIR="$target_dir" cargo check --quiet --keep-going --workspace --all-targets
+CARGO_TARGET_DIR="$target_dir" cargo clippy --quiet --keep-going --workspace --all-targets -- -D warnings
 echo "all ${#members[@]} crates compile without warnings and pass clippy"
 for name in "${tested[@]}"; do
   CARGO_TARGET_DIR="$target_dir" cargo test --quiet -p "$name"

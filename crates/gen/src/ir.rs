@@ -366,6 +366,8 @@ pub struct Operation {
     pub accepted: bool,
     /// Names (spec keys) of the security schemes that are accepted; empty = open.
     pub security: Vec<String>,
+    /// The error statuses the style answers this operation with (as `apply` declares them).
+    pub error_statuses: Vec<u16>,
     /// Where the operation is.
     pub origin: Origin,
 }
@@ -448,16 +450,13 @@ pub struct SecurityScheme {
 pub struct BuildOptions {
     /// The package name; derived from `info.title` when `None`.
     pub crate_name: Option<String>,
-    /// Query parameter names the style owns (its pagination parameters); they are left
-    /// out of the operations' query structs.
-    pub style_query_params: Vec<String>,
 }
 
 /// Builds the IR. Warnings (what degraded to `serde_json::Value`, …) come back beside it;
 /// the `Err` case holds errors only.
 pub fn build(
     loaded: &Loaded,
-    style: &str,
+    style: &dyn apigen_spec::style::Style,
     options: &BuildOptions,
 ) -> Result<(Ir, Vec<Diagnostic>), Vec<Diagnostic>> {
     let root = serde_json::to_value(&loaded.spec).map_err(|e| {
@@ -469,13 +468,13 @@ pub fn build(
     let file = loaded.root.display().to_string();
     let mut types = schema::TypeBuilder::new(&root, &file);
     types.add_components();
-    let (operations, security) = ops::build(&mut types, &root, &loaded.spec, options);
+    let (operations, security) = ops::build(&mut types, &root, &loaded.spec, style);
     let (types, features, warnings) = types.finish();
     let meta = crate_meta(&loaded.spec.info, options.crate_name.as_deref());
     Ok((
         Ir {
             meta,
-            style: style.to_string(),
+            style: style.name().to_string(),
             types,
             operations,
             security,
@@ -486,9 +485,9 @@ pub fn build(
 }
 
 fn crate_meta(info: &openapiv3::Info, crate_name: Option<&str>) -> CrateMeta {
-    let crate_name = crate_name.map(str::to_string).unwrap_or_else(|| {
-        heck::ToKebabCase::to_kebab_case(names::snake(&info.title).trim_start_matches("r#"))
-    });
+    let crate_name = crate_name
+        .map(str::to_string)
+        .unwrap_or_else(|| heck::ToKebabCase::to_kebab_case(names::snake(&info.title).as_str()));
     let crate_name = package_name(&crate_name);
     CrateMeta {
         lib_name: crate_name.replace('-', "_"),

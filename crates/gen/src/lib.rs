@@ -146,13 +146,8 @@ pub fn build_ir(
 ) -> Result<(ir::Ir, Vec<Diagnostic>), Error> {
     let build_options = ir::BuildOptions {
         crate_name: options.crate_name.clone(),
-        style_query_params: style
-            .pagination()
-            .iter()
-            .map(|p| p.name.to_string())
-            .collect(),
     };
-    let (ir, warnings) = ir::build(loaded, style.name(), &build_options).map_err(Error::Input)?;
+    let (ir, warnings) = ir::build(loaded, style, &build_options).map_err(Error::Input)?;
     if options.deny_unsupported {
         let unsupported: Vec<Diagnostic> = warnings
             .iter()

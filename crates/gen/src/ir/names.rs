@@ -19,9 +19,6 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "union",
 ];
 
-/// Keywords that cannot be raw identifiers (`r#self` is not allowed).
-const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
-
 /// Type names the generated `types` module must not define, because the generated code
 /// (and serde's derives) use them unqualified: the prelude, and apigen's helper types.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
@@ -159,7 +156,11 @@ pub fn pascal(raw: &str) -> String {
 }
 
 /// A snake_case field, function or module name: `createdAt` → `created_at`,
-/// `type` → `r#type`, `self` → `self_`, `1st` → `n_1st`, `` → `field`.
+/// `type` → `type_`, `self` → `self_`, `1st` → `n_1st`, `` → `field`.
+///
+/// Keywords get a trailing underscore rather than `r#` (as typify and progenitor do):
+/// `r#self` does not exist, and a name templates may build on (`{{ name }}_SECURITY`,
+/// `{{ name|upper }}`) must stay an identifier.
 pub fn snake(raw: &str) -> String {
     let mut name = words(raw).to_snake_case();
     if name.is_empty() {
@@ -172,11 +173,7 @@ pub fn snake(raw: &str) -> String {
         name.insert_str(0, "n_");
     }
     if KEYWORDS.contains(&name.as_str()) {
-        if NOT_RAW.contains(&name.as_str()) {
-            name.push('_');
-        } else {
-            name.insert_str(0, "r#");
-        }
+        name.push('_');
     }
     name
 }
@@ -186,9 +183,15 @@ pub fn is_keyword(word: &str) -> bool {
     KEYWORDS.contains(&word)
 }
 
-/// The name without a raw-identifier prefix, for building derived names from it.
-pub fn bare(ident: &str) -> &str {
-    ident.strip_prefix("r#").unwrap_or(ident)
+/// A snake_case operation (function) name: like [`snake`], but a keyword becomes
+/// `<keyword>_op` (`type` → `type_op`), so the name never ends in `_` and templates can
+/// derive names from it (`{{ fn_name }}_request`, `{{ fn_name|upper }}_SECURITY`).
+pub fn operation(raw: &str) -> String {
+    let name = snake(raw);
+    match name.strip_suffix('_') {
+        Some(keyword) if is_keyword(keyword) => format!("{keyword}_op"),
+        _ => name,
+    }
 }
 
 /// Hands out unique names within one namespace, deterministically.
@@ -210,7 +213,7 @@ impl Namer {
         if self.used.insert(base.to_string()) {
             return base.to_string();
         }
-        let stem = bare(base).trim_end_matches('_');
+        let stem = base.trim_end_matches('_');
         let snake = stem.contains('_') || stem.chars().next().is_some_and(|c| c.is_lowercase());
         let mut n = 2usize;
         loop {
@@ -253,8 +256,8 @@ mod tests {
     #[test]
     fn snake_cases_and_repairs() {
         assert_eq!(snake("createdAt"), "created_at");
-        assert_eq!(snake("type"), "r#type");
-        assert_eq!(snake("async"), "r#async");
+        assert_eq!(snake("type"), "type_");
+        assert_eq!(snake("async"), "async_");
         assert_eq!(snake("self"), "self_");
         assert_eq!(snake("crate"), "crate_");
         assert_eq!(snake("Self"), "self_");
@@ -262,6 +265,14 @@ mod tests {
         assert_eq!(snake(""), "field");
         assert_eq!(snake("\""), "quote");
         assert_eq!(snake("🚀"), "rocket");
+    }
+
+    #[test]
+    fn operation_names_never_end_in_an_underscore() {
+        assert_eq!(operation("type"), "type_op");
+        assert_eq!(operation("self"), "self_op");
+        assert_eq!(operation("listWidgets"), "list_widgets");
+        assert_eq!(operation("a_"), "a");
     }
 
     #[test]
@@ -277,8 +288,8 @@ mod tests {
         assert_eq!(types.unique(&pascal("widget")), "Widget");
         assert_eq!(types.unique(&pascal("Widget")), "Widget2");
         let mut raw = Namer::default();
-        assert_eq!(raw.unique("r#type"), "r#type");
-        assert_eq!(raw.unique("r#type"), "type_2");
+        assert_eq!(raw.unique("type_"), "type_");
+        assert_eq!(raw.unique("type_"), "type_2");
         assert_eq!(raw.unique("self_"), "self_");
         assert_eq!(raw.unique("self_"), "self_2");
     }

@@ -7,9 +7,10 @@
 
 use super::names::{self, Namer};
 use super::schema::{to_field, DraftField, FieldOf, Ty, TypeBuilder};
-use super::{Body, BuildOptions, Operation, Param, ParamGroup, Presence, SecurityScheme, Success};
+use super::{Body, Operation, Param, ParamGroup, Presence, SecurityScheme, Success};
 use apigen_spec::diag::escape_pointer_token;
 use apigen_spec::shape::{self, OperationShape};
+use apigen_spec::style::Style;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -22,8 +23,13 @@ pub(crate) fn build<'a>(
     types: &mut TypeBuilder<'a>,
     root: &'a Value,
     spec: &openapiv3::OpenAPI,
-    options: &BuildOptions,
+    style: &dyn Style,
 ) -> (Vec<Operation>, Vec<SecurityScheme>) {
+    let pagination: Vec<String> = style
+        .pagination()
+        .iter()
+        .map(|p| p.name.to_string())
+        .collect();
     let security = security_schemes(root);
     let known: BTreeSet<&str> = security.iter().map(|s| s.name.as_str()).collect();
     let mut fn_namer = Namer::default();
@@ -43,7 +49,7 @@ pub(crate) fn build<'a>(
             .filter(|id| !id.trim().is_empty())
             .map(str::to_string)
             .unwrap_or_else(|| format!("{} {}", shape.method, shape.path));
-        let fn_name = fn_namer.unique(&names::snake(&base));
+        let fn_name = fn_namer.unique(&names::operation(&base));
         let type_prefix = prefix_namer.unique(&names::pascal(&base));
         let operation = OperationBuilder {
             types: &mut *types,
@@ -51,7 +57,8 @@ pub(crate) fn build<'a>(
             shape: &shape,
             op,
             type_prefix: &type_prefix,
-            options,
+            pagination: &pagination,
+            error_statuses: style.error_statuses(&shape),
         }
         .build(fn_name, type_prefix.clone(), &known);
         operations.push(operation);
@@ -65,7 +72,9 @@ struct OperationBuilder<'b, 'a> {
     shape: &'b OperationShape<'b>,
     op: &'a Value,
     type_prefix: &'b str,
-    options: &'b BuildOptions,
+    /// The style's pagination query parameters (left out of list operations' queries).
+    pagination: &'b [String],
+    error_statuses: Vec<u16>,
 }
 
 /// A parameter as declared (after `$ref` resolution), with its pointer.
@@ -125,6 +134,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             is_create: self.shape.is_create,
             accepted: self.shape.accepted,
             security: self.security(known),
+            error_statuses: self.error_statuses.clone(),
             origin: self.types.origin(&pointer),
         }
     }
@@ -311,7 +321,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         let wanted: Vec<&Declared<'a>> = declared
             .iter()
             .filter(|d| d.location == "query")
-            .filter(|d| !(self.shape.is_list && self.options.style_query_params.contains(&d.name)))
+            .filter(|d| !(self.shape.is_list && self.pagination.contains(&d.name)))
             .collect();
         if wanted.is_empty() {
             return None;

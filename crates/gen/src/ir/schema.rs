@@ -1054,10 +1054,9 @@ impl<'a> TypeBuilder<'a> {
         let mut default = None;
         if presence == Presence::Optional {
             if let Some(value) = &resolved.default {
-                let fn_name = self.fn_namer.unique(&names::snake(&format!(
-                    "default {owner} {}",
-                    names::bare(&name)
-                )));
+                let fn_name = self
+                    .fn_namer
+                    .unique(&names::snake(&format!("default {owner} {}", name)));
                 match self.default_expr(&resolved.ty, value) {
                     Some(expr) => {
                         presence = Presence::Defaulted;
