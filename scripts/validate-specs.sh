@@ -27,12 +27,22 @@ fi
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
+# Examples that deliberately break OpenAPI's naming and documentation rules to stress the
+# code generator (hostile.yaml: component names with spaces and emoji, no servers or
+# summaries). Redocly reports those rules as errors in the source itself, so their wire
+# specs are checked by openapi-spec-validator only.
+redocly_skip=(hostile)
+
 wire=()
+redocly_wire=()
 for spec in specs/examples/*.yaml; do
     name="$(basename "$spec" .yaml)"
     for style in $("$apigen" styles | cut -d' ' -f1); do
         "$apigen" apply --style "$style" "$spec" -o "$out/$name.$style.yaml"
         wire+=("$out/$name.$style.yaml")
+        if [[ ! " ${redocly_skip[*]} " =~ " $name " ]]; then
+            redocly_wire+=("$out/$name.$style.yaml")
+        fi
     done
 done
 components=(specs/components/*.yaml)
@@ -46,7 +56,7 @@ for f in "${wire[@]}" "${components[@]}"; do
     fi
 done
 # Redocly: errors fail the run; warnings are printed (rules configured in redocly.yaml).
-if ! .npm-tools/node_modules/.bin/redocly lint --config redocly.yaml --format=stylish "${wire[@]}"; then
+if ! .npm-tools/node_modules/.bin/redocly lint --config redocly.yaml --format=stylish "${redocly_wire[@]}"; then
     failed=1
 fi
 # The published components are a library for other specs: unused components are the point.

@@ -88,6 +88,10 @@ fn codes(diags: &[Diagnostic]) -> Vec<&str> {
     diags.iter().map(|d| d.code.as_str()).collect()
 }
 
+/// Warnings an example raises on purpose: `hostile.yaml` has an inline request body to
+/// exercise the generator's synthetic names.
+const INTENDED: &[(&str, &str)] = &[("hostile", "lint/inline-object-schema")];
+
 #[test]
 fn examples_lint_clean_in_every_style() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs/examples");
@@ -98,10 +102,22 @@ fn examples_lint_clean_in_every_style() {
             continue;
         }
         seen += 1;
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let unintended = |diags: Vec<Diagnostic>| -> Vec<Diagnostic> {
+            diags
+                .into_iter()
+                .filter(|d| !INTENDED.contains(&(stem.as_str(), d.code.as_str())))
+                .collect()
+        };
         let loaded = apigen_spec::load(&path).expect("loads");
-        assert!(lint(&loaded.spec, None).is_empty(), "{}", path.display());
+        let plain = unintended(lint(&loaded.spec, None));
+        assert!(plain.is_empty(), "{}:\n{}", path.display(), render(&plain));
         for style in STYLES {
-            let diags = lint(&loaded.spec, Some(*style));
+            let diags = unintended(lint(&loaded.spec, Some(*style)));
             assert!(
                 diags.is_empty(),
                 "{} in {}:\n{}",
