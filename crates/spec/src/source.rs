@@ -64,6 +64,11 @@ pub struct SourceFile {
     /// JSON or YAML.
     pub syntax: Syntax,
     line_starts: OnceLock<Vec<usize>>,
+    /// Byte offsets of every UTF-8 continuation byte, ascending: a column is the byte
+    /// distance from the line start less the continuation bytes in between, so finding
+    /// one costs a binary search rather than a walk along the line (a minified JSON
+    /// file is a single line of many megabytes).
+    continuation_bytes: OnceLock<Vec<usize>>,
     yaml_index: OnceLock<HashMap<String, Pos>>,
     /// JSON containers already scanned: value offset → their members. Each container is
     /// scanned once, so locating many pointers stays linear in the file size.
@@ -93,6 +98,7 @@ impl SourceFile {
             text,
             syntax,
             line_starts: OnceLock::new(),
+            continuation_bytes: OnceLock::new(),
             yaml_index: OnceLock::new(),
             json_members: Mutex::new(HashMap::new()),
         }
@@ -272,15 +278,38 @@ impl SourceFile {
         })
     }
 
+    fn continuation_bytes(&self) -> &[usize] {
+        self.continuation_bytes.get_or_init(|| {
+            self.text
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| b & 0xC0 == 0x80)
+                .map(|(i, _)| i)
+                .collect()
+        })
+    }
+
+    /// How many characters the text in `start..end` holds (`end` within the text).
+    fn chars_between(&self, start: usize, end: usize) -> usize {
+        let cont = self.continuation_bytes();
+        let continuation =
+            cont.partition_point(|&i| i < end) - cont.partition_point(|&i| i < start);
+        (end - start) - continuation
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let starts = self.line_starts();
         let line = starts.partition_point(|&s| s <= offset).max(1);
         let start = starts.get(line - 1).copied().unwrap_or(0);
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
+        let column = if start <= offset
+            && self.text.is_char_boundary(start)
+            && self.text.is_char_boundary(offset)
+        {
+            self.chars_between(start, offset) + 1
+        } else {
+            1
+        };
         (line, column)
     }
 
@@ -291,10 +320,16 @@ impl SourceFile {
             return self.text.len();
         };
         let rest = self.text.get(start..).unwrap_or("");
+        let wanted = column.saturating_sub(1);
+        // Without multi-byte characters before it, the column is a byte distance.
+        let end = start.saturating_add(wanted);
+        if end < self.text.len() && self.chars_between(start, end) == wanted {
+            return end;
+        }
         start
             + rest
                 .char_indices()
-                .nth(column.saturating_sub(1))
+                .nth(wanted)
                 .map_or(rest.len(), |(i, _)| i)
     }
 
