@@ -17,8 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::extract::{
-    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request,
-    State,
+    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State,
 };
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -864,24 +863,38 @@ async fn path_params<T: DeserializeOwned + Send>(
         }
     }
 }
+/// Decodes the query struct. Array parameters repeat their name (`tag=a&tag=b`); those
+/// declared `explode: false` (named in `non_exploded`) come as one comma-separated value.
 #[allow(dead_code)]
 fn query_params<T: DeserializeOwned>(
     ex: &Exchange,
     parts: &Parts,
+    non_exploded: &[&str],
 ) -> Result<T, Response> {
-    match Query::<T>::try_from_uri(&parts.uri) {
-        Ok(Query(query)) => Ok(query),
-        Err(rejection) => {
-            Err(
-                style::server::render_error(
-                    ex,
-                    &ApiError::bad_request(
-                        format!("bad query parameter: {}", rejection.body_text()),
-                    ),
-                ),
-            )
-        }
+    let bad = |e: &dyn std::fmt::Display| {
+        style::server::render_error(
+            ex,
+            &ApiError::bad_request(format!("bad query parameter: {e}")),
+        )
+    };
+    let raw = parts.uri.query().unwrap_or("");
+    if non_exploded.is_empty() {
+        return serde_html_form::from_str::<T>(raw).map_err(|e| bad(&e));
     }
+    let pairs = serde_html_form::from_str::<Vec<(String, String)>>(raw)
+        .map_err(|e| bad(&e))?;
+    let split: Vec<(String, String)> = pairs
+        .into_iter()
+        .flat_map(|(name, value)| {
+            if non_exploded.contains(&name.as_str()) {
+                value.split(',').map(|item| (name.clone(), item.to_string())).collect()
+            } else {
+                vec![(name, value)]
+            }
+        })
+        .collect();
+    let joined = serde_html_form::to_string(&split).map_err(|e| bad(&e))?;
+    serde_html_form::from_str::<T>(&joined).map_err(|e| bad(&e))
 }
 #[allow(dead_code)]
 fn page_request(ex: &Exchange, parts: &Parts) -> Result<PageRequest, Response> {
