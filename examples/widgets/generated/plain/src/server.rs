@@ -17,8 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::extract::{
-    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request,
-    State,
+    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State,
 };
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -374,7 +373,7 @@ impl<A: Api> RouterBuilder<A> {
     /// The finished router.
     pub fn build(self) -> Router {
         let settings = Arc::new(Settings {
-            base_url: self.base_url,
+            base_url: self.base_url.map(Arc::from),
             body_limit: self.body_limit,
         });
         let app = Arc::new(App {
@@ -434,7 +433,7 @@ impl MakeRequestId for RequestIds {
     }
 }
 struct Settings {
-    base_url: Option<String>,
+    base_url: Option<Arc<str>>,
     body_limit: usize,
 }
 struct App<A> {
@@ -478,7 +477,7 @@ async fn restyle(
         return response;
     }
     let ex = Exchange::build(request_id.as_ref(), &uri, &settings, None);
-    let path = ex.path.as_str();
+    let path = ex.uri.path();
     let error = match status {
         StatusCode::NOT_FOUND => ApiError::not_found(format!("no operation at `{path}`")),
         StatusCode::METHOD_NOT_ALLOWED => {
@@ -584,9 +583,9 @@ pub struct Exchange {
     pub org_id: Option<String>,
     /// The principal's project.
     pub project_id: Option<String>,
-    path: String,
-    query: Option<String>,
-    base_url: Option<String>,
+    /// The request's URI (cloning shares its bytes: no copy per request).
+    uri: axum::http::Uri,
+    base_url: Option<Arc<str>>,
     op: Option<&'static OpInfo>,
 }
 impl Exchange {
@@ -603,8 +602,7 @@ impl Exchange {
             api_version: API_VERSION,
             org_id: None,
             project_id: None,
-            path: uri.path().to_string(),
-            query: uri.query().map(str::to_string),
+            uri: uri.clone(),
             base_url: settings.base_url.clone(),
             op,
         }
@@ -617,9 +615,9 @@ impl Exchange {
     }
     /// The request's path and query as received (absolute with a base URL).
     pub fn self_link(&self) -> String {
-        match &self.query {
-            Some(q) => self.url(&format!("{}?{q}", self.path)),
-            None => self.url(&self.path),
+        match self.uri.query() {
+            Some(q) => self.url(&format!("{}?{q}", self.uri.path())),
+            None => self.url(self.uri.path()),
         }
     }
     /// The parent collection's URL, when the operation's path has one.
@@ -627,7 +625,8 @@ impl Exchange {
         let template = self.op?.parent_path?;
         let depth = template.split('/').filter(|s| !s.is_empty()).count();
         let segments: Vec<&str> = self
-            .path
+            .uri
+            .path()
             .split('/')
             .filter(|s| !s.is_empty())
             .take(depth)
@@ -638,7 +637,7 @@ impl Exchange {
     /// appended in order) and `remove`d.
     pub fn link_with(&self, set: &[(&str, String)], remove: &[&str]) -> String {
         let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(
-                self.query.as_deref().unwrap_or(""),
+                self.uri.query().unwrap_or(""),
             )
             .unwrap_or_default();
         pairs.retain(|(k, _)| !remove.contains(&k.as_str()));
@@ -662,7 +661,7 @@ impl Exchange {
             }
         }
         let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-        self.url(&format!("{}?{query}", self.path))
+        self.url(&format!("{}?{query}", self.uri.path()))
     }
     /// The operation's collection key (`result` style).
     pub fn collection_key(&self) -> &str {
@@ -681,7 +680,7 @@ impl Exchange {
             _ => return None,
         };
         let segment = percent_encoding::utf8_percent_encode(&id, PATH_SEGMENT);
-        Some(self.url(&format!("{}/{segment}", self.path.trim_end_matches('/'))))
+        Some(self.url(&format!("{}/{segment}", self.uri.path().trim_end_matches('/'))))
     }
 }
 #[allow(dead_code)]
@@ -864,24 +863,38 @@ async fn path_params<T: DeserializeOwned + Send>(
         }
     }
 }
+/// Decodes the query struct. Array parameters repeat their name (`tag=a&tag=b`); those
+/// declared `explode: false` (named in `non_exploded`) come as one comma-separated value.
 #[allow(dead_code)]
 fn query_params<T: DeserializeOwned>(
     ex: &Exchange,
     parts: &Parts,
+    non_exploded: &[&str],
 ) -> Result<T, Response> {
-    match Query::<T>::try_from_uri(&parts.uri) {
-        Ok(Query(query)) => Ok(query),
-        Err(rejection) => {
-            Err(
-                style::server::render_error(
-                    ex,
-                    &ApiError::bad_request(
-                        format!("bad query parameter: {}", rejection.body_text()),
-                    ),
-                ),
-            )
-        }
+    let bad = |e: &dyn std::fmt::Display| {
+        style::server::render_error(
+            ex,
+            &ApiError::bad_request(format!("bad query parameter: {e}")),
+        )
+    };
+    let raw = parts.uri.query().unwrap_or("");
+    if non_exploded.is_empty() {
+        return serde_html_form::from_str::<T>(raw).map_err(|e| bad(&e));
     }
+    let pairs = serde_html_form::from_str::<Vec<(String, String)>>(raw)
+        .map_err(|e| bad(&e))?;
+    let split: Vec<(String, String)> = pairs
+        .into_iter()
+        .flat_map(|(name, value)| {
+            if non_exploded.contains(&name.as_str()) {
+                value.split(',').map(|item| (name.clone(), item.to_string())).collect()
+            } else {
+                vec![(name, value)]
+            }
+        })
+        .collect();
+    let joined = serde_html_form::to_string(&split).map_err(|e| bad(&e))?;
+    serde_html_form::from_str::<T>(&joined).map_err(|e| bad(&e))
 }
 #[allow(dead_code)]
 fn page_request(ex: &Exchange, parts: &Parts) -> Result<PageRequest, Response> {

@@ -104,12 +104,7 @@ impl From<&str> for Color {
 }
 impl From<String> for Color {
     fn from(value: String) -> Self {
-        match value.as_str() {
-            "red" => Self::Red,
-            "green" => Self::Green,
-            "blue" => Self::Blue,
-            _ => Self::Unknown(value),
-        }
+        Self::from(value.as_str())
     }
 }
 impl ::std::str::FromStr for Color {
