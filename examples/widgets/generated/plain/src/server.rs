@@ -32,7 +32,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use crate::style::{self, Page, PageRequest};
+use crate::style::{self, PageRequest};
 use crate::validate::{Validate, Violation};
 #[allow(unused_imports)]
 use crate::types;
@@ -278,7 +278,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         ctx: RequestContext,
         page: PageRequest,
-    ) -> impl Future<Output = Result<Page<types::Widget>, ApiError>> + Send;
+    ) -> impl Future<Output = Result<style::Page<types::Widget>, ApiError>> + Send;
     /// Create a widget
     fn create_widget(
         &self,
