@@ -188,11 +188,22 @@ impl Excerpt {
     /// its line); `None` when the line is too long to show.
     fn new(name: String, file: &str, offset: usize, len: usize) -> Option<(Self, SourceSpan)> {
         let offset = offset.min(file.len());
-        let line_start = file.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
-        let line_end = file
-            .get(offset..)?
-            .find('\n')
-            .map_or(file.len(), |i| offset + i);
+        file.get(..offset)?;
+        // Look for the line's ends only as far as a showable line reaches: a minified
+        // JSON file is one line of megabytes, and scanning it per diagnostic is slow.
+        let bytes = file.as_bytes();
+        let window = offset.saturating_sub(MAX_SNIPPET_LINE + 1);
+        let line_start = match bytes.get(window..offset)?.iter().rposition(|&b| b == b'\n') {
+            Some(i) => window + i + 1,
+            None if window == 0 => 0,
+            None => return None,
+        };
+        let window = offset.saturating_add(MAX_SNIPPET_LINE + 1).min(file.len());
+        let line_end = match bytes.get(offset..window)?.iter().position(|&b| b == b'\n') {
+            Some(i) => offset + i,
+            None if window == file.len() => file.len(),
+            None => return None,
+        };
         if line_end - line_start > MAX_SNIPPET_LINE {
             return None;
         }

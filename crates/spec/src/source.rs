@@ -70,9 +70,10 @@ pub struct SourceFile {
     /// file is a single line of many megabytes).
     continuation_bytes: OnceLock<Vec<usize>>,
     yaml_index: OnceLock<HashMap<String, Pos>>,
-    /// JSON containers already scanned: value offset → their members. Each container is
-    /// scanned once, so locating many pointers stays linear in the file size.
-    json_members: Mutex<HashMap<usize, Vec<Member>>>,
+    /// JSON containers already scanned: value offset → their members by key. Each
+    /// container is scanned once and each step down a pointer is a hash lookup, so a
+    /// pointer costs O(depth) once its containers are scanned.
+    json_members: Mutex<HashMap<usize, HashMap<String, Member>>>,
 }
 
 /// One member of a scanned JSON container: its key (the index, for an array), where the
@@ -342,10 +343,15 @@ impl SourceFile {
         // still consistent (entries are inserted whole), so keep using it.
         let mut cache = self.json_members.lock().unwrap_or_else(|e| e.into_inner());
         for token in tokens {
-            let members = cache
-                .entry(value)
-                .or_insert_with(|| json_members(text, value).unwrap_or_default());
-            let Some(m) = members.iter().find(|m| m.key == *token) else {
+            let members = cache.entry(value).or_insert_with(|| {
+                let mut by_key = HashMap::new();
+                // A key written twice is located at its first occurrence.
+                for m in json_members(text, value).unwrap_or_default() {
+                    by_key.entry(m.key.clone()).or_insert(m);
+                }
+                by_key
+            });
+            let Some(m) = members.get(token.as_str()) else {
                 break;
             };
             found = m.at;
