@@ -4,6 +4,7 @@
 #
 #   BENCH_DIR=/tmp/b bench/compile-time.sh          # GitHub and Stripe, 3 timed checks each
 #   SPECS=github RUNS=5 bench/compile-time.sh
+#   REUSE=1 bench/compile-time.sh                   # keep crates already generated in $BENCH_DIR/ct
 #
 # Uses what bench/compare.sh installs under $BENCH_DIR (the corpus, openapi-generator-cli) and
 # apigen's release binary. All crates share one target directory ($BENCH_DIR/ct/target). Each
@@ -40,9 +41,12 @@ standalone() {
 }
 
 # Features for `cargo check`: openapi-generator's crate defaults to native-tls (needs OpenSSL
-# headers); use its rustls feature when it has one, like apigen's client.
+# headers); use its rustls feature (`rustls` in 7.x, `rustls-tls` before) like apigen's client.
 check_flags() {
-  if grep -q '^rustls-tls *=' "$1/Cargo.toml"; then echo "--no-default-features --features rustls-tls"; fi
+  local feature
+  for feature in rustls rustls-tls; do
+    if grep -q "^$feature *=" "$1/Cargo.toml"; then echo "--no-default-features --features $feature"; return; fi
+  done
 }
 
 results="$ct/results.tsv"
@@ -52,12 +56,16 @@ for spec in $specs; do
   [ -f "$path" ] || { log "skipping $spec: $path is absent"; continue; }
   for gen in apigen oag-rust; do
     dir="$ct/$gen-$spec"
+    if [ -n "${REUSE:-}" ] && [ -f "$dir/Cargo.toml" ]; then
+      log "$spec $gen: reusing $dir"
+    else
     rm -rf "$dir"
     case "$gen" in
       apigen) "$apigen" generate --style plain "$path" -o "$dir" --crate-name "apigen-$spec" >/dev/null 2>"$ct/gen.err" ;;
       oag-rust) java -jar "$jar" generate -g rust -i "$path" -o "$dir" \
         --additional-properties "packageName=oag-$spec" >/dev/null 2>"$ct/gen.err" ;;
     esac || { log "$gen failed to generate $spec (see $ct/gen.err)"; printf '%s\t%s\t-\t-\tgenerate failed\n' "$spec" "$gen" >> "$results"; continue; }
+    fi
     standalone "$dir"
     lines=$(find "$dir/src" -name '*.rs' -print0 | xargs -0 cat | wc -l)
     flags=$(check_flags "$dir")
