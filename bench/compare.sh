@@ -105,7 +105,7 @@ print(f"median of {sys.argv[3]} runs; peak MB is the largest max-RSS over the su
 print()
 head = f"| {'spec':<18} | {'tool':<14} | {'median s':>9} | {'peak MB':>8} | {'apigen/tool wall':>16} | {'apigen/tool RSS':>15} | status"
 print(head)
-print("|" + "|".join("-" * (len(c) + 1 if i else len(c)) for i, c in enumerate(head.split("|")[1:-1])) + "|---")
+print("|" + "|".join("-" * len(c) for c in head.split("|")[1:-1]) + "|---")
 for spec in specs:
     med = {}
     for tool in tools:

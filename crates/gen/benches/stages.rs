@@ -85,24 +85,24 @@ fn rendered(name: &str) -> Vec<RenderedFile> {
     apigen_gen::render(&ir(name), &options()).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-#[divan::bench(args = specs(), sample_count = 10, sample_size = 1)]
+#[divan::bench(args = specs(), sample_count = 3, sample_size = 1)]
 fn load(name: &str) -> Loaded {
     apigen_spec::load(&spec_path(name)).unwrap_or_else(|d| panic!("{name}: {d:?}"))
 }
 
-#[divan::bench(args = specs(), sample_count = 10, sample_size = 1)]
+#[divan::bench(args = specs(), sample_count = 3, sample_size = 1)]
 fn ir_build(bencher: divan::Bencher, name: &str) {
     let loaded = loaded(name);
     bencher.bench(|| apigen_gen::build_ir(loaded, style(), &options()).map(|(ir, _)| ir));
 }
 
-#[divan::bench(args = specs(), sample_count = 10, sample_size = 1)]
+#[divan::bench(args = specs(), sample_count = 3, sample_size = 1)]
 fn render(bencher: divan::Bencher, name: &str) {
     let ir = ir(name);
     bencher.bench(|| apigen_gen::render(&ir, &options()));
 }
 
-#[divan::bench(args = specs(), sample_count = 10, sample_size = 1)]
+#[divan::bench(args = specs(), sample_count = 3, sample_size = 1)]
 fn format(bencher: divan::Bencher, name: &str) {
     let files = rendered(name);
     bencher.with_inputs(|| files.clone()).bench_values(|files| {
@@ -113,7 +113,7 @@ fn format(bencher: divan::Bencher, name: &str) {
     });
 }
 
-#[divan::bench(args = specs(), sample_count = 10, sample_size = 1)]
+#[divan::bench(args = specs(), sample_count = 3, sample_size = 1)]
 fn generate(bencher: divan::Bencher, name: &str) {
     let loaded = loaded(name);
     bencher.bench(|| apigen_gen::generate(loaded, style(), &options()));
