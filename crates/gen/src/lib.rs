@@ -170,29 +170,69 @@ pub fn build_ir(
 /// Generates the crate for `style`: spec → IR → templates → formatted files.
 pub fn generate(loaded: &Loaded, style: &dyn Style, options: &Options) -> Result<Generated, Error> {
     let (ir, warnings) = build_ir(loaded, style, options)?;
-    let renderer = render::Renderer::new(options.templates.clone());
-    let mut files = Vec::new();
-    for (template, path) in renderer.plan(&ir.style) {
-        let text = renderer.render(&template, &ir)?;
-        let contents = if path.extension().is_some_and(|e| e == "rs") {
-            format::rust(&text).map_err(|(line, message)| {
-                Error::Unparseable(Box::new(Unparseable {
-                    line_text: text
-                        .lines()
-                        .nth(line.saturating_sub(1))
-                        .unwrap_or_default()
-                        .to_string(),
-                    template: template.clone(),
-                    path: path.clone(),
-                    line,
-                    message,
-                    raw: text.clone(),
-                }))
-            })?
-        } else {
-            text
-        };
-        files.push(GeneratedFile { path, contents });
-    }
+    let files = render(&ir, options)?
+        .into_iter()
+        .map(format)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Generated { files, warnings })
+}
+
+/// One file as its template printed it, before [`format`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    /// The template that produced it (`types.rs.jinja`).
+    pub template: String,
+    /// The path relative to the crate root (`src/types.rs`).
+    pub path: PathBuf,
+    /// The unformatted text.
+    pub text: String,
+}
+
+/// The render stage of [`generate`]: prints every file of the crate from the IR, unformatted.
+/// Exposed so the stages can be measured separately (`crates/gen/benches/stages.rs`).
+pub fn render(ir: &ir::Ir, options: &Options) -> Result<Vec<RenderedFile>, Error> {
+    let renderer = render::Renderer::new(options.templates.clone());
+    renderer
+        .plan(&ir.style)
+        .into_iter()
+        .map(|(template, path)| {
+            let text = renderer.render(&template, ir)?;
+            Ok(RenderedFile {
+                template,
+                path,
+                text,
+            })
+        })
+        .collect()
+}
+
+/// The format stage of [`generate`]: `.rs` files are parsed with `syn` and printed with
+/// `prettyplease`; other files pass through unchanged.
+pub fn format(file: RenderedFile) -> Result<GeneratedFile, Error> {
+    let RenderedFile {
+        template,
+        path,
+        text,
+    } = file;
+    if !path.extension().is_some_and(|e| e == "rs") {
+        return Ok(GeneratedFile {
+            path,
+            contents: text,
+        });
+    }
+    match format::rust(&text) {
+        Ok(contents) => Ok(GeneratedFile { path, contents }),
+        Err((line, message)) => Err(Error::Unparseable(Box::new(Unparseable {
+            line_text: text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .unwrap_or_default()
+                .to_string(),
+            template,
+            path,
+            line,
+            message,
+            raw: text,
+        }))),
+    }
 }
