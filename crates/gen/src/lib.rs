@@ -214,7 +214,7 @@ pub fn format(file: RenderedFile) -> Result<GeneratedFile, Error> {
         path,
         text,
     } = file;
-    if !path.extension().is_some_and(|e| e == "rs") {
+    if path.extension().is_none_or(|e| e != "rs") {
         return Ok(GeneratedFile {
             path,
             contents: text,
