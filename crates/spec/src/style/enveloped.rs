@@ -2,7 +2,8 @@
 
 use super::{
     add_error_responses, always_null, array, described, item_schema, object, parse_components,
-    Body, ErrorCase, NamedSchema, PaginationParameter, Refs, ResourceNames, Style, Wrap,
+    Body, ErrorCase, NamedSchema, PaginationParameter, Refs, ResourceNames, SharedHeaders, Style,
+    Wrap,
 };
 use crate::shape::OperationShape;
 use openapiv3::{Components, ReferenceOr};
@@ -227,25 +228,6 @@ components:
       schema:
         type: string
       example: req_01
-    Location:
-      description: The URL of the created resource.
-      required: true
-      schema:
-        type: string
-      example: /widgets/wdg_1
-    Allow:
-      description: The methods the path accepts, comma-separated.
-      required: true
-      schema:
-        type: string
-      example: GET, POST
-    Retry-After:
-      description: Seconds to wait before retrying (clients also accept an HTTP-date).
-      required: true
-      schema:
-        type: integer
-        minimum: 0
-      example: 30
 "##;
 
 impl Style for Enveloped {
@@ -258,7 +240,7 @@ impl Style for Enveloped {
     }
 
     fn components(&self) -> Components {
-        let mut c = parse_components(self.name(), COMPONENTS);
+        let mut c = parse_components(self.name(), COMPONENTS, SharedHeaders::WithLocation);
         add_error_responses(
             &mut c,
             STATUSES,

@@ -12,9 +12,10 @@
 
 use crate::diag::Diagnostic;
 use crate::shape::OperationShape;
+use indexmap::IndexMap;
 use openapiv3::{
-    ArrayType, Components, ObjectType, OpenAPI, ReferenceOr, Schema, SchemaData, SchemaKind,
-    StringType, Type,
+    ArrayType, Components, Header, ObjectType, OpenAPI, ReferenceOr, Schema, SchemaData,
+    SchemaKind, StringType, Type,
 };
 
 pub mod enveloped;
@@ -306,16 +307,65 @@ pub fn error_response_name(status: u16) -> Option<&'static str> {
 
 /// Parses a style's embedded components document (a compile-time constant whose
 /// validity `tests::every_style_has_parseable_components` guards).
-fn parse_components(name: &str, yaml: &str) -> Components {
+fn parse_components(name: &str, yaml: &str, shared: SharedHeaders) -> Components {
     #[derive(serde::Deserialize)]
     struct Doc {
         components: Components,
     }
-    match serde_yaml::from_str::<Doc>(yaml) {
+    let mut components = match serde_yaml::from_str::<Doc>(yaml) {
         Ok(doc) => doc.components,
         Err(e) => unreachable!("the embedded components of style `{name}` do not parse: {e}"),
+    };
+    let mut fragments = Vec::new();
+    if shared == SharedHeaders::WithLocation {
+        fragments.push(LOCATION_HEADER);
     }
+    fragments.push(STATUS_HEADERS);
+    for fragment in fragments {
+        match serde_yaml::from_str::<IndexMap<String, ReferenceOr<Header>>>(fragment) {
+            Ok(headers) => components.headers.extend(headers),
+            Err(e) => unreachable!("the shared headers do not parse: {e}"),
+        }
+    }
+    components
 }
+
+/// Which of the headers every style documents the same way a style's components carry
+/// (appended after the style's own headers, in this order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SharedHeaders {
+    /// `Location` (creates answer 201), then `Allow` and `Retry-After`.
+    WithLocation,
+    /// `Allow` and `Retry-After` only (the result style has no 201).
+    StatusOnly,
+}
+
+/// `Location`, as every style with 201 responses documents it.
+const LOCATION_HEADER: &str = r##"
+Location:
+  description: The URL of the created resource.
+  required: true
+  schema:
+    type: string
+  example: /widgets/wdg_1
+"##;
+
+/// `Allow` (405) and `Retry-After` (429, 503), the same in every style.
+const STATUS_HEADERS: &str = r##"
+Allow:
+  description: The methods the path accepts, comma-separated.
+  required: true
+  schema:
+    type: string
+  example: GET, POST
+Retry-After:
+  description: Seconds to wait before retrying (clients also accept an HTTP-date).
+  required: true
+  schema:
+    type: integer
+    minimum: 0
+  example: 30
+"##;
 
 /// One error status as every style names and documents it.
 #[derive(Debug, Clone, Copy)]

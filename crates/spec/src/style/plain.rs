@@ -3,7 +3,7 @@
 
 use super::{
     add_error_responses, parse_components, Body, ErrorCase, PaginationParameter, Refs,
-    ResourceNames, Style, Wrap,
+    ResourceNames, SharedHeaders, Style, Wrap,
 };
 use crate::shape::OperationShape;
 use openapiv3::Components;
@@ -91,25 +91,6 @@ components:
         minimum: 1
         maximum: 100
       example: 20
-    Location:
-      description: The URL of the created resource.
-      required: true
-      schema:
-        type: string
-      example: /widgets/wdg_1
-    Allow:
-      description: The methods the path accepts, comma-separated.
-      required: true
-      schema:
-        type: string
-      example: GET, POST
-    Retry-After:
-      description: Seconds to wait before retrying (clients also accept an HTTP-date).
-      required: true
-      schema:
-        type: integer
-        minimum: 0
-      example: 30
 "##;
 
 impl Style for Plain {
@@ -122,7 +103,7 @@ impl Style for Plain {
     }
 
     fn components(&self) -> Components {
-        let mut c = parse_components(self.name(), COMPONENTS);
+        let mut c = parse_components(self.name(), COMPONENTS, SharedHeaders::WithLocation);
         add_error_responses(&mut c, STATUSES, "Error", &[], example);
         c
     }

@@ -4,7 +4,7 @@
 use super::{
     add_error_responses, array, common_error_statuses, described, item_schema, object,
     parse_components, string_const, Body, ErrorCase, NamedSchema, PaginationParameter, Refs,
-    ResourceNames, Style, Wrap,
+    ResourceNames, SharedHeaders, Style, Wrap,
 };
 use crate::shape::OperationShape;
 use openapiv3::{Components, ReferenceOr, SchemaKind};
@@ -152,19 +152,6 @@ components:
         default: 20
       example: 20
   headers:
-    Allow:
-      description: The methods the path accepts, comma-separated.
-      required: true
-      schema:
-        type: string
-      example: GET, POST
-    Retry-After:
-      description: Seconds to wait before retrying (clients also accept an HTTP-date).
-      required: true
-      schema:
-        type: integer
-        minimum: 0
-      example: 30
 "##;
 
 impl Style for ResultStyle {
@@ -177,7 +164,7 @@ impl Style for ResultStyle {
     }
 
     fn components(&self) -> Components {
-        let mut c = parse_components(self.name(), COMPONENTS);
+        let mut c = parse_components(self.name(), COMPONENTS, SharedHeaders::StatusOnly);
         let errors: Vec<u16> = STATUSES.iter().copied().filter(|s| *s != 422).collect();
         add_error_responses(&mut c, &errors, "ErrorEnvelope", &[], error_example);
         add_error_responses(
