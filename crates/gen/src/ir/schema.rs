@@ -211,6 +211,10 @@ pub(crate) struct TypeBuilder<'a> {
     drafts: BTreeMap<String, Draft>,
     components: BTreeMap<String, Component>,
     expanding: Vec<String>,
+    /// What the schema at each pointer resolved to, so a schema is resolved once however
+    /// many `$ref`s reach it: specs converted from Swagger often point deep into other
+    /// schemas, and resolving every reference anew grows exponentially with the nesting.
+    expanded: HashMap<String, Resolved>,
     enum_reprs: HashMap<String, EnumRepr>,
     depth: usize,
     warnings: Vec<Diagnostic>,
@@ -227,6 +231,7 @@ impl<'a> TypeBuilder<'a> {
             drafts: BTreeMap::new(),
             components: BTreeMap::new(),
             expanding: Vec::new(),
+            expanded: HashMap::new(),
             enum_reprs: HashMap::new(),
             depth: 0,
             warnings: Vec::new(),
@@ -374,10 +379,44 @@ impl<'a> TypeBuilder<'a> {
             self.unsupported(pointer, "a schema nested this deeply", "serde_json::Value");
             return Resolved::of(Ty::Value, "any");
         }
+        if let Some(r) = self.expanded.get(pointer) {
+            return r.clone();
+        }
         self.depth += 1;
         let resolved = self.resolve_inner(schema, pointer, hint);
         self.depth -= 1;
+        self.expanded.insert(pointer.to_string(), resolved.clone());
         resolved
+    }
+
+    /// The name hint for a schema a `$ref` points into: the one resolving it in place
+    /// would use (`#/components/schemas/Pet/properties/owner` → `PetOwner`), so the
+    /// type's name does not depend on which reference reaches it first.
+    fn hint_for(&self, pointer: &str) -> Option<String> {
+        let rest = pointer.strip_prefix("#/components/schemas/")?;
+        let mut tokens = rest.split('/');
+        let first = tokens.next()?;
+        let component = self
+            .components
+            .get(&format!("#/components/schemas/{first}"))?;
+        let mut hint = component.name.clone();
+        while let Some(token) = tokens.next() {
+            match token {
+                "properties" => {
+                    if let Some(name) = tokens.next() {
+                        let name = name.replace("~1", "/").replace("~0", "~");
+                        hint.push_str(&names::pascal(&name));
+                    }
+                }
+                "items" => hint.push_str("Item"),
+                "additionalProperties" => hint.push_str("Value"),
+                "allOf" | "anyOf" | "oneOf" => {
+                    tokens.next();
+                }
+                other => hint.push_str(&names::pascal(other)),
+            }
+        }
+        Some(hint)
     }
 
     fn resolve_inner(&mut self, schema: &'a Value, pointer: &str, hint: &str) -> Resolved {
@@ -391,36 +430,30 @@ impl<'a> TypeBuilder<'a> {
             let Some((target, target_pointer)) = self.follow(schema, pointer) else {
                 return Resolved::of(Ty::Value, "any");
             };
-            if let Some(component) = self.components.get(&target_pointer).cloned() {
-                if component.nominal {
-                    let mut r = Resolved::of(Ty::Named(component.name), self.kind_of(target));
-                    r.nullable = flag(target, "nullable");
-                    r.default = target.get("default").cloned();
-                    return r;
-                }
-                if self.expanding.contains(&target_pointer) {
-                    self.unsupported(
-                        &target_pointer,
-                        "a schema that contains itself without an object in between",
-                        "serde_json::Value",
-                    );
-                    return Resolved::of(Ty::Value, "any");
-                }
-                self.expanding.push(target_pointer.clone());
-                let r = self.resolve(target, &target_pointer, &component.name);
-                self.expanding.pop();
+            let component = self.components.get(&target_pointer).cloned();
+            if let Some(component) = component.as_ref().filter(|c| c.nominal) {
+                let mut r = Resolved::of(Ty::Named(component.name.clone()), self.kind_of(target));
+                r.nullable = flag(target, "nullable");
+                r.default = target.get("default").cloned();
                 return r;
             }
             if self.expanding.contains(&target_pointer) {
-                self.unsupported(
-                    &target_pointer,
-                    "a recursive inline schema",
-                    "serde_json::Value",
-                );
+                let construct = if component.is_some() {
+                    "a schema that contains itself without an object in between"
+                } else {
+                    "a recursive inline schema"
+                };
+                self.unsupported(&target_pointer, construct, "serde_json::Value");
                 return Resolved::of(Ty::Value, "any");
             }
+            let hint = match component {
+                Some(c) => c.name,
+                None => self
+                    .hint_for(&target_pointer)
+                    .unwrap_or_else(|| hint.to_string()),
+            };
             self.expanding.push(target_pointer.clone());
-            let r = self.resolve(target, &target_pointer, hint);
+            let r = self.resolve(target, &target_pointer, &hint);
             self.expanding.pop();
             return r;
         }
