@@ -228,10 +228,12 @@ def report(rows, allow, args):
 def full(apigen, root, specs, allow, args):
     counts = {"ok": 0, "input": 0, "internal": 0, "panic": 0, "timeout": 0}
     bad = []
+    seconds = []
     with tempfile.TemporaryDirectory(prefix="apigen-full.") as tmp:
         for i, rel in enumerate(specs):
             out = Path(tmp) / "out"
             shutil.rmtree(out, ignore_errors=True)
+            t0 = time.time()
             try:
                 r = subprocess.run([str(apigen), "generate", "--style", "plain", str(root / rel), "-o", str(out), "--force"],
                                    capture_output=True, text=True, timeout=args.timeout)
@@ -240,6 +242,7 @@ def full(apigen, root, specs, allow, args):
             except subprocess.TimeoutExpired:
                 kind, err = "timeout", f"timed out after {args.timeout}s"
             counts[kind] += 1
+            seconds.append((time.time() - t0, rel))
             if kind in ("internal", "panic", "timeout"):
                 bad.append((kind, rel, err))
             if (i + 1) % 250 == 0:
@@ -248,6 +251,9 @@ def full(apigen, root, specs, allow, args):
           f"{counts['internal']} internal failures, {counts['panic']} panics, {counts['timeout']} timeouts")
     for kind, rel, err in bad:
         print(f"  {kind:8s} {rel}: {err}")
+    print("slowest:")
+    for t, rel in sorted(seconds, reverse=True)[:10]:
+        print(f"  {t:7.1f}s {rel}")
     return 1 if counts["panic"] or counts["internal"] or counts["timeout"] else 0
 
 
