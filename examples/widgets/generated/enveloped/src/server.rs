@@ -31,9 +31,6 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::request_id::{
-    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
-};
 use crate::style::{self, PageRequest};
 use crate::validate::{Validate, Violation};
 #[allow(unused_imports)]
@@ -402,9 +399,11 @@ impl<A: Api> RouterBuilder<A> {
         routes
             .layer(
                 tower::ServiceBuilder::new()
-                    .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::new()))
-                    .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-                    .layer(StyleLayer { settings, limiter })
+                    .layer(StyleLayer {
+                        settings,
+                        limiter,
+                        ids: RequestIds::new(),
+                    })
                     .layer(CatchPanicLayer::new())
                     .layer(RequestBodyLimitLayer::new(self.body_limit))
                     .layer(DefaultBodyLimit::disable()),
@@ -416,22 +415,18 @@ impl<A: Api> RouterBuilder<A> {
 #[derive(Clone)]
 struct RequestIds {
     prefix: Arc<str>,
-    next: Arc<std::sync::atomic::AtomicU64>,
+    counter: Arc<std::sync::atomic::AtomicU64>,
 }
 impl RequestIds {
     fn new() -> Self {
         Self {
             prefix: uuid::Uuid::new_v4().simple().to_string().into(),
-            next: Arc::default(),
+            counter: Arc::default(),
         }
     }
-}
-impl MakeRequestId for RequestIds {
-    fn make_request_id<B>(
-        &mut self,
-        _request: &axum::http::Request<B>,
-    ) -> Option<RequestId> {
-        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    /// The next id.
+    fn next(&self) -> HeaderValue {
+        let n = self.counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut digits = [0u8; 20];
         let mut at = digits.len();
         let mut rest = n;
@@ -447,7 +442,8 @@ impl MakeRequestId for RequestIds {
         id.extend_from_slice(self.prefix.as_bytes());
         id.push(b'-');
         id.extend_from_slice(&digits[at..]);
-        HeaderValue::from_maybe_shared(Bytes::from(id)).ok().map(RequestId::new)
+        HeaderValue::from_maybe_shared(Bytes::from(id))
+            .unwrap_or_else(|_| HeaderValue::from_static("-"))
     }
 }
 struct Settings {
@@ -482,13 +478,17 @@ pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Res
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
-/// The style's own layer: answers `429` in the style when the rate limit is exceeded,
-/// and renders every response that the style did not render (the framework's 404, 405,
-/// 413, a caught panic) in the style, keeping `Allow`.
+/// The style's own layer, outermost: gives the request its id (`X-Request-Id` as sent,
+/// else a new one) and echoes it on the response, answers `429` in the style when the
+/// rate limit is exceeded, and renders every response that the style did not render (the
+/// framework's 404, 405, 413, a caught panic) in the style, keeping `Allow`. One layer
+/// rather than four (request id, propagation, rate limit, restyling): each layer costs
+/// allocations on every request.
 #[derive(Clone)]
 struct StyleLayer {
     settings: Arc<Settings>,
     limiter: Option<Arc<Limiter>>,
+    ids: RequestIds,
 }
 impl<S> tower::Layer<S> for StyleLayer {
     type Service = StyleService<S>;
@@ -497,6 +497,7 @@ impl<S> tower::Layer<S> for StyleLayer {
             inner,
             settings: self.settings.clone(),
             limiter: self.limiter.clone(),
+            ids: self.ids.clone(),
         }
     }
 }
@@ -505,6 +506,7 @@ struct StyleService<S> {
     inner: S,
     settings: Arc<Settings>,
     limiter: Option<Arc<Limiter>>,
+    ids: RequestIds,
 }
 impl<S> tower::Service<Request> for StyleService<S>
 where
@@ -518,35 +520,51 @@ where
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         self.inner.poll_ready(cx)
     }
-    fn call(&mut self, request: Request) -> Self::Future {
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        let request_id = match request.headers().get(REQUEST_ID) {
+            Some(id) => id.clone(),
+            None => {
+                let id = self.ids.next();
+                request.headers_mut().insert(REQUEST_ID, id.clone());
+                id
+            }
+        };
         if let Some(limiter) = &self.limiter {
             if let Err(error) = limiter.check(&request) {
                 let ex = Exchange::build(
-                    request.headers().get(REQUEST_ID),
+                    Some(&request_id),
                     request.uri(),
                     &self.settings,
                     None,
                 );
-                let response = style::server::render_error(&ex, &error);
+                let response = echo_request_id(
+                    style::server::render_error(&ex, &error),
+                    request_id,
+                );
                 return Box::pin(std::future::ready(Ok(response)));
             }
         }
         let uri = request.uri().clone();
-        let request_id = request.headers().get(REQUEST_ID).cloned();
         let method = request.method().clone();
         let settings = self.settings.clone();
         let future = self.inner.call(request);
         Box::pin(async move {
             let response = future.await?.into_response();
-            Ok(restyle(&settings, &uri, request_id.as_ref(), &method, response))
+            let response = restyle(&settings, &uri, &request_id, &method, response);
+            Ok(echo_request_id(response, request_id))
         })
     }
+}
+/// Sets `X-Request-Id` on a response that does not carry one yet.
+fn echo_request_id(mut response: Response, request_id: HeaderValue) -> Response {
+    response.headers_mut().entry(REQUEST_ID).or_insert(request_id);
+    response
 }
 /// Renders a response in the style unless the style rendered it or it is a success.
 fn restyle(
     settings: &Settings,
     uri: &axum::http::Uri,
-    request_id: Option<&HeaderValue>,
+    request_id: &HeaderValue,
     method: &axum::http::Method,
     response: Response,
 ) -> Response {
@@ -556,7 +574,7 @@ fn restyle(
     {
         return response;
     }
-    let ex = Exchange::build(request_id, uri, settings, None);
+    let ex = Exchange::build(Some(request_id), uri, settings, None);
     let path = ex.uri.path();
     let error = match status {
         StatusCode::NOT_FOUND => ApiError::not_found(format!("no operation at `{path}`")),
@@ -662,7 +680,10 @@ impl Exchange {
     ) -> Self {
         Self {
             request_id: request_id
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .map(|v| match v.to_str() {
+                    Ok(id) => id.to_owned(),
+                    Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                })
                 .unwrap_or_default(),
             api_version: API_VERSION,
             org_id: None,
