@@ -4,16 +4,16 @@
 //! baseline, each style with `--api-key`) is served on its own loopback port by one
 //! server runtime with one worker thread. A load driver on another thread keeps
 //! `LOAD_CONNECTIONS` keep-alive HTTP/1.1 connections (hyper's client connection, no
-//! pool) busy, one request in flight per connection, for `LOAD_SECS` seconds per router,
+//! pool) busy, one request in flight per connection, for `LOAD_MS` milliseconds per turn,
 //! and records the latency of every request (send to last body byte). Routers take
-//! turns: each round runs every router once, in an order rotated every round, so a
-//! burst of load from elsewhere on the machine falls on all of them alike. Requests of
+//! short turns: each round runs every router once, in an order rotated every round, so
+//! a burst of load from elsewhere on the machine falls on all of them alike. Requests of
 //! the first `WARM_MS` of every turn are not recorded.
 //!
 //! `cargo bench -p widgets-example --bench load` prints, per request and router, the
 //! median and p99 latency, the throughput and the median and p99 as a ratio of the
-//! baseline's. Settings (environment): `LOAD_CONNECTIONS` (default 4), `LOAD_SECS`
-//! (default 2), `LOAD_ROUNDS` (default 5), `LOAD_ROUTERS` (comma-separated names,
+//! baseline's. Settings (environment): `LOAD_CONNECTIONS` (default 4), `LOAD_MS`
+//! (default 500), `LOAD_ROUNDS` (default 20), `LOAD_ROUTERS` (comma-separated names,
 //! default all).
 
 #[path = "common/mod.rs"]
@@ -40,7 +40,7 @@ const ROUTERS: &[&str] = &[
     "result+auth",
 ];
 
-const WARM_MS: u64 = 200;
+const WARM_MS: u64 = 100;
 
 fn setting(name: &str, default: u64) -> u64 {
     match std::env::var(name) {
@@ -61,8 +61,8 @@ struct Samples {
 fn main() {
     // `cargo bench` passes `--bench`; this bench takes no arguments.
     let connections = setting("LOAD_CONNECTIONS", 4);
-    let secs = setting("LOAD_SECS", 2);
-    let rounds = setting("LOAD_ROUNDS", 5);
+    let millis = setting("LOAD_MS", 500);
+    let rounds = setting("LOAD_ROUNDS", 20);
     let routers: Vec<String> = match std::env::var("LOAD_ROUTERS") {
         Ok(list) => list.split(',').map(str::to_string).collect(),
         Err(_) => ROUTERS.iter().map(|s| s.to_string()).collect(),
@@ -114,7 +114,7 @@ fn main() {
                     path,
                     auth,
                     connections,
-                    Duration::from_secs(secs),
+                    Duration::from_millis(millis),
                 ));
                 let entry = samples.entry((r, i)).or_default();
                 entry.nanos.extend(nanos);
@@ -124,7 +124,7 @@ fn main() {
     }
 
     println!(
-        "{connections} keep-alive connections, one request in flight on each; {rounds} rounds of {secs} s per router, routers alternating; server: 1 tokio worker thread"
+        "{connections} keep-alive connections, one request in flight on each; {rounds} rounds of {millis} ms per router, routers alternating; server: 1 tokio worker thread"
     );
     for (r, (label, path)) in requests.iter().enumerate() {
         println!("\n{label}  ({path})\n");
