@@ -10,10 +10,13 @@
 //! validates every item first (answering `422` and calling nothing when one is invalid),
 //! then calls the operation's method once per item, in order.
 #![allow(clippy::too_many_arguments, clippy::result_large_err)]
+use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::extract::{
@@ -21,7 +24,6 @@ use axum::extract::{
 };
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{on, MethodFilter};
 use axum::Router;
@@ -29,9 +31,6 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::request_id::{
-    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
-};
 use crate::style::{self, PageRequest};
 use crate::validate::{Validate, Violation};
 #[allow(unused_imports)]
@@ -386,26 +385,29 @@ impl<A: Api> RouterBuilder<A> {
             .route("/widgets/{widget_id}", on(MethodFilter::DELETE, delete_widget::<A>))
             .route("/widgets/{widget_id}", on(MethodFilter::GET, get_widget::<A>))
             .route("/widgets/{widget_id}", on(MethodFilter::PATCH, update_widget::<A>))
-            .with_state(app)
-            .layer(DefaultBodyLimit::disable())
-            .layer(RequestBodyLimitLayer::new(self.body_limit))
-            .layer(CatchPanicLayer::new());
-        let routes = match self.rate_limit {
-            Some(limit) => {
+            .with_state(app);
+        let limiter = self
+            .rate_limit
+            .map(|limit| {
                 let quota = governor::Quota::per_second(limit.per_second)
                     .allow_burst(limit.burst);
-                let limiter = Arc::new(Limiter {
+                Arc::new(Limiter {
                     limiter: governor::RateLimiter::dashmap(quota),
                     key: limit.key,
-                });
-                routes.layer(axum::middleware::from_fn_with_state(limiter, rate_limit))
-            }
-            None => routes,
-        };
+                })
+            });
         routes
-            .layer(axum::middleware::from_fn_with_state(settings, restyle))
-            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-            .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::new()))
+            .layer(
+                tower::ServiceBuilder::new()
+                    .layer(StyleLayer {
+                        settings,
+                        limiter,
+                        ids: RequestIds::new(),
+                    })
+                    .layer(CatchPanicLayer::new())
+                    .layer(RequestBodyLimitLayer::new(self.body_limit))
+                    .layer(DefaultBodyLimit::disable()),
+            )
     }
 }
 /// Request ids for requests that come without one: a random UUID per router plus a
@@ -413,23 +415,35 @@ impl<A: Api> RouterBuilder<A> {
 #[derive(Clone)]
 struct RequestIds {
     prefix: Arc<str>,
-    next: Arc<std::sync::atomic::AtomicU64>,
+    counter: Arc<std::sync::atomic::AtomicU64>,
 }
 impl RequestIds {
     fn new() -> Self {
         Self {
             prefix: uuid::Uuid::new_v4().simple().to_string().into(),
-            next: Arc::default(),
+            counter: Arc::default(),
         }
     }
-}
-impl MakeRequestId for RequestIds {
-    fn make_request_id<B>(
-        &mut self,
-        _request: &axum::http::Request<B>,
-    ) -> Option<RequestId> {
-        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        HeaderValue::try_from(format!("{}-{n}", self.prefix)).ok().map(RequestId::new)
+    /// The next id.
+    fn next(&self) -> HeaderValue {
+        let n = self.counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut rest = n;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        let mut id = Vec::with_capacity(self.prefix.len() + 1 + digits.len() - at);
+        id.extend_from_slice(self.prefix.as_bytes());
+        id.push(b'-');
+        id.extend_from_slice(&digits[at..]);
+        HeaderValue::from_maybe_shared(Bytes::from(id))
+            .unwrap_or_else(|_| HeaderValue::from_static("-"))
     }
 }
 struct Settings {
@@ -440,43 +454,127 @@ struct App<A> {
     api: A,
     settings: Arc<Settings>,
 }
-/// Marks a response the style rendered; anything else that fails is re-rendered.
+/// Marks a failure the style rendered; any other failure (4xx, 5xx) is re-rendered.
+/// Successes are never re-rendered, so they go unmarked.
 #[derive(Debug, Clone, Copy)]
 pub struct Styled;
-/// A JSON response marked as rendered by the style.
+/// A JSON response, marked as rendered by the style when it is a failure.
 pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
     match serde_json::to_vec(body) {
         Ok(bytes) => {
-            let mut response = (
-                status,
-                [(header::CONTENT_TYPE, "application/json")],
-                bytes,
-            )
-                .into_response();
-            response.extensions_mut().insert(Styled);
+            let mut response = Response::new(Body::from(bytes));
+            *response.status_mut() = status;
+            response
+                .headers_mut()
+                .insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+            if status.is_client_error() || status.is_server_error() {
+                response.extensions_mut().insert(Styled);
+            }
             response
         }
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
-/// Renders every response that the style did not render (the framework's 404, 405, 413,
-/// a caught panic, the rate limiter's 429) in the style, keeping `Allow` and `Retry-After`.
-async fn restyle(
-    State(settings): State<Arc<Settings>>,
-    request: Request,
-    next: Next,
+/// The style's own layer, outermost: gives the request its id (`X-Request-Id` as sent,
+/// else a new one) and echoes it on the response, answers `429` in the style when the
+/// rate limit is exceeded, and renders every response that the style did not render (the
+/// framework's 404, 405, 413, a caught panic) in the style, keeping `Allow`. One layer
+/// rather than four (request id, propagation, rate limit, restyling): each layer costs
+/// allocations on every request.
+#[derive(Clone)]
+struct StyleLayer {
+    settings: Arc<Settings>,
+    limiter: Option<Arc<Limiter>>,
+    ids: RequestIds,
+}
+impl<S> tower::Layer<S> for StyleLayer {
+    type Service = StyleService<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        StyleService {
+            inner,
+            settings: self.settings.clone(),
+            limiter: self.limiter.clone(),
+            ids: self.ids.clone(),
+        }
+    }
+}
+#[derive(Clone)]
+struct StyleService<S> {
+    inner: S,
+    settings: Arc<Settings>,
+    limiter: Option<Arc<Limiter>>,
+    ids: RequestIds,
+}
+impl<S> tower::Service<Request> for StyleService<S>
+where
+    S: tower::Service<Request, Error = Infallible>,
+    S::Response: IntoResponse,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        let request_id = match request.headers().get(REQUEST_ID) {
+            Some(id) => id.clone(),
+            None => {
+                let id = self.ids.next();
+                request.headers_mut().insert(REQUEST_ID, id.clone());
+                id
+            }
+        };
+        if let Some(limiter) = &self.limiter {
+            if let Err(error) = limiter.check(&request) {
+                let ex = Exchange::build(
+                    Some(&request_id),
+                    request.uri(),
+                    &self.settings,
+                    None,
+                );
+                let response = echo_request_id(
+                    style::server::render_error(&ex, &error),
+                    request_id,
+                );
+                return Box::pin(std::future::ready(Ok(response)));
+            }
+        }
+        let uri = request.uri().clone();
+        let method = request.method().clone();
+        let settings = self.settings.clone();
+        let future = self.inner.call(request);
+        Box::pin(async move {
+            let response = future.await?.into_response();
+            let response = restyle(&settings, &uri, &request_id, &method, response);
+            Ok(echo_request_id(response, request_id))
+        })
+    }
+}
+/// Sets `X-Request-Id` on a response that does not carry one yet.
+fn echo_request_id(mut response: Response, request_id: HeaderValue) -> Response {
+    response.headers_mut().entry(REQUEST_ID).or_insert(request_id);
+    response
+}
+/// Renders a response in the style unless the style rendered it or it is a success.
+fn restyle(
+    settings: &Settings,
+    uri: &axum::http::Uri,
+    request_id: &HeaderValue,
+    method: &axum::http::Method,
+    response: Response,
 ) -> Response {
-    let uri = request.uri().clone();
-    let request_id = request.headers().get(REQUEST_ID).cloned();
-    let method = request.method().clone();
-    let response = next.run(request).await;
     let status = response.status();
     if response.extensions().get::<Styled>().is_some()
         || !(status.is_client_error() || status.is_server_error())
     {
         return response;
     }
-    let ex = Exchange::build(request_id.as_ref(), &uri, &settings, None);
+    let ex = Exchange::build(Some(request_id), uri, settings, None);
     let path = ex.uri.path();
     let error = match status {
         StatusCode::NOT_FOUND => ApiError::not_found(format!("no operation at `{path}`")),
@@ -500,15 +598,6 @@ async fn restyle(
                 format!("the request body is larger than {} bytes", settings.body_limit),
             )
         }
-        StatusCode::TOO_MANY_REQUESTS => {
-            let seconds = response
-                .headers()
-                .get(header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(1);
-            ApiError::rate_limited(seconds)
-        }
         StatusCode::INTERNAL_SERVER_ERROR => {
             ApiError::internal("the server failed to handle the request")
         }
@@ -524,25 +613,19 @@ struct Limiter {
     limiter: governor::DefaultKeyedRateLimiter<String>,
     key: RateLimitKey,
 }
-async fn rate_limit(
-    State(limiter): State<Arc<Limiter>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let key = client_key(&request, limiter.key);
-    match limiter.limiter.check_key(&key) {
-        Ok(()) => next.run(request).await,
-        Err(not_until) => {
-            use governor::clock::{Clock, DefaultClock};
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            let seconds = wait.as_secs()
-                + u64::from(wait.subsec_nanos() > 0 || wait == Duration::ZERO);
-            let mut response = StatusCode::TOO_MANY_REQUESTS.into_response();
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-            response
-        }
+impl Limiter {
+    /// `429` with the seconds to wait when this request's client is over its rate.
+    fn check(&self, request: &Request) -> Result<(), ApiError> {
+        let key = client_key(request, self.key);
+        self.limiter
+            .check_key(&key)
+            .map_err(|not_until| {
+                use governor::clock::{Clock, DefaultClock};
+                let wait = not_until.wait_time_from(DefaultClock::default().now());
+                let seconds = wait.as_secs()
+                    + u64::from(wait.subsec_nanos() > 0 || wait == Duration::ZERO);
+                ApiError::rate_limited(seconds)
+            })
     }
 }
 fn client_key(request: &Request, kind: RateLimitKey) -> String {
@@ -597,7 +680,10 @@ impl Exchange {
     ) -> Self {
         Self {
             request_id: request_id
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .map(|v| match v.to_str() {
+                    Ok(id) => id.to_owned(),
+                    Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                })
                 .unwrap_or_default(),
             api_version: API_VERSION,
             org_id: None,
@@ -608,30 +694,42 @@ impl Exchange {
         }
     }
     fn url(&self, path_and_query: &str) -> String {
-        match &self.base_url {
-            Some(base) => format!("{base}{path_and_query}"),
-            None => path_and_query.to_string(),
+        self.url_from(&[path_and_query])
+    }
+    /// The base URL (when set) followed by `parts`, in one allocation.
+    fn url_from(&self, parts: &[&str]) -> String {
+        let base = self.base_url.as_deref().unwrap_or("");
+        let mut url = String::with_capacity(
+            base.len() + parts.iter().map(|p| p.len()).sum::<usize>(),
+        );
+        url.push_str(base);
+        for part in parts {
+            url.push_str(part);
         }
+        url
     }
     /// The request's path and query as received (absolute with a base URL).
     pub fn self_link(&self) -> String {
         match self.uri.query() {
-            Some(q) => self.url(&format!("{}?{q}", self.uri.path())),
-            None => self.url(self.uri.path()),
+            Some(q) => self.url_from(&[self.uri.path(), "?", q]),
+            None => self.url_from(&[self.uri.path()]),
         }
     }
     /// The parent collection's URL, when the operation's path has one.
     pub fn parent_link(&self) -> Option<String> {
         let template = self.op?.parent_path?;
         let depth = template.split('/').filter(|s| !s.is_empty()).count();
-        let segments: Vec<&str> = self
-            .uri
-            .path()
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .take(depth)
-            .collect();
-        Some(self.url(&format!("/{}", segments.join("/"))))
+        let base = self.base_url.as_deref().unwrap_or("");
+        let mut url = String::with_capacity(base.len() + self.uri.path().len() + 1);
+        url.push_str(base);
+        for segment in self.uri.path().split('/').filter(|s| !s.is_empty()).take(depth) {
+            url.push('/');
+            url.push_str(segment);
+        }
+        if url.len() == base.len() {
+            url.push('/');
+        }
+        Some(url)
     }
     /// The request's URL with query parameters `set` (replaced where present, else
     /// appended in order) and `remove`d.
@@ -750,24 +848,26 @@ impl<A: Api> App<A> {
             Some(op),
         )
     }
+    /// Authenticates the request and moves its headers into the context (no copy): later
+    /// steps read them from there.
     async fn authorize(
         &self,
         ex: &mut Exchange,
-        parts: &Parts,
+        parts: &mut Parts,
     ) -> Result<RequestContext, Response> {
-        let mut ctx = RequestContext {
-            request_id: ex.request_id.clone(),
-            principal: None,
-            headers: parts.headers.clone(),
-        };
         let accepted = ex.op.map_or(&[][..], |op| op.security);
-        if accepted.is_empty() {
-            return Ok(ctx);
-        }
         let credential = SECURITY_SCHEMES
             .iter()
             .filter(|scheme| accepted.contains(&scheme.name))
             .find_map(|scheme| scheme.extract(parts));
+        let mut ctx = RequestContext {
+            request_id: ex.request_id.clone(),
+            principal: None,
+            headers: std::mem::take(&mut parts.headers),
+        };
+        if accepted.is_empty() {
+            return Ok(ctx);
+        }
         match self.api.authenticate(credential).await {
             Ok(principal) => {
                 ex.org_id.clone_from(&principal.org_id);
@@ -902,9 +1002,13 @@ fn page_request(ex: &Exchange, parts: &Parts) -> Result<PageRequest, Response> {
         .map_err(|e| style::server::render_error(ex, &ApiError::from(e)))
 }
 /// Reads the body bytes: the content type must be JSON, the size within the limit.
-async fn body_bytes(ex: &Exchange, parts: Parts, body: Body) -> Result<Bytes, Response> {
-    let json = parts
-        .headers
+async fn body_bytes(
+    ex: &Exchange,
+    headers: &HeaderMap,
+    parts: Parts,
+    body: Body,
+) -> Result<Bytes, Response> {
+    let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
@@ -938,10 +1042,11 @@ async fn body_bytes(ex: &Exchange, parts: Parts, body: Body) -> Result<Bytes, Re
 #[allow(dead_code)]
 async fn write_body<T: DeserializeOwned + Validate>(
     ex: &Exchange,
+    headers: &HeaderMap,
     parts: Parts,
     body: Body,
 ) -> Result<Vec<T>, Response> {
-    let bytes = body_bytes(ex, parts, body).await?;
+    let bytes = body_bytes(ex, headers, parts, body).await?;
     if bytes.is_empty() {
         return Err(
             style::server::render_error(
@@ -955,10 +1060,11 @@ async fn write_body<T: DeserializeOwned + Validate>(
 #[allow(dead_code)]
 async fn optional_write_body<T: DeserializeOwned + Validate>(
     ex: &Exchange,
+    headers: &HeaderMap,
     parts: Parts,
     body: Body,
 ) -> Result<Vec<Option<T>>, Response> {
-    let bytes = body_bytes(ex, parts, body).await?;
+    let bytes = body_bytes(ex, headers, parts, body).await?;
     if bytes.is_empty() {
         return Ok(vec![None]);
     }
@@ -968,10 +1074,10 @@ async fn optional_write_body<T: DeserializeOwned + Validate>(
 #[allow(dead_code)]
 fn require_header(
     ex: &Exchange,
-    parts: &Parts,
+    headers: &HeaderMap,
     name: &'static str,
 ) -> Result<(), Response> {
-    if parts.headers.contains_key(name) {
+    if headers.contains_key(name) {
         return Ok(());
     }
     Err(
@@ -1018,7 +1124,7 @@ async fn list_widgets<A: Api>(
     let (mut parts, body) = request.into_parts();
     let mut ex = app.exchange(&parts, &OP);
     let reply: Reply = async {
-        let ctx = app.authorize(&mut ex, &parts).await?;
+        let ctx = app.authorize(&mut ex, &mut parts).await?;
         let page = page_request(&ex, &parts)?;
         let items = app
             .api
@@ -1044,8 +1150,9 @@ async fn create_widget<A: Api>(
     let (mut parts, body) = request.into_parts();
     let mut ex = app.exchange(&parts, &OP);
     let reply: Reply = async {
-        let ctx = app.authorize(&mut ex, &parts).await?;
-        let bodies = write_body::<types::WidgetInput>(&ex, parts, body).await?;
+        let ctx = app.authorize(&mut ex, &mut parts).await?;
+        let bodies = write_body::<types::WidgetInput>(&ex, &ctx.headers, parts, body)
+            .await?;
         let mut saved = Vec::with_capacity(bodies.len());
         for body in bodies {
             let item = app
@@ -1075,7 +1182,7 @@ async fn delete_widget<A: Api>(
     let (mut parts, body) = request.into_parts();
     let mut ex = app.exchange(&parts, &OP);
     let reply: Reply = async {
-        let ctx = app.authorize(&mut ex, &parts).await?;
+        let ctx = app.authorize(&mut ex, &mut parts).await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
         app.api
             .delete_widget(ctx, widget_id)
@@ -1100,7 +1207,7 @@ async fn get_widget<A: Api>(
     let (mut parts, body) = request.into_parts();
     let mut ex = app.exchange(&parts, &OP);
     let reply: Reply = async {
-        let ctx = app.authorize(&mut ex, &parts).await?;
+        let ctx = app.authorize(&mut ex, &mut parts).await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
         let item = app
             .api
@@ -1126,9 +1233,10 @@ async fn update_widget<A: Api>(
     let (mut parts, body) = request.into_parts();
     let mut ex = app.exchange(&parts, &OP);
     let reply: Reply = async {
-        let ctx = app.authorize(&mut ex, &parts).await?;
+        let ctx = app.authorize(&mut ex, &mut parts).await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
-        let bodies = write_body::<types::WidgetPatch>(&ex, parts, body).await?;
+        let bodies = write_body::<types::WidgetPatch>(&ex, &ctx.headers, parts, body)
+            .await?;
         let mut saved = Vec::with_capacity(bodies.len());
         for body in bodies {
             let item = app

@@ -1,0 +1,91 @@
+//! The routers both benches compare: each style's generated router (with or without
+//! `--api-key`) and a hand-written axum baseline returning the same widgets as plain `Json`.
+
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use widgets_example::serve::{router, ServeArgs, Style};
+use widgets_plain::types::{Nullable, Widget};
+
+/// Widgets in every store (`wdg_1` … `wdg_45`).
+pub const SEED: u64 = 45;
+
+/// The API key of the routers built with authentication.
+pub const API_KEY: &str = "key";
+
+/// `GET /widgets/{id}`.
+pub const GET_WIDGET: &str = "/widgets/wdg_17";
+
+/// `GET /widgets?limit=20`.
+pub const LIST_WIDGETS: &str = "/widgets?limit=20";
+
+/// A style's generated router over the example's store, as `widgets-example serve` builds it.
+pub fn generated(style: Style, auth: bool) -> Router {
+    router(&ServeArgs {
+        style,
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        seed: SEED,
+        api_key: auth.then(|| API_KEY.to_string()),
+        rate_limit: None,
+        base_url: None,
+    })
+}
+
+/// The same data, served the way one would without apigen: the widgets behind a mutex,
+/// like the example's store (which must take writes too), cloned into plain `Json`.
+pub fn baseline() -> Router {
+    type Widgets = Arc<Mutex<Vec<Widget>>>;
+    let widgets: Widgets = Arc::new(Mutex::new(
+        (1..=SEED)
+            .map(|n| Widget {
+                id: format!("wdg_{n}"),
+                name: format!("widget-{n}"),
+                color: Nullable::Absent,
+                weight: None,
+                tags: Vec::new(),
+                created_at: widgets_example::store::created_at(n),
+            })
+            .collect(),
+    ));
+    async fn one(
+        State(w): State<Widgets>,
+        Path(id): Path<String>,
+    ) -> Result<Json<Widget>, StatusCode> {
+        let w = w.lock().map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+        w.iter()
+            .find(|x| x.id == id)
+            .cloned()
+            .map(Json)
+            .ok_or(StatusCode::NOT_FOUND)
+    }
+    async fn list(State(w): State<Widgets>) -> Result<Json<Vec<Widget>>, StatusCode> {
+        let w = w.lock().map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+        Ok(Json(w.iter().take(20).cloned().collect()))
+    }
+    Router::new()
+        .route("/widgets", get(list))
+        .route("/widgets/{id}", get(one))
+        .with_state(widgets)
+}
+
+/// A router by name: `baseline`, a style (no authentication), or `<style>+auth`.
+pub fn app(name: &str) -> Router {
+    let (style, auth) = match name.split_once('+') {
+        Some((style, _)) => (style, true),
+        None => (name, false),
+    };
+    match style {
+        "enveloped" => generated(Style::Enveloped, auth),
+        "plain" => generated(Style::Plain, auth),
+        "result" => generated(Style::Result, auth),
+        _ => baseline(),
+    }
+}
+
+/// Whether requests to this router carry `Authorization: Bearer <API_KEY>`.
+pub fn needs_auth(name: &str) -> bool {
+    name.contains('+')
+}
