@@ -19,6 +19,42 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "union",
 ];
 
+/// Operation function names the templates already use in the same namespace: the free
+/// functions of `server.rs` (handlers are free functions named after their operation),
+/// the methods of `Client` and the provided methods of the server's `Api` trait.
+pub const RESERVED_FN_NAMES: &[&str] = &[
+    "authenticate",
+    "base_url",
+    "body_bytes",
+    "builder",
+    "client_key",
+    "decode_body",
+    "decode_value",
+    "echo_request_id",
+    "endpoint",
+    "exactly_one",
+    "json_response",
+    "new",
+    "optional_write_body",
+    "page_request",
+    "parse_json",
+    "path_params",
+    "query_params",
+    "require_header",
+    "restyle",
+    "router",
+    "send",
+    "status",
+    "write_body",
+];
+
+/// Parameter names the templates already bind beside path and header parameters in an
+/// operation's client method or server handler (arguments and locals).
+pub const RESERVED_PARAM_NAMES: &[&str] = &[
+    "app", "body", "ctx", "ex", "headers", "items", "page", "parts", "query", "reply", "request",
+    "response", "url",
+];
+
 /// Type names the generated `types` module must not define, because the generated code
 /// (and serde's derives) use them unqualified: the prelude, and apigen's helper types.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[

@@ -32,7 +32,7 @@ pub(crate) fn build<'a>(
         .collect();
     let security = security_schemes(root);
     let known: BTreeSet<&str> = security.iter().map(|s| s.name.as_str()).collect();
-    let mut fn_namer = Namer::default();
+    let mut fn_namer = Namer::with_reserved(names::RESERVED_FN_NAMES);
     let mut prefix_namer = Namer::default();
     let mut operations = Vec::new();
     for shape in shape::operations(spec) {
@@ -50,6 +50,8 @@ pub(crate) fn build<'a>(
             .map(str::to_string)
             .unwrap_or_else(|| format!("{} {}", shape.method, shape.path));
         let fn_name = fn_namer.unique(&names::operation(&base));
+        // The client's `<name>_with_meta` twin must not be another operation's name.
+        fn_namer.unique(&format!("{fn_name}_with_meta"));
         let type_prefix = prefix_namer.unique(&names::pascal(&base));
         let operation = OperationBuilder {
             types: &mut *types,
@@ -89,9 +91,11 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
     fn build(mut self, fn_name: String, type_prefix: String, known: &BTreeSet<&str>) -> Operation {
         let pointer = self.shape.pointer.clone();
         let declared = self.parameters();
-        let path_params = self.path_params(&declared);
+        // Path and header parameters become arguments of one client method: one namer.
+        let mut args = Namer::with_reserved(names::RESERVED_PARAM_NAMES);
+        let path_params = self.path_params(&declared, &mut args);
         let query = self.query(&declared);
-        let headers = self.headers(&declared);
+        let headers = self.headers(&declared, &mut args);
         for d in declared.iter().filter(|d| d.location == "cookie") {
             self.types.unsupported(
                 &d.pointer,
@@ -285,8 +289,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
 
     /// Path parameters in the order the path template names them; a template parameter
     /// that is not declared is a string (with a warning).
-    fn path_params(&mut self, declared: &[Declared<'a>]) -> Vec<Param> {
-        let mut namer = Namer::default();
+    fn path_params(&mut self, declared: &[Declared<'a>], namer: &mut Namer) -> Vec<Param> {
         let mut out = Vec::new();
         for segment in self.shape.path.split('/') {
             let mut rest = segment;
@@ -300,7 +303,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
                     .iter()
                     .find(|d| d.location == "path" && d.name == name)
                 {
-                    Some(d) => out.push(self.param(d, true, &mut namer).1),
+                    Some(d) => out.push(self.param(d, true, namer).1),
                     None => {
                         self.types.warn_at(
                             "gen/undeclared-path-parameter",
@@ -308,7 +311,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
                             format!("the path parameter `{name}` is not declared; it is taken as a string"),
                         );
                         let pointer = self.shape.pointer.clone();
-                        let field = self.types.string_field(name, &pointer, true, &mut namer);
+                        let field = self.types.string_field(name, &pointer, true, namer);
                         out.push(self.to_param(&field, name, None, false, &pointer));
                     }
                 }
@@ -352,8 +355,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         Some(ParamGroup { type_name, params })
     }
 
-    fn headers(&mut self, declared: &[Declared<'a>]) -> Vec<Param> {
-        let mut namer = Namer::default();
+    fn headers(&mut self, declared: &[Declared<'a>], namer: &mut Namer) -> Vec<Param> {
         let mut out = Vec::new();
         for d in declared.iter().filter(|d| d.location == "header") {
             if IGNORED_HEADERS.contains(&d.name.to_ascii_lowercase().as_str()) {
@@ -364,7 +366,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
                 .get("required")
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
-            out.push(self.param(d, required, &mut namer).1);
+            out.push(self.param(d, required, namer).1);
         }
         out
     }
