@@ -11,7 +11,8 @@
 //! templates write items). Should a cut still land inside an item, the chunk before it
 //! fails to parse; it is then joined with the next one and parsed again, so a bad cut
 //! costs time, never correctness. A real syntax error is reported at its line in the
-//! whole text.
+//! whole text. A top-level `macro_rules!` definition is parsed (so errors are caught) but
+//! kept as the template wrote it: prettyplease would print its body as one run of tokens.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -51,38 +52,64 @@ struct Chunk {
     start: usize,
     end: usize,
     line: usize,
+    /// A `macro_rules!` definition: checked by parsing, kept as the template wrote it
+    /// (prettyplease prints a macro body as one run of tokens).
+    verbatim: bool,
 }
 
-/// Cuts `text` into chunks of about [`CHUNK_LINES`] lines at item boundaries.
+/// Cuts `text` into chunks of about [`CHUNK_LINES`] lines at item boundaries; every
+/// top-level `macro_rules!` item (with its doc comment) is a chunk of its own.
 fn chunks(text: &str) -> Vec<Chunk> {
     let mut chunks = Vec::new();
-    let mut start = 0;
-    let mut start_line = 0;
+    let mut current = Chunk {
+        start: 0,
+        end: 0,
+        line: 0,
+        verbatim: false,
+    };
+    // Where the latest top-level item (with its attributes and comments) starts.
+    let mut item = (0, 0);
     let mut scanner = Scanner::default();
     let mut offset = 0;
     let mut previous_blank = false;
     for (line_no, line) in text.split_inclusive('\n').enumerate() {
-        if previous_blank
-            && scanner.at_top_level()
-            && line_no - start_line >= CHUNK_LINES
-            && starts_item(line)
-        {
-            chunks.push(Chunk {
-                start,
-                end: offset,
-                line: start_line,
-            });
-            start = offset;
-            start_line = line_no;
+        let top_level = scanner.at_top_level();
+        if previous_blank && top_level && starts_item(line) {
+            if current.verbatim || line_no - current.line >= CHUNK_LINES {
+                chunks.push(Chunk {
+                    end: offset,
+                    ..current
+                });
+                current = Chunk {
+                    start: offset,
+                    end: offset,
+                    line: line_no,
+                    verbatim: false,
+                };
+            }
+            item = (offset, line_no);
         }
-        previous_blank = scanner.at_top_level() && line.trim().is_empty();
+        if top_level && !current.verbatim && line.starts_with("macro_rules!") {
+            if item.0 > current.start {
+                chunks.push(Chunk {
+                    end: item.0,
+                    ..current
+                });
+            }
+            current = Chunk {
+                start: item.0,
+                end: item.0,
+                line: item.1,
+                verbatim: true,
+            };
+        }
+        previous_blank = top_level && line.trim().is_empty();
         scanner.scan(line);
         offset += line.len();
     }
     chunks.push(Chunk {
-        start,
         end: text.len(),
-        line: start_line,
+        ..current
     });
     chunks
 }
@@ -237,13 +264,17 @@ fn format_all(text: &str, chunks: &[Chunk]) -> Vec<Result<String, (usize, String
 
 /// Parses and prints one chunk; an error's line is 1-based in the whole text.
 fn format_chunk(text: &str, chunk: &Chunk) -> Result<String, (usize, String)> {
-    let file = syn::parse_file(&text[chunk.start..chunk.end])
+    let source = &text[chunk.start..chunk.end];
+    let file = syn::parse_file(source)
         .map_err(|e| (chunk.line + e.span().start().line, e.to_string()))?;
     // What syn keeps verbatim at the top level (`fn f();` — the inside of a trait, after a
     // bad cut) prettyplease cannot print.
     if let Some(item) = file.items.iter().find(|item| matches!(item, syn::Item::Verbatim(_))) {
         let line = chunk.line + syn::spanned::Spanned::span(item).start().line;
         return Err((line, "expected an item".to_string()));
+    }
+    if chunk.verbatim {
+        return Ok(format!("{}\n", source.trim_end()));
     }
     Ok(prettyplease::unparse(&file))
 }
@@ -258,6 +289,7 @@ fn rejoin(text: &str, chunks: &[Chunk], i: usize) -> Result<(String, usize), (us
             start: chunks[i].start,
             end: chunks[end].end,
             line: chunks[i].line,
+            verbatim: false,
         };
         if let Ok(formatted) = format_chunk(text, &joined) {
             return Ok((formatted, end + 1));
@@ -267,6 +299,7 @@ fn rejoin(text: &str, chunks: &[Chunk], i: usize) -> Result<(String, usize), (us
         start: chunks[i].start,
         end: text.len(),
         line: chunks[i].line,
+        verbatim: false,
     };
     format_chunk(text, &rest).map(|formatted| (formatted, chunks.len()))
 }
@@ -282,6 +315,17 @@ mod tests {
         let (line, message) = super::rust("pub struct A;\n\nfn x( {\n").unwrap_err();
         assert_eq!(line, 3);
         assert!(!message.is_empty());
+    }
+
+    /// A `macro_rules!` item is kept as written, the items around it are formatted.
+    #[test]
+    fn macro_rules_are_kept_as_written() {
+        let text = "struct  A;\n\n/// Doc.\nmacro_rules! m {\n    ($x:ident) => {\n        impl $x {}\n    };\n}\n\nm!( A );\n";
+        assert_eq!(super::chunks(text).len(), 3);
+        assert_eq!(
+            super::rust(text).unwrap(),
+            "struct A;\n/// Doc.\nmacro_rules! m {\n    ($x:ident) => {\n        impl $x {}\n    };\n}\nm!(A);\n"
+        );
     }
 
     /// Many items: the chunked result is what one `syn::File` prints; a literal holding an
@@ -311,8 +355,8 @@ mod tests {
         // Were a cut made there anyway, the chunks are joined again.
         let cut = literal.find("pub struct Nope").unwrap();
         let bad = [
-            super::Chunk { start: 0, end: cut, line: 0 },
-            super::Chunk { start: cut, end: literal.len(), line: 2 },
+            super::Chunk { start: 0, end: cut, line: 0, verbatim: false },
+            super::Chunk { start: cut, end: literal.len(), line: 2, verbatim: false },
         ];
         assert_eq!(super::rejoin(&literal, &bad, 0), Ok((whole, 2)));
 

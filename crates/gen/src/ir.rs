@@ -78,6 +78,8 @@ pub struct Features {
     pub nullable: bool,
     /// A required nullable field exists: emit the `required_nullable` decoder.
     pub required_nullable: bool,
+    /// A string enum exists: emit the `string_enum!` macro that writes their common impls.
+    pub string_enums: bool,
 }
 
 /// One named Rust type in `types.rs`.
@@ -489,7 +491,10 @@ pub fn build(
     let mut types = schema::TypeBuilder::new(&root, &file);
     types.add_components();
     let (operations, security) = ops::build(&mut types, &root, &loaded.spec, style);
-    let (mut types, features, warnings) = types.finish();
+    let (mut types, mut features, warnings) = types.finish();
+    features.string_enums = types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::StringEnum { .. }));
     validation::mark(&mut types, &operations);
     let meta = crate_meta(&loaded.spec.info, options.crate_name.as_deref());
     Ok((

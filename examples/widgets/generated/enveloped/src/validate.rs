@@ -30,13 +30,12 @@ pub trait Validate {
     }
 }
 macro_rules! leaf {
-    ($($t:ty),* $(,)?) => {
-        $(impl Validate for $t {})*
-    };
+    ($($t:ty),* $(,)?) => { $(impl Validate for $t {})* };
 }
 leaf!(String, bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, serde_json::Value);
 leaf!(
-    ::chrono::DateTime <::chrono::Utc >, ::chrono::DateTime <::chrono::FixedOffset >,
+    ::chrono::DateTime<::chrono::Utc>,
+    ::chrono::DateTime<::chrono::FixedOffset>,
     ::chrono::NaiveDate,
 );
 impl<T: Validate> Validate for Vec<T> {
@@ -132,9 +131,7 @@ trait Number: Copy {
     fn as_f64(self) -> f64;
 }
 macro_rules! number {
-    ($($t:ty),*) => {
-        $(impl Number for $t { fn as_f64(self) -> f64 { self as f64 } })*
-    };
+    ($($t:ty),*) => { $(impl Number for $t { fn as_f64(self) -> f64 { self as f64 } })* };
 }
 number!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
 /// `minimum`/`maximum` (inclusive unless exclusive) and `multipleOf`.
