@@ -165,14 +165,20 @@ impl Scanner {
                     _ => {}
                 },
                 State::RawStr(hashes) => {
-                    if b == b'"' && bytes[i + 1..].iter().take_while(|c| **c == b'#').count() >= hashes {
+                    if b == b'"'
+                        && bytes[i + 1..].iter().take_while(|c| **c == b'#').count() >= hashes
+                    {
                         self.state = State::Code;
                         i += hashes;
                     }
                 }
                 State::Comment(depth) => match (b, next) {
                     (b'*', Some(b'/')) => {
-                        self.state = if depth == 1 { State::Code } else { State::Comment(depth - 1) };
+                        self.state = if depth == 1 {
+                            State::Code
+                        } else {
+                            State::Comment(depth - 1)
+                        };
                         i += 1;
                     }
                     (b'/', Some(b'*')) => {
@@ -265,11 +271,15 @@ fn format_all(text: &str, chunks: &[Chunk]) -> Vec<Result<String, (usize, String
 /// Parses and prints one chunk; an error's line is 1-based in the whole text.
 fn format_chunk(text: &str, chunk: &Chunk) -> Result<String, (usize, String)> {
     let source = &text[chunk.start..chunk.end];
-    let file = syn::parse_file(source)
-        .map_err(|e| (chunk.line + e.span().start().line, e.to_string()))?;
+    let file =
+        syn::parse_file(source).map_err(|e| (chunk.line + e.span().start().line, e.to_string()))?;
     // What syn keeps verbatim at the top level (`fn f();` — the inside of a trait, after a
     // bad cut) prettyplease cannot print.
-    if let Some(item) = file.items.iter().find(|item| matches!(item, syn::Item::Verbatim(_))) {
+    if let Some(item) = file
+        .items
+        .iter()
+        .find(|item| matches!(item, syn::Item::Verbatim(_)))
+    {
         let line = chunk.line + syn::spanned::Spanned::span(item).start().line;
         return Err((line, "expected an item".to_string()));
     }
@@ -335,7 +345,9 @@ mod tests {
     fn chunks_print_like_one_file() {
         let mut text = String::from("//! Docs.\n#![allow(dead_code)]\n\n");
         for i in 0..3 * super::CHUNK_LINES {
-            text.push_str(&format!("/// Item {i}.\npub struct  S{i} {{ x : i32 }}\n\n"));
+            text.push_str(&format!(
+                "/// Item {i}.\npub struct  S{i} {{ x : i32 }}\n\n"
+            ));
             if i % 1000 == 7 {
                 text.push_str("const TEXT: &str = \"a\n\npub struct Nope;\n\nimpl X {\";\n\n");
             }
@@ -355,8 +367,18 @@ mod tests {
         // Were a cut made there anyway, the chunks are joined again.
         let cut = literal.find("pub struct Nope").unwrap();
         let bad = [
-            super::Chunk { start: 0, end: cut, line: 0, verbatim: false },
-            super::Chunk { start: cut, end: literal.len(), line: 2, verbatim: false },
+            super::Chunk {
+                start: 0,
+                end: cut,
+                line: 0,
+                verbatim: false,
+            },
+            super::Chunk {
+                start: cut,
+                end: literal.len(),
+                line: 2,
+                verbatim: false,
+            },
         ];
         assert_eq!(super::rejoin(&literal, &bad, 0), Ok((whole, 2)));
 

@@ -48,7 +48,9 @@ pub(crate) fn mark(types: &mut [TypeDef], operations: &[Operation]) {
             *reached
                 && matches!(
                     t.kind,
-                    TypeKind::Struct { .. } | TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. }
+                    TypeKind::Struct { .. }
+                        | TypeKind::StringEnum { .. }
+                        | TypeKind::IntEnum { .. }
                 )
         })
         .collect();
@@ -85,7 +87,9 @@ pub(crate) fn mark(types: &mut [TypeDef], operations: &[Operation]) {
 fn type_strings(t: &TypeDef) -> Box<dyn Iterator<Item = &str> + '_> {
     match &t.kind {
         TypeKind::Struct { fields, .. } => Box::new(fields.iter().map(|f| f.inner_type.as_str())),
-        TypeKind::Tagged { variants, .. } => Box::new(variants.iter().map(|v| v.rust_type.as_str())),
+        TypeKind::Tagged { variants, .. } => {
+            Box::new(variants.iter().map(|v| v.rust_type.as_str()))
+        }
         TypeKind::Untagged { variants } => Box::new(variants.iter().map(|v| v.rust_type.as_str())),
         TypeKind::Alias { rust_type } => Box::new(std::iter::once(rust_type.as_str())),
         TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => Box::new(std::iter::empty()),
