@@ -237,8 +237,11 @@ fn char_literal_len(rest: &str) -> usize {
     }
 }
 
+/// A chunk printed, or where and why it failed to parse.
+type Printed = Result<String, (usize, String)>;
+
 /// Parses and prints every chunk, on as many threads as there are cores.
-fn format_all(text: &str, chunks: &[Chunk]) -> Vec<Result<String, (usize, String)>> {
+fn format_all(text: &str, chunks: &[Chunk]) -> Vec<Printed> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(chunks.len());
@@ -246,8 +249,7 @@ fn format_all(text: &str, chunks: &[Chunk]) -> Vec<Result<String, (usize, String
         return chunks.iter().map(|c| format_chunk(text, c)).collect();
     }
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<String, (usize, String)>>>> =
-        Mutex::new(vec![None; chunks.len()]);
+    let results: Mutex<Vec<Option<Printed>>> = Mutex::new(vec![None; chunks.len()]);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| loop {
@@ -269,7 +271,7 @@ fn format_all(text: &str, chunks: &[Chunk]) -> Vec<Result<String, (usize, String
 }
 
 /// Parses and prints one chunk; an error's line is 1-based in the whole text.
-fn format_chunk(text: &str, chunk: &Chunk) -> Result<String, (usize, String)> {
+fn format_chunk(text: &str, chunk: &Chunk) -> Printed {
     let source = &text[chunk.start..chunk.end];
     let file =
         syn::parse_file(source).map_err(|e| (chunk.line + e.span().start().line, e.to_string()))?;

@@ -26,7 +26,7 @@ pub(crate) fn mark(types: &mut [TypeDef], operations: &[Operation]) {
     };
     let refs: Vec<Vec<usize>> = types
         .iter()
-        .map(|t| type_strings(t).flat_map(|s| named(s)).collect())
+        .map(|t| type_strings(t).flat_map(&named).collect())
         .collect();
 
     let mut reached = vec![false; types.len()];
