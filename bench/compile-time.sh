@@ -5,6 +5,7 @@
 #   BENCH_DIR=/tmp/b bench/compile-time.sh          # GitHub and Stripe, 3 timed checks each
 #   SPECS=github RUNS=5 bench/compile-time.sh
 #   REUSE=1 bench/compile-time.sh                   # keep crates already generated in $BENCH_DIR/ct
+#   GENERATORS=oag-rust SPECS=stripe bench/compile-time.sh   # only some of apigen, apigen-client, oag-rust
 #
 # Uses what bench/compare.sh installs under $BENCH_DIR (the corpus, openapi-generator-cli) and
 # apigen's release binary. All crates share one target directory ($BENCH_DIR/ct/target). Each
@@ -43,6 +44,8 @@ standalone() {
   grep -q '^\[workspace\]' "$1/Cargo.toml" || printf '\n[workspace]\n' >> "$1/Cargo.toml"
 }
 
+# openapi-generator copies `info.version` into Cargo.toml; Stripe's is a date, which Cargo rejects,
+# so the package version is set explicitly.
 # Features for `cargo check`: openapi-generator's crate defaults to native-tls (needs OpenSSL
 # headers); use its rustls feature (`rustls` in 7.x, `rustls-tls` before) like apigen's client.
 check_flags() { # dir generator
@@ -70,7 +73,7 @@ for spec in $specs; do
     case "$gen" in
       apigen | apigen-client) "$apigen" generate --style plain "$path" -o "$dir" --crate-name "apigen-$spec" >/dev/null 2>"$ct/gen.err" ;;
       oag-rust) java -jar "$jar" generate -g rust -i "$path" -o "$dir" \
-        --additional-properties "packageName=oag-$spec" >/dev/null 2>"$ct/gen.err" ;;
+        --additional-properties "packageName=oag-$spec,packageVersion=0.1.0" >/dev/null 2>"$ct/gen.err" ;;
     esac || { log "$gen failed to generate $spec (see $ct/gen.err)"; printf '%s\t%s\t-\t-\tgenerate failed\n' "$spec" "$gen" >> "$results"; continue; }
     fi
     standalone "$dir"
