@@ -44,8 +44,6 @@ standalone() {
   grep -q '^\[workspace\]' "$1/Cargo.toml" || printf '\n[workspace]\n' >> "$1/Cargo.toml"
 }
 
-# openapi-generator copies `info.version` into Cargo.toml; Stripe's is a date, which Cargo rejects,
-# so the package version is set explicitly.
 # Features for `cargo check`: openapi-generator's crate defaults to native-tls (needs OpenSSL
 # headers); use its rustls feature (`rustls` in 7.x, `rustls-tls` before) like apigen's client.
 check_flags() { # dir generator
@@ -70,6 +68,8 @@ for spec in $specs; do
       log "$spec $gen: reusing $dir"
     else
     rm -rf "$dir"
+    # openapi-generator copies `info.version` into Cargo.toml; Stripe's is a date, which Cargo
+    # rejects, so its package version is set explicitly.
     case "$gen" in
       apigen | apigen-client) "$apigen" generate --style plain "$path" -o "$dir" --crate-name "apigen-$spec" >/dev/null 2>"$ct/gen.err" ;;
       oag-rust) java -jar "$jar" generate -g rust -i "$path" -o "$dir" \
