@@ -1,9 +1,319 @@
 //! Formatting generated Rust: parse with `syn`, print with `prettyplease`.
+//!
+//! A generated file can be hundreds of thousands of lines; one `syn::File` of it takes
+//! gigabytes. So the text is cut into chunks of whole top-level items, each chunk is parsed
+//! and printed on its own (on every core), and the printed chunks are joined: prettyplease
+//! prints a file as its items one after the other, so the result is the same text, while
+//! only a few chunks' syntax trees are alive at once.
+//!
+//! A cut is made only at the top level (a small scanner tracks open delimiters, strings
+//! and comments), before a line that starts an item at column 0 after a blank line (as the
+//! templates write items). Should a cut still land inside an item, the chunk before it
+//! fails to parse; it is then joined with the next one and parsed again, so a bad cut
+//! costs time, never correctness. A real syntax error is reported at its line in the
+//! whole text. A top-level `macro_rules!` definition is parsed (so errors are caught) but
+//! kept as the template wrote it: prettyplease would print its body as one run of tokens.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// About this many lines per chunk: big enough that per-chunk overhead does not matter,
+/// small enough that a chunk's syntax tree is a few megabytes.
+const CHUNK_LINES: usize = 2000;
+
+/// After this many failed joins, parse the rest of the file in one piece: the error is real.
+const MAX_JOINS: usize = 3;
 
 /// Formats Rust source; on a parse failure, the 1-based line and the parser's message.
 pub(crate) fn rust(text: &str) -> Result<String, (usize, String)> {
-    let file = syn::parse_file(text).map_err(|e| (e.span().start().line, e.to_string()))?;
+    let chunks = chunks(text);
+    let printed = format_all(text, &chunks);
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chunks.len() {
+        match &printed[i] {
+            Ok(formatted) => {
+                out.push_str(formatted);
+                i += 1;
+            }
+            Err(_) => {
+                let (formatted, next) = rejoin(text, &chunks, i)?;
+                out.push_str(&formatted);
+                i = next;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A piece of the text: its byte range and the 0-based line it starts on.
+#[derive(Debug, Clone, Copy)]
+struct Chunk {
+    start: usize,
+    end: usize,
+    line: usize,
+    /// A `macro_rules!` definition: checked by parsing, kept as the template wrote it
+    /// (prettyplease prints a macro body as one run of tokens).
+    verbatim: bool,
+}
+
+/// Cuts `text` into chunks of about [`CHUNK_LINES`] lines at item boundaries; every
+/// top-level `macro_rules!` item (with its doc comment) is a chunk of its own.
+fn chunks(text: &str) -> Vec<Chunk> {
+    let mut chunks = Vec::new();
+    let mut current = Chunk {
+        start: 0,
+        end: 0,
+        line: 0,
+        verbatim: false,
+    };
+    // Where the latest top-level item (with its attributes and comments) starts.
+    let mut item = (0, 0);
+    let mut scanner = Scanner::default();
+    let mut offset = 0;
+    let mut previous_blank = false;
+    for (line_no, line) in text.split_inclusive('\n').enumerate() {
+        let top_level = scanner.at_top_level();
+        if previous_blank && top_level && starts_item(line) {
+            if current.verbatim || line_no - current.line >= CHUNK_LINES {
+                chunks.push(Chunk {
+                    end: offset,
+                    ..current
+                });
+                current = Chunk {
+                    start: offset,
+                    end: offset,
+                    line: line_no,
+                    verbatim: false,
+                };
+            }
+            item = (offset, line_no);
+        }
+        if top_level && !current.verbatim && line.starts_with("macro_rules!") {
+            if item.0 > current.start {
+                chunks.push(Chunk {
+                    end: item.0,
+                    ..current
+                });
+            }
+            current = Chunk {
+                start: item.0,
+                end: item.0,
+                line: item.1,
+                verbatim: true,
+            };
+        }
+        previous_blank = top_level && line.trim().is_empty();
+        scanner.scan(line);
+        offset += line.len();
+    }
+    chunks.push(Chunk {
+        end: text.len(),
+        ..current
+    });
+    chunks
+}
+
+/// A line that can begin a top-level item: an outer attribute, a doc or plain comment,
+/// or a keyword at column 0 (not an inner attribute, which must stay at the file's start).
+fn starts_item(line: &str) -> bool {
+    let Some(first) = line.chars().next() else {
+        return false;
+    };
+    (first == '#' && !line.starts_with("#!"))
+        || (line.starts_with("//") && !line.starts_with("//!"))
+        || first.is_ascii_alphabetic()
+}
+
+/// Just enough of a Rust lexer to know whether a line starts at the top level: the depth of
+/// open delimiters, and whether a string or block comment is open. A mistake here only
+/// costs a join (see [`rejoin`]).
+#[derive(Debug, Default)]
+struct Scanner {
+    depth: usize,
+    state: State,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum State {
+    #[default]
+    Code,
+    /// In a `"…"` string.
+    Str,
+    /// In a raw string closed by `"` and this many `#`.
+    RawStr(usize),
+    /// In a block comment, this deep.
+    Comment(usize),
+}
+
+impl Scanner {
+    fn at_top_level(&self) -> bool {
+        self.depth == 0 && self.state == State::Code
+    }
+
+    /// Scans one line (with its `\n`); line comments end with it.
+    fn scan(&mut self, line: &str) {
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let next = bytes.get(i + 1).copied();
+            match self.state {
+                State::Str => match b {
+                    b'\\' => i += 1,
+                    b'"' => self.state = State::Code,
+                    _ => {}
+                },
+                State::RawStr(hashes) => {
+                    if b == b'"'
+                        && bytes[i + 1..].iter().take_while(|c| **c == b'#').count() >= hashes
+                    {
+                        self.state = State::Code;
+                        i += hashes;
+                    }
+                }
+                State::Comment(depth) => match (b, next) {
+                    (b'*', Some(b'/')) => {
+                        self.state = if depth == 1 {
+                            State::Code
+                        } else {
+                            State::Comment(depth - 1)
+                        };
+                        i += 1;
+                    }
+                    (b'/', Some(b'*')) => {
+                        self.state = State::Comment(depth + 1);
+                        i += 1;
+                    }
+                    _ => {}
+                },
+                State::Code => match b {
+                    b'/' if next == Some(b'/') => return,
+                    b'/' if next == Some(b'*') => {
+                        self.state = State::Comment(1);
+                        i += 1;
+                    }
+                    b'"' => self.state = State::Str,
+                    b'r' if !ident_before(bytes, i) || raw_prefix(bytes, i) => {
+                        let hashes = bytes[i + 1..].iter().take_while(|c| **c == b'#').count();
+                        if bytes.get(i + 1 + hashes) == Some(&b'"') {
+                            self.state = State::RawStr(hashes);
+                            i += 1 + hashes;
+                        }
+                    }
+                    b'\'' => i += char_literal_len(&line[i..]),
+                    b'{' | b'(' | b'[' => self.depth += 1,
+                    b'}' | b')' | b']' => self.depth = self.depth.saturating_sub(1),
+                    _ => {}
+                },
+            }
+            i += 1;
+        }
+    }
+}
+
+/// Whether the byte before `i` continues an identifier (so `r` at `i` is not a prefix).
+fn ident_before(bytes: &[u8], i: usize) -> bool {
+    i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')
+}
+
+/// `br"…"` or `cr"…"`: the `r` follows a `b` or `c` that starts a token.
+fn raw_prefix(bytes: &[u8], i: usize) -> bool {
+    i > 0 && matches!(bytes[i - 1], b'b' | b'c') && !ident_before(bytes, i - 1)
+}
+
+/// At a `'`: the bytes to skip after it when it opens a character literal (`'a'`, `'\n'`,
+/// `'\''`), 0 for a lifetime or label (`'a`, `'static`).
+fn char_literal_len(rest: &str) -> usize {
+    let mut chars = rest[1..].char_indices();
+    match chars.next() {
+        Some((_, '\\')) => rest[2..]
+            .char_indices()
+            .skip(1)
+            .find(|(_, c)| *c == '\'')
+            .map_or(0, |(at, _)| at + 2),
+        Some((_, c)) if chars.next().is_some_and(|(_, n)| n == '\'') => c.len_utf8() + 1,
+        _ => 0,
+    }
+}
+
+/// A chunk printed, or where and why it failed to parse.
+type Printed = Result<String, (usize, String)>;
+
+/// Parses and prints every chunk, on as many threads as there are cores.
+fn format_all(text: &str, chunks: &[Chunk]) -> Vec<Printed> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(chunks.len());
+    if threads <= 1 {
+        return chunks.iter().map(|c| format_chunk(text, c)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Printed>>> = Mutex::new(vec![None; chunks.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(chunk) = chunks.get(i) else {
+                    break;
+                };
+                let result = format_chunk(text, chunk);
+                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err((0, "the chunk was not formatted".to_string()))))
+        .collect()
+}
+
+/// Parses and prints one chunk; an error's line is 1-based in the whole text.
+fn format_chunk(text: &str, chunk: &Chunk) -> Printed {
+    let source = &text[chunk.start..chunk.end];
+    let file =
+        syn::parse_file(source).map_err(|e| (chunk.line + e.span().start().line, e.to_string()))?;
+    // What syn keeps verbatim at the top level (`fn f();` — the inside of a trait, after a
+    // bad cut) prettyplease cannot print.
+    if let Some(item) = file
+        .items
+        .iter()
+        .find(|item| matches!(item, syn::Item::Verbatim(_)))
+    {
+        let line = chunk.line + syn::spanned::Spanned::span(item).start().line;
+        return Err((line, "expected an item".to_string()));
+    }
+    if chunk.verbatim {
+        return Ok(format!("{}\n", source.trim_end()));
+    }
     Ok(prettyplease::unparse(&file))
+}
+
+/// Chunk `i` failed to parse: joins it with the following chunks until the join parses
+/// (a bad cut), and after [`MAX_JOINS`] parses the rest of the text in one piece. Returns
+/// the printed text and the index of the first chunk after it.
+fn rejoin(text: &str, chunks: &[Chunk], i: usize) -> Result<(String, usize), (usize, String)> {
+    let last = chunks.len() - 1;
+    for end in (i + 1..=last).take(MAX_JOINS) {
+        let joined = Chunk {
+            start: chunks[i].start,
+            end: chunks[end].end,
+            line: chunks[i].line,
+            verbatim: false,
+        };
+        if let Ok(formatted) = format_chunk(text, &joined) {
+            return Ok((formatted, end + 1));
+        }
+    }
+    let rest = Chunk {
+        start: chunks[i].start,
+        end: text.len(),
+        line: chunks[i].line,
+        verbatim: false,
+    };
+    format_chunk(text, &rest).map(|formatted| (formatted, chunks.len()))
 }
 
 #[cfg(test)]
@@ -17,5 +327,66 @@ mod tests {
         let (line, message) = super::rust("pub struct A;\n\nfn x( {\n").unwrap_err();
         assert_eq!(line, 3);
         assert!(!message.is_empty());
+    }
+
+    /// A `macro_rules!` item is kept as written, the items around it are formatted.
+    #[test]
+    fn macro_rules_are_kept_as_written() {
+        let text = "struct  A;\n\n/// Doc.\nmacro_rules! m {\n    ($x:ident) => {\n        impl $x {}\n    };\n}\n\nm!( A );\n";
+        assert_eq!(super::chunks(text).len(), 3);
+        assert_eq!(
+            super::rust(text).unwrap(),
+            "struct A;\n/// Doc.\nmacro_rules! m {\n    ($x:ident) => {\n        impl $x {}\n    };\n}\nm!(A);\n"
+        );
+    }
+
+    /// Many items: the chunked result is what one `syn::File` prints; a literal holding an
+    /// item-like line after a blank line (a bad cut) is still formatted whole; an error far
+    /// into the text is reported at its line.
+    #[test]
+    fn chunks_print_like_one_file() {
+        let mut text = String::from("//! Docs.\n#![allow(dead_code)]\n\n");
+        for i in 0..3 * super::CHUNK_LINES {
+            text.push_str(&format!(
+                "/// Item {i}.\npub struct  S{i} {{ x : i32 }}\n\n"
+            ));
+            if i % 1000 == 7 {
+                text.push_str("const TEXT: &str = \"a\n\npub struct Nope;\n\nimpl X {\";\n\n");
+            }
+        }
+        let whole = prettyplease::unparse(&syn::parse_file(&text).unwrap());
+        assert!(super::chunks(&text).len() > 2);
+        assert_eq!(super::rust(&text).unwrap(), whole);
+
+        // No cut inside a string literal, a comment or braces, whatever lines they hold.
+        let nope = "\n\npub struct Nope;\n".repeat(super::CHUNK_LINES);
+        let literal = format!(
+            "const A: &str = r#\"{nope}\"#;\nconst B: char = '{{';\n/* {nope} */\nmod m {{{nope}}}\n\npub struct After;\n"
+        );
+        let cuts: Vec<usize> = super::chunks(&literal).iter().map(|c| c.start).collect();
+        assert_eq!(cuts, [0, literal.find("pub struct After").unwrap()]);
+        let whole = prettyplease::unparse(&syn::parse_file(&literal).unwrap());
+        // Were a cut made there anyway, the chunks are joined again.
+        let cut = literal.find("pub struct Nope").unwrap();
+        let bad = [
+            super::Chunk {
+                start: 0,
+                end: cut,
+                line: 0,
+                verbatim: false,
+            },
+            super::Chunk {
+                start: cut,
+                end: literal.len(),
+                line: 2,
+                verbatim: false,
+            },
+        ];
+        assert_eq!(super::rejoin(&literal, &bad, 0), Ok((whole, 2)));
+
+        let lines = text.lines().count();
+        text.push_str("fn broken( {\n");
+        let (line, _) = super::rust(&text).unwrap_err();
+        assert_eq!(line, lines + 1);
     }
 }

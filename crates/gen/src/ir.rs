@@ -15,6 +15,7 @@
 pub mod names;
 mod ops;
 mod schema;
+mod validation;
 
 use apigen_spec::{Diagnostic, Loaded};
 use serde::Serialize;
@@ -77,6 +78,8 @@ pub struct Features {
     pub nullable: bool,
     /// A required nullable field exists: emit the `required_nullable` decoder.
     pub required_nullable: bool,
+    /// A string enum exists: emit the `string_enum!` macro that writes their common impls.
+    pub string_enums: bool,
 }
 
 /// One named Rust type in `types.rs`.
@@ -94,8 +97,24 @@ pub struct TypeDef {
     /// The shape of the type.
     #[serde(flatten)]
     pub kind: TypeKind,
+    /// What `validate.rs` generates for it.
+    pub validation: Validation,
     /// Where the schema is.
     pub origin: Origin,
+}
+
+/// What `validate.rs` generates for a type: only types the server decodes (request bodies
+/// and what they hold) need a `Validate` impl, and only some of those check anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Validation {
+    /// No impl: no request body holds the type (or it is an alias, checked as what it names).
+    None,
+    /// An empty impl: a request body holds it, but nothing in it has a constraint.
+    Empty,
+    /// An impl with checks: a struct (its own fields, and an object rather than an array
+    /// on the wire), an enum (no unknown value), or a union holding such a type.
+    Checks,
 }
 
 /// The shape of a [`TypeDef`]; serialised with a `kind` tag.
@@ -172,6 +191,9 @@ pub struct Field {
     pub value_kind: String,
     /// Validation constraints from the schema (and a referenced primitive schema).
     pub constraints: Constraints,
+    /// The inner type holds a type whose `Validate` impl checks something, so the value is
+    /// validated recursively (only set in types with [`Validation::Checks`]).
+    pub nested_validation: bool,
     /// Where the property is.
     pub origin: Origin,
 }
@@ -469,7 +491,11 @@ pub fn build(
     let mut types = schema::TypeBuilder::new(&root, &file);
     types.add_components();
     let (operations, security) = ops::build(&mut types, &root, &loaded.spec, style);
-    let (types, features, warnings) = types.finish();
+    let (mut types, mut features, warnings) = types.finish();
+    features.string_enums = types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::StringEnum { .. }));
+    validation::mark(&mut types, &operations);
     let meta = crate_meta(&loaded.spec.info, options.crate_name.as_deref());
     Ok((
         Ir {

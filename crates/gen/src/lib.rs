@@ -170,7 +170,9 @@ pub fn build_ir(
 /// Generates the crate for `style`: spec → IR → templates → formatted files.
 pub fn generate(loaded: &Loaded, style: &dyn Style, options: &Options) -> Result<Generated, Error> {
     let (ir, warnings) = build_ir(loaded, style, options)?;
-    let files = render(&ir, options)?
+    let rendered = render(&ir, options)?;
+    drop(ir);
+    let files = rendered
         .into_iter()
         .map(format)
         .collect::<Result<Vec<_>, _>>()?;
@@ -192,11 +194,12 @@ pub struct RenderedFile {
 /// Exposed so the stages can be measured separately (`crates/gen/benches/stages.rs`).
 pub fn render(ir: &ir::Ir, options: &Options) -> Result<Vec<RenderedFile>, Error> {
     let renderer = render::Renderer::new(options.templates.clone());
+    let context = renderer.context(ir);
     renderer
         .plan(&ir.style)
         .into_iter()
         .map(|(template, path)| {
-            let text = renderer.render(&template, ir)?;
+            let text = renderer.render(&template, &context)?;
             Ok(RenderedFile {
                 template,
                 path,

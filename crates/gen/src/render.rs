@@ -74,17 +74,23 @@ impl Renderer {
             .collect()
     }
 
-    pub(crate) fn render(&self, name: &str, ir: &Ir) -> Result<String, Error> {
+    /// What every template sees: the IR (converted once, shared by all the renders) and
+    /// the optional modules present.
+    pub(crate) fn context(&self, ir: &Ir) -> Value {
+        minijinja::context! {
+            modules => self.modules(),
+            ..Value::from_serialize(ir)
+        }
+    }
+
+    /// Renders one template with the [`Renderer::context`].
+    pub(crate) fn render(&self, name: &str, context: &Value) -> Result<String, Error> {
         let fail = |e: minijinja::Error| Error::Template {
             template: name.to_string(),
             message: describe(&e),
         };
         let template = self.env.get_template(name).map_err(fail)?;
-        let ctx = minijinja::context! {
-            modules => self.modules(),
-            ..Value::from_serialize(ir)
-        };
-        template.render(ctx).map_err(fail)
+        template.render(context).map_err(fail)
     }
 }
 

@@ -10,7 +10,7 @@
 use super::names::{self, Namer, RESERVED_TYPE_NAMES};
 use super::{
     Constraints, DefaultExpr, DefaultValue, EnumVariant, Features, Field, IntVariant, Num, Origin,
-    Presence, TaggedVariant, TypeDef, TypeKind, UntaggedVariant,
+    Presence, TaggedVariant, TypeDef, TypeKind, UntaggedVariant, Validation,
 };
 use apigen_spec::diag::escape_pointer_token;
 use apigen_spec::Diagnostic;
@@ -1468,6 +1468,7 @@ fn to_typedef(name: &str, draft: &Draft, eq: bool, hash: bool) -> TypeDef {
         deprecated: draft.deprecated,
         derives,
         kind,
+        validation: Validation::None,
         origin: draft.origin.clone(),
     }
 }
@@ -1500,6 +1501,7 @@ pub(crate) fn to_field(f: &DraftField, qualified: bool) -> Field {
         default: f.default.clone(),
         value_kind: f.value_kind.to_string(),
         constraints: f.constraints.clone(),
+        nested_validation: false,
         origin: f.origin.clone(),
     }
 }

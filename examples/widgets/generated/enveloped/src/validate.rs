@@ -30,13 +30,12 @@ pub trait Validate {
     }
 }
 macro_rules! leaf {
-    ($($t:ty),* $(,)?) => {
-        $(impl Validate for $t {})*
-    };
+    ($($t:ty),* $(,)?) => { $(impl Validate for $t {})* };
 }
 leaf!(String, bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, serde_json::Value);
 leaf!(
-    ::chrono::DateTime <::chrono::Utc >, ::chrono::DateTime <::chrono::FixedOffset >,
+    ::chrono::DateTime<::chrono::Utc>,
+    ::chrono::DateTime<::chrono::FixedOffset>,
     ::chrono::NaiveDate,
 );
 impl<T: Validate> Validate for Vec<T> {
@@ -132,9 +131,7 @@ trait Number: Copy {
     fn as_f64(self) -> f64;
 }
 macro_rules! number {
-    ($($t:ty),*) => {
-        $(impl Number for $t { fn as_f64(self) -> f64 { self as f64 } })*
-    };
+    ($($t:ty),*) => { $(impl Number for $t { fn as_f64(self) -> f64 { self as f64 } })* };
 }
 number!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
 /// `minimum`/`maximum` (inclusive unless exclusive) and `multipleOf`.
@@ -217,93 +214,6 @@ mod impls {
             }
         }
     }
-    impl Validate for types::Widget {
-        fn validate(&self, at: &str, out: &mut Vec<Violation>) {
-            {
-                let at = &join(at, "id");
-                let value = Some(&self.id);
-                if let Some(value) = value {
-                    value.validate(at, out);
-                }
-            }
-            {
-                let at = &join(at, "name");
-                let value = Some(&self.name);
-                if let Some(value) = value {
-                    check_length(value, Some(1), Some(64), at, out);
-                    value.validate(at, out);
-                }
-            }
-            {
-                let at = &join(at, "color");
-                let value = self.color.as_value();
-                if let Some(value) = value {
-                    value.validate(at, out);
-                }
-            }
-            {
-                let at = &join(at, "weight");
-                let value = self.weight.as_ref();
-                if let Some(value) = value {
-                    check_range(value, Some((0.0_f64, false)), None, None, at, out);
-                    value.validate(at, out);
-                }
-            }
-            {
-                let at = &join(at, "tags");
-                let value = Some(&self.tags);
-                if let Some(value) = value {
-                    value.validate(at, out);
-                }
-            }
-            {
-                let at = &join(at, "created_at");
-                let value = Some(&self.created_at);
-                if let Some(value) = value {
-                    value.validate(at, out);
-                }
-            }
-            let _ = (at, out);
-        }
-        fn validate_raw(raw: &serde_json::Value, at: &str, out: &mut Vec<Violation>) {
-            let Some(object) = raw.as_object() else {
-                if raw.is_array() {
-                    violation(
-                        out,
-                        at,
-                        "must be a JSON object, not an array".to_string(),
-                    );
-                }
-                return;
-            };
-            if let Some(value) = object.get("id").filter(|v| !v.is_null()) {
-                <String>::validate_raw(value, &join(at, "id"), out);
-            }
-            if let Some(value) = object.get("name").filter(|v| !v.is_null()) {
-                <String>::validate_raw(value, &join(at, "name"), out);
-            }
-            if let Some(value) = object.get("color").filter(|v| !v.is_null()) {
-                <Color>::validate_raw(value, &join(at, "color"), out);
-            }
-            if let Some(value) = object.get("weight") {
-                let at = &join(at, "weight");
-                if value.is_null() {
-                    violation(out, at, "must not be null".to_string());
-                } else {
-                    <f64>::validate_raw(value, at, out);
-                }
-            }
-            if let Some(value) = object.get("tags").filter(|v| !v.is_null()) {
-                <Vec<String>>::validate_raw(value, &join(at, "tags"), out);
-            }
-            if let Some(value) = object.get("created_at").filter(|v| !v.is_null()) {
-                <::chrono::DateTime<
-                    ::chrono::Utc,
-                >>::validate_raw(value, &join(at, "created_at"), out);
-            }
-            let _ = (object, at, out);
-        }
-    }
     impl Validate for types::WidgetInput {
         fn validate(&self, at: &str, out: &mut Vec<Violation>) {
             {
@@ -311,7 +221,6 @@ mod impls {
                 let value = Some(&self.name);
                 if let Some(value) = value {
                     check_length(value, Some(1), Some(64), at, out);
-                    value.validate(at, out);
                 }
             }
             {
@@ -326,14 +235,6 @@ mod impls {
                 let value = self.weight.as_ref();
                 if let Some(value) = value {
                     check_range(value, Some((0.0_f64, false)), None, None, at, out);
-                    value.validate(at, out);
-                }
-            }
-            {
-                let at = &join(at, "tags");
-                let value = self.tags.as_ref();
-                if let Some(value) = value {
-                    value.validate(at, out);
                 }
             }
             let _ = (at, out);
@@ -349,9 +250,6 @@ mod impls {
                 }
                 return;
             };
-            if let Some(value) = object.get("name").filter(|v| !v.is_null()) {
-                <String>::validate_raw(value, &join(at, "name"), out);
-            }
             if let Some(value) = object.get("color").filter(|v| !v.is_null()) {
                 <Color>::validate_raw(value, &join(at, "color"), out);
             }
@@ -359,16 +257,12 @@ mod impls {
                 let at = &join(at, "weight");
                 if value.is_null() {
                     violation(out, at, "must not be null".to_string());
-                } else {
-                    <f64>::validate_raw(value, at, out);
                 }
             }
             if let Some(value) = object.get("tags") {
                 let at = &join(at, "tags");
                 if value.is_null() {
                     violation(out, at, "must not be null".to_string());
-                } else {
-                    <Vec<String>>::validate_raw(value, at, out);
                 }
             }
             let _ = (object, at, out);
@@ -381,7 +275,6 @@ mod impls {
                 let value = self.name.as_ref();
                 if let Some(value) = value {
                     check_length(value, Some(1), Some(64), at, out);
-                    value.validate(at, out);
                 }
             }
             {
@@ -396,14 +289,6 @@ mod impls {
                 let value = self.weight.as_ref();
                 if let Some(value) = value {
                     check_range(value, Some((0.0_f64, false)), None, None, at, out);
-                    value.validate(at, out);
-                }
-            }
-            {
-                let at = &join(at, "tags");
-                let value = self.tags.as_ref();
-                if let Some(value) = value {
-                    value.validate(at, out);
                 }
             }
             let _ = (at, out);
@@ -423,8 +308,6 @@ mod impls {
                 let at = &join(at, "name");
                 if value.is_null() {
                     violation(out, at, "must not be null".to_string());
-                } else {
-                    <String>::validate_raw(value, at, out);
                 }
             }
             if let Some(value) = object.get("color").filter(|v| !v.is_null()) {
@@ -434,16 +317,12 @@ mod impls {
                 let at = &join(at, "weight");
                 if value.is_null() {
                     violation(out, at, "must not be null".to_string());
-                } else {
-                    <f64>::validate_raw(value, at, out);
                 }
             }
             if let Some(value) = object.get("tags") {
                 let at = &join(at, "tags");
                 if value.is_null() {
                     violation(out, at, "must not be null".to_string());
-                } else {
-                    <Vec<String>>::validate_raw(value, at, out);
                 }
             }
             let _ = (object, at, out);
