@@ -30,16 +30,6 @@ use http_body_util::{BodyExt, Empty};
 use hyper::client::conn::http1;
 use hyper_util::rt::TokioIo;
 
-const ROUTERS: &[&str] = &[
-    "baseline",
-    "enveloped",
-    "plain",
-    "result",
-    "enveloped+auth",
-    "plain+auth",
-    "result+auth",
-];
-
 const WARM_MS: u64 = 100;
 
 fn setting(name: &str, default: u64) -> u64 {
@@ -65,7 +55,7 @@ fn main() {
     let rounds = setting("LOAD_ROUNDS", 20);
     let routers: Vec<String> = match std::env::var("LOAD_ROUTERS") {
         Ok(list) => list.split(',').map(str::to_string).collect(),
-        Err(_) => ROUTERS.iter().map(|s| s.to_string()).collect(),
+        Err(_) => common::ROUTERS.iter().map(|s| s.to_string()).collect(),
     };
     assert_eq!(
         routers[0], "baseline",

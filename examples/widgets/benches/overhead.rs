@@ -21,16 +21,6 @@ fn main() {
     divan::main();
 }
 
-const ROUTERS: &[&str] = &[
-    "baseline",
-    "enveloped",
-    "plain",
-    "result",
-    "enveloped+auth",
-    "plain+auth",
-    "result+auth",
-];
-
 fn run(bencher: divan::Bencher, name: &str, uri: &'static str) {
     let app: Router = common::app(name);
     let auth = common::needs_auth(name).then(|| format!("Bearer {}", common::API_KEY));
@@ -59,12 +49,12 @@ fn run(bencher: divan::Bencher, name: &str, uri: &'static str) {
     });
 }
 
-#[divan::bench(args = ROUTERS, sample_count = 200, sample_size = 20)]
+#[divan::bench(args = common::ROUTERS, sample_count = 200, sample_size = 20)]
 fn get_widget(bencher: divan::Bencher, name: &str) {
     run(bencher, name, common::GET_WIDGET);
 }
 
-#[divan::bench(args = ROUTERS, sample_count = 200, sample_size = 20)]
+#[divan::bench(args = common::ROUTERS, sample_count = 200, sample_size = 20)]
 fn list_widgets_limit_20(bencher: divan::Bencher, name: &str) {
     run(bencher, name, common::LIST_WIDGETS);
 }

@@ -26,6 +26,11 @@ fn main() {
     let (Some(name), Some(which), Some(n)) = (args.first(), args.get(1), args.get(2)) else {
         panic!("{usage}");
     };
+    assert!(
+        common::ROUTERS.contains(&name.as_str()),
+        "unknown router {name:?}; one of {:?}",
+        common::ROUTERS
+    );
     let uri = match which.as_str() {
         "get" => common::GET_WIDGET,
         "list" => common::LIST_WIDGETS,

@@ -10,6 +10,17 @@ use axum::{Json, Router};
 use widgets_example::serve::{router, ServeArgs, Style};
 use widgets_plain::types::{Nullable, Widget};
 
+/// The routers compared, in the order the tables list them.
+pub const ROUTERS: &[&str] = &[
+    "baseline",
+    "enveloped",
+    "plain",
+    "result",
+    "enveloped+auth",
+    "plain+auth",
+    "result+auth",
+];
+
 /// Widgets in every store (`wdg_1` … `wdg_45`).
 pub const SEED: u64 = 45;
 
