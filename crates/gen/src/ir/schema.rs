@@ -430,32 +430,7 @@ impl<'a> TypeBuilder<'a> {
             let Some((target, target_pointer)) = self.follow(schema, pointer) else {
                 return Resolved::of(Ty::Value, "any");
             };
-            let component = self.components.get(&target_pointer).cloned();
-            if let Some(component) = component.as_ref().filter(|c| c.nominal) {
-                let mut r = Resolved::of(Ty::Named(component.name.clone()), self.kind_of(target));
-                r.nullable = flag(target, "nullable");
-                r.default = target.get("default").cloned();
-                return r;
-            }
-            if self.expanding.contains(&target_pointer) {
-                let construct = if component.is_some() {
-                    "a schema that contains itself without an object in between"
-                } else {
-                    "a recursive inline schema"
-                };
-                self.unsupported(&target_pointer, construct, "serde_json::Value");
-                return Resolved::of(Ty::Value, "any");
-            }
-            let hint = match component {
-                Some(c) => c.name,
-                None => self
-                    .hint_for(&target_pointer)
-                    .unwrap_or_else(|| hint.to_string()),
-            };
-            self.expanding.push(target_pointer.clone());
-            let r = self.resolve(target, &target_pointer, &hint);
-            self.expanding.pop();
-            return r;
+            return self.resolve_target(target, &target_pointer, hint);
         }
         let nullable = flag(schema, "nullable");
         let default = schema.get("default").cloned();
@@ -464,6 +439,38 @@ impl<'a> TypeBuilder<'a> {
         if default.is_some() {
             r.default = default;
         }
+        r
+    }
+
+    /// The type of the schema a `$ref` points at (`target`, at `target_pointer`): a nominal
+    /// component by name; anything else resolved in place (once, see `expanded`), named
+    /// after its own pointer, with `hint` (the referrer's) as the fallback.
+    fn resolve_target(&mut self, target: &'a Value, target_pointer: &str, hint: &str) -> Resolved {
+        let component = self.components.get(target_pointer).cloned();
+        if let Some(component) = component.as_ref().filter(|c| c.nominal) {
+            let mut r = Resolved::of(Ty::Named(component.name.clone()), self.kind_of(target));
+            r.nullable = flag(target, "nullable");
+            r.default = target.get("default").cloned();
+            return r;
+        }
+        if self.expanding.iter().any(|p| p == target_pointer) {
+            let construct = if component.is_some() {
+                "a schema that contains itself without an object in between"
+            } else {
+                "a recursive inline schema"
+            };
+            self.unsupported(target_pointer, construct, "serde_json::Value");
+            return Resolved::of(Ty::Value, "any");
+        }
+        let hint = match component {
+            Some(c) => c.name,
+            None => self
+                .hint_for(target_pointer)
+                .unwrap_or_else(|| hint.to_string()),
+        };
+        self.expanding.push(target_pointer.to_string());
+        let r = self.resolve(target, target_pointer, &hint);
+        self.expanding.pop();
         r
     }
 
@@ -846,21 +853,7 @@ impl<'a> TypeBuilder<'a> {
     fn resolve_reference(&mut self, reference: &str, pointer: &str, hint: &str) -> Ty {
         let root = self.root;
         match reference.strip_prefix('#').and_then(|p| root.pointer(p)) {
-            Some(target) => {
-                if let Some(component) = self.components.get(reference).cloned() {
-                    if component.nominal {
-                        return Ty::Named(component.name);
-                    }
-                }
-                if self.expanding.iter().any(|p| p == reference) {
-                    self.unsupported(reference, "a recursive inline schema", "serde_json::Value");
-                    return Ty::Value;
-                }
-                self.expanding.push(reference.to_string());
-                let ty = self.resolve(target, reference, hint).ty;
-                self.expanding.pop();
-                ty
-            }
+            Some(target) => self.resolve_target(target, reference, hint).ty,
             None => {
                 self.warn_at(
                     "gen/unresolved-ref",
