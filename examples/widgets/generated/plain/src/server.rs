@@ -427,21 +427,12 @@ impl RequestIds {
     /// The next id.
     fn next(&self) -> HeaderValue {
         let n = self.counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut rest = n;
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        let mut id = Vec::with_capacity(self.prefix.len() + 1 + digits.len() - at);
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(n);
+        let mut id = Vec::with_capacity(self.prefix.len() + 1 + digits.len());
         id.extend_from_slice(self.prefix.as_bytes());
         id.push(b'-');
-        id.extend_from_slice(&digits[at..]);
+        id.extend_from_slice(digits.as_bytes());
         HeaderValue::from_maybe_shared(Bytes::from(id))
             .unwrap_or_else(|_| HeaderValue::from_static("-"))
     }
