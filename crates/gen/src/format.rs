@@ -13,6 +13,13 @@
 //! costs time, never correctness. A real syntax error is reported at its line in the
 //! whole text. A top-level `macro_rules!` definition is parsed (so errors are caught) but
 //! kept as the template wrote it: prettyplease would print its body as one run of tokens.
+//!
+//! Templates that write their output already formatted (as prettyplease would print it;
+//! `render::PREFORMATTED`) are cut at every top-level item instead, and an item whose
+//! lines all fit within prettyplease's margin is kept as written, without a parse: only
+//! the items that may need a line broken (a long name from the spec, say) go through syn
+//! and prettyplease. `tests/preformatted.rs` checks, on every example spec and style, that
+//! this gives exactly what formatting the whole text would.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -24,9 +31,14 @@ const CHUNK_LINES: usize = 2000;
 /// After this many failed joins, parse the rest of the file in one piece: the error is real.
 const MAX_JOINS: usize = 3;
 
+/// The longest line (in bytes) of a pre-formatted item kept as written: prettyplease breaks
+/// lines at 89 columns; one less leaves room for a trailing token it may count differently.
+const KEPT_WIDTH: usize = 88;
+
 /// Formats Rust source; on a parse failure, the 1-based line and the parser's message.
-pub(crate) fn rust(text: &str) -> Result<String, (usize, String)> {
-    let chunks = chunks(text);
+/// `preformatted`: the template wrote the text as prettyplease prints it (see the module docs).
+pub(crate) fn rust(text: &str, preformatted: bool) -> Result<String, (usize, String)> {
+    let chunks = chunks(text, preformatted);
     let printed = format_all(text, &chunks);
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -52,20 +64,32 @@ struct Chunk {
     start: usize,
     end: usize,
     line: usize,
-    /// A `macro_rules!` definition: checked by parsing, kept as the template wrote it
-    /// (prettyplease prints a macro body as one run of tokens).
-    verbatim: bool,
+    kind: Kind,
 }
 
-/// Cuts `text` into chunks of about [`CHUNK_LINES`] lines at item boundaries; every
-/// top-level `macro_rules!` item (with its doc comment) is a chunk of its own.
-fn chunks(text: &str) -> Vec<Chunk> {
+/// What is done with a chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Parsed with syn and printed with prettyplease.
+    Format,
+    /// A `macro_rules!` definition: checked by parsing, kept as the template wrote it
+    /// (prettyplease prints a macro body as one run of tokens).
+    Macro,
+    /// One item of a pre-formatted template: kept as written (without blank lines) when it
+    /// fits the margin, else formatted.
+    Kept,
+}
+
+/// Cuts `text` into chunks of about [`CHUNK_LINES`] lines at item boundaries (at every item
+/// when `preformatted`); every top-level `macro_rules!` item (with its doc comment) is a
+/// chunk of its own. A pre-formatted item that fits the margin is [`Kind::Kept`].
+fn chunks(text: &str, preformatted: bool) -> Vec<Chunk> {
     let mut chunks = Vec::new();
     let mut current = Chunk {
         start: 0,
         end: 0,
         line: 0,
-        verbatim: false,
+        kind: Kind::Format,
     };
     // Where the latest top-level item (with its attributes and comments) starts.
     let mut item = (0, 0);
@@ -75,7 +99,8 @@ fn chunks(text: &str) -> Vec<Chunk> {
     for (line_no, line) in text.split_inclusive('\n').enumerate() {
         let top_level = scanner.at_top_level();
         if previous_blank && top_level && starts_item(line) {
-            if current.verbatim || line_no - current.line >= CHUNK_LINES {
+            if preformatted || current.kind == Kind::Macro || line_no - current.line >= CHUNK_LINES
+            {
                 chunks.push(Chunk {
                     end: offset,
                     ..current
@@ -84,12 +109,12 @@ fn chunks(text: &str) -> Vec<Chunk> {
                     start: offset,
                     end: offset,
                     line: line_no,
-                    verbatim: false,
+                    kind: Kind::Format,
                 };
             }
             item = (offset, line_no);
         }
-        if top_level && !current.verbatim && line.starts_with("macro_rules!") {
+        if top_level && current.kind != Kind::Macro && line.starts_with("macro_rules!") {
             if item.0 > current.start {
                 chunks.push(Chunk {
                     end: item.0,
@@ -100,7 +125,7 @@ fn chunks(text: &str) -> Vec<Chunk> {
                 start: item.0,
                 end: item.0,
                 line: item.1,
-                verbatim: true,
+                kind: Kind::Macro,
             };
         }
         previous_blank = top_level && line.trim().is_empty();
@@ -111,7 +136,39 @@ fn chunks(text: &str) -> Vec<Chunk> {
         end: text.len(),
         ..current
     });
+    chunks.retain(|c| c.end > c.start);
+    if preformatted {
+        for chunk in chunks.iter_mut().filter(|c| c.kind == Kind::Format) {
+            chunk.kind = Kind::Kept;
+        }
+    }
     chunks
+}
+
+/// A pre-formatted item as prettyplease would print it, when every line is within
+/// [`KEPT_WIDTH`] (doc comments, which prettyplease never breaks, may be longer) and has no
+/// tab or trailing space: the item without its blank lines (prettyplease prints none;
+/// those inside a string or comment stay). `None` when it may not fit.
+fn keep(item: &str) -> Option<String> {
+    let mut kept = String::with_capacity(item.len());
+    let mut scanner = Scanner::default();
+    for line in item.split_inclusive('\n') {
+        let in_code = scanner.state == State::Code;
+        scanner.scan(line);
+        let content = line.trim_end_matches('\n');
+        if in_code && content.trim().is_empty() {
+            continue;
+        }
+        if content.contains('\t')
+            || content.ends_with(' ')
+            || (content.len() > KEPT_WIDTH && !content.trim_start().starts_with("///"))
+        {
+            return None;
+        }
+        kept.push_str(content);
+        kept.push('\n');
+    }
+    (!kept.is_empty()).then_some(kept)
 }
 
 /// A line that can begin a top-level item: an outer attribute, a doc or plain comment,
@@ -270,9 +327,15 @@ fn format_all(text: &str, chunks: &[Chunk]) -> Vec<Printed> {
         .collect()
 }
 
-/// Parses and prints one chunk; an error's line is 1-based in the whole text.
+/// Parses and prints one chunk (a kept one is only trimmed); an error's line is 1-based in
+/// the whole text.
 fn format_chunk(text: &str, chunk: &Chunk) -> Printed {
     let source = &text[chunk.start..chunk.end];
+    if chunk.kind == Kind::Kept {
+        if let Some(kept) = keep(source) {
+            return Ok(kept);
+        }
+    }
     let file =
         syn::parse_file(source).map_err(|e| (chunk.line + e.span().start().line, e.to_string()))?;
     // What syn keeps verbatim at the top level (`fn f();` — the inside of a trait, after a
@@ -285,7 +348,7 @@ fn format_chunk(text: &str, chunk: &Chunk) -> Printed {
         let line = chunk.line + syn::spanned::Spanned::span(item).start().line;
         return Err((line, "expected an item".to_string()));
     }
-    if chunk.verbatim {
+    if chunk.kind == Kind::Macro {
         return Ok(format!("{}\n", source.trim_end()));
     }
     Ok(prettyplease::unparse(&file))
@@ -301,7 +364,7 @@ fn rejoin(text: &str, chunks: &[Chunk], i: usize) -> Result<(String, usize), (us
             start: chunks[i].start,
             end: chunks[end].end,
             line: chunks[i].line,
-            verbatim: false,
+            kind: Kind::Format,
         };
         if let Ok(formatted) = format_chunk(text, &joined) {
             return Ok((formatted, end + 1));
@@ -311,7 +374,7 @@ fn rejoin(text: &str, chunks: &[Chunk], i: usize) -> Result<(String, usize), (us
         start: chunks[i].start,
         end: text.len(),
         line: chunks[i].line,
-        verbatim: false,
+        kind: Kind::Format,
     };
     format_chunk(text, &rest).map(|formatted| (formatted, chunks.len()))
 }
@@ -321,10 +384,10 @@ mod tests {
     #[test]
     fn formats_and_reports_the_failing_line() {
         assert_eq!(
-            super::rust("pub struct   A{x:i32}").as_deref(),
+            super::rust("pub struct   A{x:i32}", false).as_deref(),
             Ok("pub struct A {\n    x: i32,\n}\n")
         );
-        let (line, message) = super::rust("pub struct A;\n\nfn x( {\n").unwrap_err();
+        let (line, message) = super::rust("pub struct A;\n\nfn x( {\n", false).unwrap_err();
         assert_eq!(line, 3);
         assert!(!message.is_empty());
     }
@@ -333,9 +396,9 @@ mod tests {
     #[test]
     fn macro_rules_are_kept_as_written() {
         let text = "struct  A;\n\n/// Doc.\nmacro_rules! m {\n    ($x:ident) => {\n        impl $x {}\n    };\n}\n\nm!( A );\n";
-        assert_eq!(super::chunks(text).len(), 3);
+        assert_eq!(super::chunks(text, false).len(), 3);
         assert_eq!(
-            super::rust(text).unwrap(),
+            super::rust(text, false).unwrap(),
             "struct A;\n/// Doc.\nmacro_rules! m {\n    ($x:ident) => {\n        impl $x {}\n    };\n}\nm!(A);\n"
         );
     }
@@ -355,15 +418,18 @@ mod tests {
             }
         }
         let whole = prettyplease::unparse(&syn::parse_file(&text).unwrap());
-        assert!(super::chunks(&text).len() > 2);
-        assert_eq!(super::rust(&text).unwrap(), whole);
+        assert!(super::chunks(&text, false).len() > 2);
+        assert_eq!(super::rust(&text, false).unwrap(), whole);
 
         // No cut inside a string literal, a comment or braces, whatever lines they hold.
         let nope = "\n\npub struct Nope;\n".repeat(super::CHUNK_LINES);
         let literal = format!(
             "const A: &str = r#\"{nope}\"#;\nconst B: char = '{{';\n/* {nope} */\nmod m {{{nope}}}\n\npub struct After;\n"
         );
-        let cuts: Vec<usize> = super::chunks(&literal).iter().map(|c| c.start).collect();
+        let cuts: Vec<usize> = super::chunks(&literal, false)
+            .iter()
+            .map(|c| c.start)
+            .collect();
         assert_eq!(cuts, [0, literal.find("pub struct After").unwrap()]);
         let whole = prettyplease::unparse(&syn::parse_file(&literal).unwrap());
         // Were a cut made there anyway, the chunks are joined again.
@@ -373,20 +439,20 @@ mod tests {
                 start: 0,
                 end: cut,
                 line: 0,
-                verbatim: false,
+                kind: super::Kind::Format,
             },
             super::Chunk {
                 start: cut,
                 end: literal.len(),
                 line: 2,
-                verbatim: false,
+                kind: super::Kind::Format,
             },
         ];
         assert_eq!(super::rejoin(&literal, &bad, 0), Ok((whole, 2)));
 
         let lines = text.lines().count();
         text.push_str("fn broken( {\n");
-        let (line, _) = super::rust(&text).unwrap_err();
+        let (line, _) = super::rust(&text, false).unwrap_err();
         assert_eq!(line, lines + 1);
     }
 }

@@ -48,6 +48,8 @@ mod render;
 
 use apigen_spec::{Diagnostic, Loaded};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 pub use apigen_spec::style::Style;
 pub use render::embedded_templates;
@@ -167,16 +169,47 @@ pub fn build_ir(
     Ok((ir, warnings))
 }
 
-/// Generates the crate for `style`: spec → IR → templates → formatted files.
+/// Generates the crate for `style`: spec → IR → templates → formatted files
+/// ([`build_ir`], then [`emit`]).
 pub fn generate(loaded: &Loaded, style: &dyn Style, options: &Options) -> Result<Generated, Error> {
     let (ir, warnings) = build_ir(loaded, style, options)?;
-    let rendered = render(&ir, options)?;
-    drop(ir);
-    let files = rendered
-        .into_iter()
-        .map(format)
-        .collect::<Result<Vec<_>, _>>()?;
+    let files = emit(ir, options)?;
     Ok(Generated { files, warnings })
+}
+
+/// Renders and formats every file of the crate from the IR. The IR is dropped once the
+/// templates' view of it exists; the files are rendered and formatted on as many threads as
+/// there are cores, each taking the next file of the plan (so formatting a large file overlaps
+/// rendering the next one).
+pub fn emit(ir: ir::Ir, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
+    let renderer = render::Renderer::new(options.templates.clone());
+    let context = renderer.context(&ir);
+    let plan = renderer.plan(&ir.style);
+    drop(ir);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(plan.len());
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<Option<Result<GeneratedFile, Error>>>> =
+        Mutex::new(plan.iter().map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((template, path)) = plan.get(i) else {
+                    break;
+                };
+                let file =
+                    rendered(&renderer, &context, template.clone(), path.clone()).and_then(format);
+                done.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(file);
+            });
+        }
+    });
+    done.into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// One file as its template printed it, before [`format`].
@@ -188,6 +221,9 @@ pub struct RenderedFile {
     pub path: PathBuf,
     /// The unformatted text.
     pub text: String,
+    /// The template wrote the text already formatted (an embedded template that does so,
+    /// not shadowed by `--templates`): [`format`] only checks the items that may not fit.
+    pub preformatted: bool,
 }
 
 /// The render stage of [`generate`]: prints every file of the crate from the IR, unformatted.
@@ -198,24 +234,35 @@ pub fn render(ir: &ir::Ir, options: &Options) -> Result<Vec<RenderedFile>, Error
     renderer
         .plan(&ir.style)
         .into_iter()
-        .map(|(template, path)| {
-            let text = renderer.render(&template, &context)?;
-            Ok(RenderedFile {
-                template,
-                path,
-                text,
-            })
-        })
+        .map(|(template, path)| rendered(&renderer, &context, template, path))
         .collect()
 }
 
+/// Renders one file of the plan.
+fn rendered(
+    renderer: &render::Renderer,
+    context: &minijinja::Value,
+    template: String,
+    path: PathBuf,
+) -> Result<RenderedFile, Error> {
+    let text = renderer.render(&template, context)?;
+    Ok(RenderedFile {
+        preformatted: renderer.preformatted(&template),
+        template,
+        path,
+        text,
+    })
+}
+
 /// The format stage of [`generate`]: `.rs` files are parsed with `syn` and printed with
-/// `prettyplease`; other files pass through unchanged.
+/// `prettyplease` (of a pre-formatted file, only the items that may need a line broken);
+/// other files pass through unchanged.
 pub fn format(file: RenderedFile) -> Result<GeneratedFile, Error> {
     let RenderedFile {
         template,
         path,
         text,
+        preformatted,
     } = file;
     if path.extension().is_none_or(|e| e != "rs") {
         return Ok(GeneratedFile {
@@ -223,7 +270,7 @@ pub fn format(file: RenderedFile) -> Result<GeneratedFile, Error> {
             contents: text,
         });
     }
-    match format::rust(&text) {
+    match format::rust(&text, preformatted) {
         Ok(contents) => Ok(GeneratedFile { path, contents }),
         Err((line, message)) => Err(Error::Unparseable(Box::new(Unparseable {
             line_text: text

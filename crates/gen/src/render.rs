@@ -21,6 +21,10 @@ fn style_template(style: &str) -> String {
     format!("styles/{style}/style.rs.jinja")
 }
 
+/// Embedded templates that write their output as prettyplease prints it, so that the format
+/// stage can keep most of it as written (`format.rs`). `tests/preformatted.rs` holds them to it.
+const PREFORMATTED: &[&str] = &["types.rs.jinja"];
+
 /// Optional modules: rendered when their template exists.
 const OPTIONAL_MODULES: &[&str] = &["server", "client", "validate"];
 
@@ -47,6 +51,12 @@ impl Renderer {
 
     fn exists(&self, name: &str) -> bool {
         load(self.overrides.as_deref(), name).is_some()
+    }
+
+    /// Whether `name` is an embedded template that writes formatted output. With a
+    /// `--templates` directory nothing is: any template (or macro file) it shadows may not.
+    pub(crate) fn preformatted(&self, name: &str) -> bool {
+        self.overrides.is_none() && PREFORMATTED.contains(&name)
     }
 
     /// Which template renders which file.
@@ -128,16 +138,14 @@ fn lit(value: Value) -> String {
     }
 }
 
-/// `{{ s|doc }}`: `#[doc = "…"]` attributes, one per line, or nothing for none/empty;
-/// `{{ s|doc(true) }}` writes inner attributes (`#![doc = "…"]`) for a module's own docs.
-/// Fenced code blocks are marked `text` and indentation is removed, so a description
-/// never becomes a doctest; tabs become spaces.
+/// `{{ s|doc }}`: `///` doc comment lines, or nothing for none/empty; `{{ s|doc(true) }}`
+/// writes inner ones (`//!`) for a module's own docs. A line comment ends at the line's end,
+/// so control characters (line breaks, carriage returns) are removed and nothing can leave
+/// the comment. Fenced code blocks are marked `text` and indentation is removed, so a
+/// description never becomes a doctest; tabs become spaces. Written as prettyplease prints
+/// `#[doc = " …"]`.
 fn doc(value: Value, inner: Option<bool>) -> String {
-    let open = if inner.unwrap_or(false) {
-        "#![doc = "
-    } else {
-        "#[doc = "
-    };
+    let open = if inner.unwrap_or(false) { "//!" } else { "///" };
     if value.is_none() || value.is_undefined() {
         return String::new();
     }
@@ -155,28 +163,38 @@ fn doc(value: Value, inner: Option<bool>) -> String {
         let line: String = line
             .replace('\t', "    ")
             .chars()
-            .filter(|c| !c.is_control())
+            .filter(|c| !c.is_control() && !is_bidi_control(*c))
             .collect();
         let line = line.trim();
         let marker = ["```", "~~~"].into_iter().find(|m| line.starts_with(m));
-        let line = match (marker, fence) {
+        out.push_str(open);
+        match (marker, fence) {
             (Some(m), None) => {
                 fence = Some(m);
-                format!("{m}text")
+                out.push(' ');
+                out.push_str(m);
+                out.push_str("text");
             }
             (Some(m), Some(open)) if m == open => {
                 fence = None;
-                m.to_string()
+                out.push(' ');
+                out.push_str(m);
             }
-            _ => line.to_string(),
-        };
-        if line.is_empty() {
-            out.push_str(&format!("{open}\"\"]\n"));
-        } else {
-            out.push_str(&format!("{open}{:?}]\n", format!(" {line}")));
+            _ if line.is_empty() => {}
+            _ => {
+                out.push(' ');
+                out.push_str(line);
+            }
         }
+        out.push('\n');
     }
     out
+}
+
+/// The codepoints that change the visible direction of text, which rustc refuses in
+/// comments (`text_direction_codepoint_in_comment`).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `{{ s|toml }}`: a TOML basic string (JSON string escapes are valid TOML).
@@ -208,15 +226,26 @@ mod tests {
         );
         assert_eq!(
             out,
-            "#[doc = \" First \\\"line\\\"\"]\n#[doc = \"\"]\n#[doc = \" ```text\"]\n#[doc = \" let x = 1;\"]\n#[doc = \" ```\"]\n#[doc = \" }\"]\n#[doc = \" #[cfg(any())]\"]\n"
+            "/// First \"line\"\n///\n/// ```text\n/// let x = 1;\n/// ```\n/// }\n/// #[cfg(any())]\n"
         );
+        // Nothing leaves the comment: a line break in the text starts another `///` line,
+        // other control characters are dropped; `*/` means nothing in a line comment.
         assert_eq!(
-            doc(Value::from("a\rb\u{0}c\u{7f}"), None),
-            "#[doc = \" abc\"]\n"
+            doc(
+                Value::from("a\rb\u{0}c\u{7f}\u{202e}\u{2028}d\n*/ fn x() {}"),
+                None
+            ),
+            "/// abc\u{2028}d\n/// */ fn x() {}\n"
         );
+        let parsed: syn::File = syn::parse_str(&format!(
+            "{}struct S;",
+            doc(Value::from("a\r\nb\u{0b}c\u{85}\n/// x"), None)
+        ))
+        .unwrap();
+        assert_eq!(parsed.items.len(), 1);
         assert_eq!(doc(Value::from(()), None), "");
         assert_eq!(doc(Value::from("  "), None), "");
-        assert_eq!(doc(Value::from("x"), Some(true)), "#![doc = \" x\"]\n");
+        assert_eq!(doc(Value::from("x"), Some(true)), "//! x\n");
     }
 
     #[test]

@@ -54,15 +54,18 @@ pub(crate) fn load(
     Ok(loaded)
 }
 
-/// Maps a generator failure to the command's outcome (writing the dump of unparseable output).
+/// Maps a generator failure to the command's outcome (writing the dump of unparseable output);
+/// the spec's problems are located in `loaded` when it is still there.
 pub(crate) fn failure(
     error: apigen_gen::Error,
-    loaded: &apigen_spec::Loaded,
+    loaded: Option<&apigen_spec::Loaded>,
     output: Option<&std::path::Path>,
 ) -> CommandError {
     match error {
         apigen_gen::Error::Input(mut diagnostics) => {
-            loaded.locate_all(&mut diagnostics);
+            if let Some(loaded) = loaded {
+                loaded.locate_all(&mut diagnostics);
+            }
             CommandError::Input(diagnostics)
         }
         apigen_gen::Error::Unparseable(ref u) => {
@@ -91,13 +94,16 @@ pub fn run(args: Args, format: Format) -> Result<(), CommandError> {
         templates: args.templates,
         deny_unsupported: args.deny_unsupported,
     };
-    let generated = apigen_gen::generate(&loaded, style, &options)
-        .map_err(|e| failure(e, &loaded, Some(&args.output)))?;
-    let mut warnings = generated.warnings.clone();
+    let (ir, mut warnings) = apigen_gen::build_ir(&loaded, style, &options)
+        .map_err(|e| failure(e, Some(&loaded), Some(&args.output)))?;
     loaded.locate_all(&mut warnings);
     warn(&warnings, format);
+    // The loaded spec is most of the memory in use; the IR holds all that is left to do
+    // (rendering fails only through apigen's templates, never for a spec location).
+    drop(loaded);
+    let files = apigen_gen::emit(ir, &options).map_err(|e| failure(e, None, Some(&args.output)))?;
     if args.check {
-        return match apigen_gen::output::check(&args.output, &generated.files) {
+        return match apigen_gen::output::check(&args.output, &files) {
             Ok(None) => Ok(()),
             Ok(Some(diff)) => {
                 print!("{diff}");
@@ -109,7 +115,7 @@ pub fn run(args: Args, format: Format) -> Result<(), CommandError> {
             Err(e) => Err(CommandError::Internal(e.to_string())),
         };
     }
-    apigen_gen::output::write(&args.output, &generated.files, args.force).map_err(|e| match e {
+    apigen_gen::output::write(&args.output, &files, args.force).map_err(|e| match e {
         apigen_gen::output::OutputError::NotGenerated(_) => CommandError::Failed(e.to_string()),
         apigen_gen::output::OutputError::Io(_) => CommandError::Internal(e.to_string()),
     })

@@ -26,8 +26,8 @@ pub fn run(args: Args, format: Format) -> Result<(), CommandError> {
         crate_name: args.crate_name,
         ..apigen_gen::Options::default()
     };
-    let (ir, mut warnings) =
-        apigen_gen::build_ir(&loaded, style, &options).map_err(|e| failure(e, &loaded, None))?;
+    let (ir, mut warnings) = apigen_gen::build_ir(&loaded, style, &options)
+        .map_err(|e| failure(e, Some(&loaded), None))?;
     loaded.locate_all(&mut warnings);
     warn(&warnings, format);
     let yaml = serde_yaml::to_string(&ir)

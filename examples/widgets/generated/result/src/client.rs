@@ -776,6 +776,8 @@ impl Client {
             )
             .try_flatten()
     }
+}
+impl Client {
     /// List widgets
     ///
     /// Widgets in creation order.
@@ -811,6 +813,8 @@ impl Client {
         };
         Ok((url, call))
     }
+}
+impl Client {
     /// Create a widget
     ///
     /// `POST /widgets`
@@ -861,6 +865,8 @@ impl Client {
             }
         }
     }
+}
+impl Client {
     /// Delete a widget
     ///
     /// `DELETE /widgets/{widget_id}`
@@ -885,6 +891,8 @@ impl Client {
         let raw = self.send(Method::DELETE, url, headers, None, &["bearerAuth"]).await?;
         wire::decode_none(&raw, "widgets")
     }
+}
+impl Client {
     /// Get a widget
     ///
     /// `GET /widgets/{widget_id}`
@@ -909,6 +917,8 @@ impl Client {
         let raw = self.send(Method::GET, url, headers, None, &["bearerAuth"]).await?;
         wire::decode_one(&raw, "widgets")
     }
+}
+impl Client {
     /// Update a widget
     ///
     /// Fields left out stay as they are; `color` set to null is cleared.
