@@ -4,8 +4,9 @@
 //! pre-formatted path gives the same text as parsing and printing the whole file; the
 //! assertion shows the first lines that differ.
 //!
-//! A large spec from the corpus can be checked the same way (skipped when absent):
-//! `APIGEN_PREFORMATTED_SPEC=/path/to/spec.json cargo test -p apigen-gen --test preformatted`.
+//! Large real specs, whose long names exercise the line breaking, are checked the same way
+//! when named (`:`-separated; CI names GitHub's and Stripe's):
+//! `APIGEN_PREFORMATTED_SPECS=/path/a.json:/path/b.json cargo test -p apigen-gen --test preformatted`.
 
 use apigen_gen::{Options, RenderedFile};
 use std::path::{Path, PathBuf};
@@ -28,7 +29,9 @@ fn specs() -> Vec<PathBuf> {
             }
         }
     }
-    specs.extend(std::env::var_os("APIGEN_PREFORMATTED_SPEC").map(PathBuf::from));
+    if let Some(more) = std::env::var_os("APIGEN_PREFORMATTED_SPECS") {
+        specs.extend(std::env::split_paths(&more));
+    }
     specs.sort();
     specs
 }
