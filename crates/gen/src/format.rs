@@ -415,6 +415,36 @@ mod tests {
         assert!(!message.is_empty());
     }
 
+    /// A pre-formatted item is kept without its blank lines (but not those of a string),
+    /// unless a line is too long and could be broken.
+    #[test]
+    fn preformatted_items_are_kept_when_they_fit() {
+        let item = "pub struct S {\n\n    /// Doc.\n    pub a: i32,\n    \n}\n\n";
+        assert_eq!(
+            super::keep(item).as_deref(),
+            Some("pub struct S {\n    /// Doc.\n    pub a: i32,\n}\n")
+        );
+        let literal = "const A: &str = \"x\n\ny\";\n";
+        assert_eq!(super::keep(literal).as_deref(), Some(literal));
+        let long_name = format!("pub struct {} {{\n}}\n", "N".repeat(100));
+        assert_eq!(super::keep(&long_name), Some(long_name.clone()));
+        let long_field = format!(
+            "pub struct S {{\n    pub a: Option<{}>,\n}}\n",
+            "N".repeat(90)
+        );
+        assert_eq!(super::keep(&long_field), None);
+        assert_eq!(super::keep("struct S;  \n"), None);
+        // A whole file: kept items and formatted ones, as prettyplease prints them all.
+        let text = format!("pub struct A {{\n\n    pub a: i32,\n}}\n\n{long_field}\nstruct B;\n");
+        assert_eq!(
+            super::rust(&text, true).unwrap(),
+            prettyplease::unparse(&syn::parse_file(&text).unwrap())
+        );
+        // What fits is trusted, not checked: the template promised prettyplease's layout.
+        assert_eq!(super::rust("struct   B;\n", true).unwrap(), "struct   B;\n");
+        assert_eq!(super::rust("struct   B;\n", false).unwrap(), "struct B;\n");
+    }
+
     /// A `macro_rules!` item is kept as written, the items around it are formatted.
     #[test]
     fn macro_rules_are_kept_as_written() {
