@@ -491,7 +491,7 @@ pub fn build(
     let mut types = schema::TypeBuilder::new(&root, &file);
     types.add_components();
     let (operations, security) = ops::build(&mut types, &root, &loaded.spec, style);
-    let (mut types, mut features, warnings) = types.finish();
+    let (mut types, mut features, warnings) = types.finish(&used_by(&operations));
     features.string_enums = types
         .iter()
         .any(|t| matches!(t.kind, TypeKind::StringEnum { .. }));
@@ -508,6 +508,40 @@ pub fn build(
         },
         warnings,
     ))
+}
+
+/// Every identifier in the types the operations name (parameters, query structs, bodies,
+/// responses, enum defaults): those types keep their names.
+fn used_by(operations: &[Operation]) -> std::collections::HashSet<String> {
+    let mut texts: Vec<&str> = Vec::new();
+    for op in operations {
+        let params = op
+            .path_params
+            .iter()
+            .chain(&op.headers)
+            .chain(op.query.iter().flat_map(|q| &q.params));
+        for p in params {
+            texts.extend([p.rust_type.as_str(), p.inner_type.as_str()]);
+            if let Some(DefaultValue {
+                value:
+                    DefaultExpr::StrEnum { type_name, .. } | DefaultExpr::IntEnum { type_name, .. },
+                ..
+            }) = &p.default
+            {
+                texts.push(type_name);
+            }
+        }
+        texts.extend(op.query.as_ref().map(|q| q.type_name.as_str()));
+        texts.extend(op.body.as_ref().map(|b| b.rust_type.as_str()));
+        texts.extend(op.success.rust_type.as_deref());
+        texts.extend(op.success.item_type.as_deref());
+    }
+    texts
+        .into_iter()
+        .flat_map(|t| t.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
+        .filter(|word| !word.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn crate_meta(info: &openapiv3::Info, crate_name: Option<&str>) -> CrateMeta {

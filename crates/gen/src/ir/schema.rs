@@ -15,7 +15,7 @@ use super::{
 use apigen_spec::diag::escape_pointer_token;
 use apigen_spec::Diagnostic;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// How many `$ref` hops are followed before a chain counts as a cycle.
 const MAX_REF_HOPS: usize = 32;
@@ -1217,8 +1217,13 @@ impl<'a> TypeBuilder<'a> {
         );
     }
 
-    /// Boxes recursion, works out `Eq`/`Hash`, and writes the types out.
-    pub(crate) fn finish(mut self) -> (Vec<TypeDef>, Features, Vec<Diagnostic>) {
+    /// Merges duplicate inline types, boxes recursion, works out `Eq`/`Hash`, and writes
+    /// the types out. `pinned`: names the operations use (they stay as they are).
+    pub(crate) fn finish(
+        mut self,
+        pinned: &HashSet<String>,
+    ) -> (Vec<TypeDef>, Features, Vec<Diagnostic>) {
+        self.merge_duplicates(pinned);
         self.box_recursion();
         let (eq, hash) = self.eq_hash();
         let types = self
@@ -1231,6 +1236,52 @@ impl<'a> TypeBuilder<'a> {
             })
             .collect();
         (types, self.features, self.warnings)
+    }
+
+    /// One type for inline schemas that are the same type under different names. Specs
+    /// written without `$ref`s repeat an object wherever it appears (GitHub's webhook payloads
+    /// repeat the same user, repository and app objects hundreds of times), and each copy
+    /// would be a type of its own to write, render, format and compile. Two inline types are
+    /// the same when everything but their names, docs and spec locations is (fields with
+    /// their names, wire names, types, presence and constraints; variants; tags); types that
+    /// hold them become the same in turn, so this runs to a fixpoint. The shortest name (then
+    /// the first) is kept. Component schemas keep their own types (they are named by the spec),
+    /// and so do the types operations use directly (`pinned`: query structs, bodies).
+    fn merge_duplicates(&mut self, pinned: &HashSet<String>) {
+        let fixed: HashSet<&str> = self
+            .components
+            .values()
+            .map(|c| c.name.as_str())
+            .chain(pinned.iter().map(String::as_str))
+            .collect();
+        loop {
+            let mut groups: HashMap<String, Vec<&str>> = HashMap::new();
+            for (name, draft) in &self.drafts {
+                if !fixed.contains(name.as_str()) {
+                    groups.entry(shape_key(&draft.body)).or_default().push(name);
+                }
+            }
+            let mut renames: HashMap<String, String> = HashMap::new();
+            for names in groups.values().filter(|names| names.len() > 1) {
+                let keep = names
+                    .iter()
+                    .min_by_key(|name| (name.len(), **name))
+                    .copied()
+                    .unwrap_or_default();
+                for name in names.iter().filter(|name| **name != keep) {
+                    renames.insert((*name).to_string(), keep.to_string());
+                }
+            }
+            if renames.is_empty() {
+                return;
+            }
+            for name in renames.keys() {
+                self.drafts.remove(name);
+            }
+            for draft in self.drafts.values_mut() {
+                rename_in(&mut draft.body, &renames);
+            }
+        }
     }
 
     fn tys(body: &DraftBody) -> Vec<&Ty> {
@@ -1385,6 +1436,78 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
         }
     }
     component
+}
+
+/// What makes two inline types the same type (see `TypeBuilder::merge_duplicates`): the
+/// body without docs and spec locations.
+fn shape_key(body: &DraftBody) -> String {
+    match body {
+        DraftBody::Struct {
+            fields,
+            deny_unknown_fields,
+        } => {
+            let mut key = format!("struct {deny_unknown_fields}");
+            for f in fields {
+                key.push_str(&format!(
+                    "|{} {} {:?} {:?} {} {} {} {:?} {} {:?}",
+                    f.name,
+                    f.wire_name,
+                    f.ty,
+                    f.presence,
+                    f.deprecated,
+                    f.read_only,
+                    f.write_only,
+                    f.default,
+                    f.value_kind,
+                    f.constraints
+                ));
+            }
+            key
+        }
+        DraftBody::StringEnum { variants, fallback } => format!("str {variants:?} {fallback}"),
+        DraftBody::IntEnum { variants, fallback } => format!("int {variants:?} {fallback}"),
+        DraftBody::Tagged { tag, variants } => format!("tagged {tag} {variants:?}"),
+        DraftBody::Untagged { variants } => format!("untagged {variants:?}"),
+        DraftBody::Alias(ty, nullable) => format!("alias {ty:?} {nullable}"),
+    }
+}
+
+/// Points every use of a merged type at the type kept in its place.
+fn rename_in(body: &mut DraftBody, renames: &HashMap<String, String>) {
+    fn ty(t: &mut Ty, renames: &HashMap<String, String>) {
+        match t {
+            Ty::Named(name) => {
+                if let Some(kept) = renames.get(name.as_str()) {
+                    name.clone_from(kept);
+                }
+            }
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => ty(inner, renames),
+            Ty::Prim(_) | Ty::Helper(_) | Ty::Value | Ty::JsonMap => {}
+        }
+    }
+    match body {
+        DraftBody::Struct { fields, .. } => {
+            for f in fields {
+                ty(&mut f.ty, renames);
+                if let Some(DefaultValue {
+                    value:
+                        DefaultExpr::StrEnum { type_name, .. } | DefaultExpr::IntEnum { type_name, .. },
+                    ..
+                }) = &mut f.default
+                {
+                    if let Some(kept) = renames.get(type_name.as_str()) {
+                        type_name.clone_from(kept);
+                    }
+                }
+            }
+        }
+        DraftBody::Tagged { variants, .. } => {
+            variants.iter_mut().for_each(|v| ty(&mut v.2, renames))
+        }
+        DraftBody::Untagged { variants } => variants.iter_mut().for_each(|v| ty(&mut v.1, renames)),
+        DraftBody::Alias(t, _) => ty(t, renames),
+        DraftBody::StringEnum { .. } | DraftBody::IntEnum { .. } => {}
+    }
 }
 
 fn to_typedef(name: &str, draft: &Draft, eq: bool, hash: bool) -> TypeDef {
