@@ -10,6 +10,7 @@
 //! validates every item first (answering `422` and calling nothing when one is invalid),
 //! then calls the operation's method once per item, in order.
 #![allow(clippy::too_many_arguments, clippy::result_large_err)]
+use std::borrow::Cow;
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -19,9 +20,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 use axum::body::{Body, Bytes};
-use axum::extract::{
-    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State,
-};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -30,7 +29,6 @@ use axum::Router;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use crate::style::{self, PageRequest};
 use crate::validate::{Validate, Violation};
 #[allow(unused_imports)]
@@ -243,11 +241,82 @@ pub enum Credential {
         credentials: String,
     },
 }
+/// A request's id: its `X-Request-Id` as sent, else one the router generated. Reads as
+/// a `&str` (`Deref`, [`RequestId::as_str`]); cloning shares the bytes instead of copying
+/// them. An id sent by the client shares the buffer the request was received in: to keep
+/// one after the request, keep a `String` (`id.to_string()`).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct RequestId(HeaderValue);
+impl RequestId {
+    /// The id carried by this `X-Request-Id` value; bytes that are not UTF-8 are replaced
+    /// with U+FFFD.
+    fn from_header(value: &HeaderValue) -> Self {
+        if std::str::from_utf8(value.as_bytes()).is_ok() {
+            return Self(value.clone());
+        }
+        let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        Self(
+            HeaderValue::from_maybe_shared(Bytes::from(text))
+                .unwrap_or_else(|_| HeaderValue::from_static("")),
+        )
+    }
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(self.0.as_bytes()).unwrap_or_default()
+    }
+}
+impl Default for RequestId {
+    /// The empty id.
+    fn default() -> Self {
+        Self(HeaderValue::from_static(""))
+    }
+}
+impl std::ops::Deref for RequestId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl AsRef<str> for RequestId {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl std::fmt::Display for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::fmt::Debug for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+impl PartialEq<str> for RequestId {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+impl PartialEq<&str> for RequestId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+impl From<RequestId> for String {
+    fn from(id: RequestId) -> Self {
+        id.as_str().to_owned()
+    }
+}
+impl Serialize for RequestId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
 /// What every operation receives besides its parameters.
 #[derive(Debug, Clone)]
 pub struct RequestContext {
     /// The request id (from `X-Request-Id`, else generated).
-    pub request_id: String,
+    pub request_id: RequestId,
     /// The authenticated principal; `None` on operations without security.
     pub principal: Option<Principal>,
     /// The request headers.
@@ -379,49 +448,67 @@ impl<A: Api> RouterBuilder<A> {
             api: self.api,
             settings: settings.clone(),
         });
+        #[allow(unused_variables)]
+        let body_limit = (
+            tower_http::limit::RequestBodyLimitLayer::new(self.body_limit),
+            axum::extract::DefaultBodyLimit::disable(),
+        );
         let routes = Router::new()
             .route("/widgets", on(MethodFilter::GET, list_widgets::<A>))
-            .route("/widgets", on(MethodFilter::POST, create_widget::<A>))
+            .route(
+                "/widgets",
+                on(
+                    MethodFilter::POST,
+                    axum::handler::Handler::layer(create_widget::<A>, body_limit),
+                ),
+            )
             .route("/widgets/{widget_id}", on(MethodFilter::DELETE, delete_widget::<A>))
             .route("/widgets/{widget_id}", on(MethodFilter::GET, get_widget::<A>))
-            .route("/widgets/{widget_id}", on(MethodFilter::PATCH, update_widget::<A>))
+            .route(
+                "/widgets/{widget_id}",
+                on(
+                    MethodFilter::PATCH,
+                    axum::handler::Handler::layer(update_widget::<A>, body_limit),
+                ),
+            )
             .with_state(app);
         let limiter = self
             .rate_limit
             .map(|limit| {
                 let quota = governor::Quota::per_second(limit.per_second)
                     .allow_burst(limit.burst);
-                Arc::new(Limiter {
+                Limiter {
                     limiter: governor::RateLimiter::dashmap(quota),
                     key: limit.key,
-                })
+                }
             });
         routes
             .layer(
                 tower::ServiceBuilder::new()
-                    .layer(StyleLayer {
-                        settings,
-                        limiter,
-                        ids: RequestIds::new(),
-                    })
-                    .layer(CatchPanicLayer::new())
-                    .layer(RequestBodyLimitLayer::new(self.body_limit))
-                    .layer(DefaultBodyLimit::disable()),
+                    .layer(
+                        StyleLayer(
+                            Arc::new(StyleShared {
+                                settings,
+                                limiter,
+                                ids: RequestIds::new(),
+                            }),
+                        ),
+                    )
+                    .layer(CatchPanicLayer::new()),
             )
     }
 }
 /// Request ids for requests that come without one: a random UUID per router plus a
 /// counter (`<uuid>-<n>`), unique without a random draw per request.
-#[derive(Clone)]
 struct RequestIds {
-    prefix: Arc<str>,
-    counter: Arc<std::sync::atomic::AtomicU64>,
+    prefix: String,
+    counter: std::sync::atomic::AtomicU64,
 }
 impl RequestIds {
     fn new() -> Self {
         Self {
-            prefix: uuid::Uuid::new_v4().simple().to_string().into(),
-            counter: Arc::default(),
+            prefix: uuid::Uuid::new_v4().simple().to_string(),
+            counter: std::sync::atomic::AtomicU64::new(0),
         }
     }
     /// The next id.
@@ -451,7 +538,16 @@ struct App<A> {
 pub struct Styled;
 /// A JSON response, marked as rendered by the style when it is a failure.
 pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
-    match serde_json::to_vec(body) {
+    let mut bytes = Vec::with_capacity(512);
+    let written = serde_json::to_writer(&mut bytes, body).map(|()| bytes);
+    json_bytes_response(status, written)
+}
+/// A response of JSON a style wrote, marked as rendered by the style when it is a failure.
+pub fn json_bytes_response(
+    status: StatusCode,
+    body: serde_json::Result<Vec<u8>>,
+) -> Response {
+    match body {
         Ok(bytes) => {
             let mut response = Response::new(Body::from(bytes));
             *response.status_mut() = status;
@@ -476,9 +572,12 @@ pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Res
 /// rather than four (request id, propagation, rate limit, restyling): each layer costs
 /// allocations on every request.
 #[derive(Clone)]
-struct StyleLayer {
+struct StyleLayer(Arc<StyleShared>);
+/// What the style layer keeps for every request: one reference-counted pointer to clone
+/// per request rather than one per part.
+struct StyleShared {
     settings: Arc<Settings>,
-    limiter: Option<Arc<Limiter>>,
+    limiter: Option<Limiter>,
     ids: RequestIds,
 }
 impl<S> tower::Layer<S> for StyleLayer {
@@ -486,28 +585,24 @@ impl<S> tower::Layer<S> for StyleLayer {
     fn layer(&self, inner: S) -> Self::Service {
         StyleService {
             inner,
-            settings: self.settings.clone(),
-            limiter: self.limiter.clone(),
-            ids: self.ids.clone(),
+            shared: self.0.clone(),
         }
     }
 }
 #[derive(Clone)]
 struct StyleService<S> {
     inner: S,
-    settings: Arc<Settings>,
-    limiter: Option<Arc<Limiter>>,
-    ids: RequestIds,
+    shared: Arc<StyleShared>,
 }
 impl<S> tower::Service<Request> for StyleService<S>
 where
     S: tower::Service<Request, Error = Infallible>,
     S::Response: IntoResponse,
-    S::Future: Send + 'static,
+    S::Future: Unpin + Send + 'static,
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+    type Future = StyleFuture<S::Future>;
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         self.inner.poll_ready(cx)
     }
@@ -515,35 +610,87 @@ where
         let request_id = match request.headers().get(REQUEST_ID) {
             Some(id) => id.clone(),
             None => {
-                let id = self.ids.next();
+                let id = self.shared.ids.next();
                 request.headers_mut().insert(REQUEST_ID, id.clone());
                 id
             }
         };
-        if let Some(limiter) = &self.limiter {
+        let settings = &self.shared.settings;
+        if let Some(limiter) = &self.shared.limiter {
             if let Err(error) = limiter.check(&request) {
                 let ex = Exchange::build(
                     Some(&request_id),
                     request.uri(),
-                    &self.settings,
+                    settings,
                     None,
                 );
                 let response = echo_request_id(
                     style::server::render_error(&ex, &error),
                     request_id,
                 );
-                return Box::pin(std::future::ready(Ok(response)));
+                return StyleFuture::Answered(Some(response));
             }
         }
-        let uri = request.uri().clone();
-        let method = request.method().clone();
-        let settings = self.settings.clone();
-        let future = self.inner.call(request);
-        Box::pin(async move {
-            let response = future.await?.into_response();
-            let response = restyle(&settings, &uri, &request_id, &method, response);
-            Ok(echo_request_id(response, request_id))
-        })
+        let pending = Pending {
+            shared: self.shared.clone(),
+            uri: request.uri().clone(),
+            method: request.method().clone(),
+            request_id,
+        };
+        StyleFuture::Called {
+            future: self.inner.call(request),
+            pending: Some(pending),
+        }
+    }
+}
+/// The style layer's response future: the inner service's response, restyled when the
+/// style did not render it, with the request id echoed. Not boxed: every future below
+/// the layer is `Unpin`, so this one is too.
+enum StyleFuture<F> {
+    /// Answered without calling the inner service (over the rate limit).
+    Answered(Option<Response>),
+    /// Waiting for the inner service.
+    Called { future: F, pending: Option<Pending> },
+}
+/// What the style layer needs once the inner service has answered.
+struct Pending {
+    shared: Arc<StyleShared>,
+    uri: axum::http::Uri,
+    method: axum::http::Method,
+    request_id: HeaderValue,
+}
+impl<F, R> Future for StyleFuture<F>
+where
+    F: Future<Output = Result<R, Infallible>> + Unpin,
+    R: IntoResponse,
+{
+    type Output = Result<Response, Infallible>;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            StyleFuture::Answered(response) => {
+                Poll::Ready(
+                    Ok(response.take().expect("StyleFuture polled after completion")),
+                )
+            }
+            StyleFuture::Called { future, pending } => {
+                let response = match Pin::new(future).poll(cx) {
+                    Poll::Ready(Ok(response)) => response.into_response(),
+                    Poll::Ready(Err(never)) => match never {}
+                    Poll::Pending => return Poll::Pending,
+                };
+                let Pending { shared, uri, method, request_id } = pending
+                    .take()
+                    .expect("StyleFuture polled after completion");
+                let response = restyle(
+                    &shared.settings,
+                    &uri,
+                    &request_id,
+                    &method,
+                    response,
+                );
+                Poll::Ready(Ok(echo_request_id(response, request_id)))
+            }
+        }
     }
 }
 /// Sets `X-Request-Id` on a response that does not carry one yet.
@@ -650,7 +797,7 @@ pub struct OpInfo {
 #[derive(Debug, Clone)]
 pub struct Exchange {
     /// From `X-Request-Id` (set by the router when the client sent none).
-    pub request_id: String,
+    pub request_id: RequestId,
     /// [`API_VERSION`].
     pub api_version: &'static str,
     /// The principal's organisation.
@@ -670,12 +817,7 @@ impl Exchange {
         op: Option<&'static OpInfo>,
     ) -> Self {
         Self {
-            request_id: request_id
-                .map(|v| match v.to_str() {
-                    Ok(id) => id.to_owned(),
-                    Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                })
-                .unwrap_or_default(),
+            request_id: request_id.map(RequestId::from_header).unwrap_or_default(),
             api_version: API_VERSION,
             org_id: None,
             project_id: None,
@@ -699,28 +841,60 @@ impl Exchange {
         }
         url
     }
-    /// The request's path and query as received (absolute with a base URL).
-    pub fn self_link(&self) -> String {
-        match self.uri.query() {
-            Some(q) => self.url_from(&[self.uri.path(), "?", q]),
-            None => self.url_from(&[self.uri.path()]),
+    /// The request's path and query as received (absolute with a base URL): borrowed from
+    /// the request's URI unless a base URL is set.
+    pub fn self_link(&self) -> Cow<'_, str> {
+        if self.base_url.is_none() {
+            if let Some(received) = self.uri.path_and_query().map(|pq| pq.as_str()) {
+                if received.starts_with('/') {
+                    return Cow::Borrowed(received);
+                }
+            }
         }
+        Cow::Owned(
+            match self.uri.query() {
+                Some(q) => self.url_from(&[self.uri.path(), "?", q]),
+                None => self.url_from(&[self.uri.path()]),
+            },
+        )
     }
-    /// The parent collection's URL, when the operation's path has one.
-    pub fn parent_link(&self) -> Option<String> {
+    /// The parent collection's URL, when the operation's path has one: the first segments
+    /// of the request's path, borrowed from it unless a base URL is set or the path needs
+    /// normalising (empty segments).
+    pub fn parent_link(&self) -> Option<Cow<'_, str>> {
         let template = self.op?.parent_path?;
-        let depth = template.split('/').filter(|s| !s.is_empty()).count();
+        let depth = template
+            .as_bytes()
+            .split(|&b| b == b'/')
+            .filter(|s| !s.is_empty())
+            .count();
+        let path = self.uri.path();
+        let bytes = path.as_bytes();
+        if self.base_url.is_none() && bytes.first() == Some(&b'/')
+            && !bytes.windows(2).any(|w| w == b"//")
+        {
+            if let Some((end, _)) = bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, &b)| b == b'/')
+                .nth(depth)
+            {
+                if end > 0 {
+                    return Some(Cow::Borrowed(&path[..end]));
+                }
+            }
+        }
         let base = self.base_url.as_deref().unwrap_or("");
-        let mut url = String::with_capacity(base.len() + self.uri.path().len() + 1);
+        let mut url = String::with_capacity(base.len() + path.len() + 1);
         url.push_str(base);
-        for segment in self.uri.path().split('/').filter(|s| !s.is_empty()).take(depth) {
+        for segment in path.split('/').filter(|s| !s.is_empty()).take(depth) {
             url.push('/');
             url.push_str(segment);
         }
         if url.len() == base.len() {
             url.push('/');
         }
-        Some(url)
+        Some(Cow::Owned(url))
     }
     /// The request's URL with query parameters `set` (replaced where present, else
     /// appended in order) and `remove`d.
