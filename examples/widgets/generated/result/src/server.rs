@@ -499,29 +499,60 @@ impl<A: Api> RouterBuilder<A> {
     }
 }
 /// Request ids for requests that come without one: a random UUID per router plus a
-/// counter (`<uuid>-<n>`), unique without a random draw per request.
+/// counter (`<uuid>-<n>`), unique without a random draw per request. They are written
+/// [`ID_BATCH`] at a time into one buffer that they share (each id a reference-counted
+/// slice of it), so that an id costs no allocation of its own, not even when it is
+/// cloned for the response.
 struct RequestIds {
     prefix: String,
-    counter: std::sync::atomic::AtomicU64,
+    batch: std::sync::Mutex<IdBatch>,
+}
+/// How many request ids are written at once.
+const ID_BATCH: u64 = 64;
+/// The ids written and not handed out yet, and the counter of the next batch.
+struct IdBatch {
+    next: u64,
+    ids: std::vec::IntoIter<HeaderValue>,
 }
 impl RequestIds {
     fn new() -> Self {
         Self {
             prefix: uuid::Uuid::new_v4().simple().to_string(),
-            counter: std::sync::atomic::AtomicU64::new(0),
+            batch: std::sync::Mutex::new(IdBatch {
+                next: 0,
+                ids: Vec::new().into_iter(),
+            }),
         }
     }
     /// The next id.
     fn next(&self) -> HeaderValue {
-        let n = self.counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let mut digits = itoa::Buffer::new();
-        let digits = digits.format(n);
-        let mut id = Vec::with_capacity(self.prefix.len() + 1 + digits.len());
-        id.extend_from_slice(self.prefix.as_bytes());
-        id.push(b'-');
-        id.extend_from_slice(digits.as_bytes());
-        HeaderValue::from_maybe_shared(Bytes::from(id))
-            .unwrap_or_else(|_| HeaderValue::from_static("-"))
+        let mut batch = self
+            .batch
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(id) = batch.ids.next() {
+            return id;
+        }
+        let first = batch.next;
+        batch.next += ID_BATCH;
+        let mut buffer = Vec::with_capacity(ID_BATCH as usize * (self.prefix.len() + 8));
+        let mut ends = Vec::with_capacity(ID_BATCH as usize);
+        for n in first..first + ID_BATCH {
+            buffer.extend_from_slice(self.prefix.as_bytes());
+            buffer.push(b'-');
+            buffer.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+            ends.push(buffer.len());
+        }
+        let buffer = Bytes::from(buffer);
+        let mut start = 0;
+        let mut ids = Vec::with_capacity(ends.len());
+        for end in ends {
+            let id = HeaderValue::from_maybe_shared(buffer.slice(start..end));
+            ids.push(id.unwrap_or_else(|_| HeaderValue::from_static("-")));
+            start = end;
+        }
+        batch.ids = ids.into_iter();
+        batch.ids.next().unwrap_or_else(|| HeaderValue::from_static("-"))
     }
 }
 struct Settings {
