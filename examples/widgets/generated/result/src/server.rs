@@ -448,30 +448,6 @@ impl<A: Api> RouterBuilder<A> {
             api: self.api,
             settings: settings.clone(),
         });
-        #[allow(unused_variables)]
-        let body_limit = (
-            tower_http::limit::RequestBodyLimitLayer::new(self.body_limit),
-            axum::extract::DefaultBodyLimit::disable(),
-        );
-        let routes = Router::new()
-            .route("/widgets", on(MethodFilter::GET, list_widgets::<A>))
-            .route(
-                "/widgets",
-                on(
-                    MethodFilter::POST,
-                    axum::handler::Handler::layer(create_widget::<A>, body_limit),
-                ),
-            )
-            .route("/widgets/{widget_id}", on(MethodFilter::DELETE, delete_widget::<A>))
-            .route("/widgets/{widget_id}", on(MethodFilter::GET, get_widget::<A>))
-            .route(
-                "/widgets/{widget_id}",
-                on(
-                    MethodFilter::PATCH,
-                    axum::handler::Handler::layer(update_widget::<A>, body_limit),
-                ),
-            )
-            .with_state(app);
         let limiter = self
             .rate_limit
             .map(|limit| {
@@ -482,21 +458,108 @@ impl<A: Api> RouterBuilder<A> {
                     key: limit.key,
                 }
             });
-        routes
-            .layer(
-                tower::ServiceBuilder::new()
-                    .layer(
-                        StyleLayer(
-                            Arc::new(StyleShared {
-                                settings,
-                                limiter,
-                                ids: RequestIds::new(),
-                            }),
-                        ),
-                    )
-                    .layer(CatchPanicLayer::new()),
+        let style = (
+            StyleLayer(
+                Arc::new(StyleShared {
+                    settings,
+                    limiter,
+                    ids: RequestIds::new(),
+                }),
+            ),
+            CatchPanicLayer::new(),
+        );
+        #[allow(unused_variables)]
+        let with_body_limit = (
+            style.clone(),
+            (
+                tower_http::limit::RequestBodyLimitLayer::new(self.body_limit),
+                axum::extract::DefaultBodyLimit::disable(),
+            ),
+        );
+        Router::new()
+            .route(
+                "/widgets",
+                on(
+                    MethodFilter::GET,
+                    axum::handler::Handler::layer(list_widgets::<A>, style.clone()),
+                ),
             )
+            .route(
+                "/widgets",
+                on(
+                    MethodFilter::POST,
+                    axum::handler::Handler::layer(
+                        create_widget::<A>,
+                        with_body_limit.clone(),
+                    ),
+                ),
+            )
+            .route(
+                "/widgets/{widget_id}",
+                on(
+                    MethodFilter::DELETE,
+                    axum::handler::Handler::layer(delete_widget::<A>, style.clone()),
+                ),
+            )
+            .route(
+                "/widgets/{widget_id}",
+                on(
+                    MethodFilter::GET,
+                    axum::handler::Handler::layer(get_widget::<A>, style.clone()),
+                ),
+            )
+            .route(
+                "/widgets/{widget_id}",
+                on(
+                    MethodFilter::PATCH,
+                    axum::handler::Handler::layer(
+                        update_widget::<A>,
+                        with_body_limit.clone(),
+                    ),
+                ),
+            )
+            .fallback(axum::handler::Handler::layer(not_found, style.clone()))
+            .method_not_allowed_fallback(
+                axum::handler::Handler::layer(method_not_allowed, style),
+            )
+            .with_state(app)
     }
+}
+/// The fallback for an unknown route: a bare `404` the style layer renders.
+async fn not_found() -> StatusCode {
+    StatusCode::NOT_FOUND
+}
+/// The fallback for a method a route does not take: a bare `405` the style layer
+/// renders, with `Allow` as axum writes it (which it adds only after the layers).
+async fn method_not_allowed(request: Request) -> Response {
+    let route = request.extensions().get::<axum::extract::MatchedPath>();
+    let allow = route.map_or_else(String::new, |route| allowed_methods(route.as_str()));
+    let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
+    if let Ok(allow) = HeaderValue::try_from(allow) {
+        response.headers_mut().insert(header::ALLOW, allow);
+    }
+    response
+}
+/// The methods a route takes, as axum lists them in `Allow`: per route added, in order,
+/// its method (`GET` with `HEAD`), comma-separated.
+fn allowed_methods(route: &str) -> String {
+    static ROUTES: &[(&str, &str)] = &[
+        ("/widgets", "GET,HEAD"),
+        ("/widgets", "POST"),
+        ("/widgets/{widget_id}", "DELETE"),
+        ("/widgets/{widget_id}", "GET,HEAD"),
+        ("/widgets/{widget_id}", "PATCH"),
+    ];
+    let mut allow = String::new();
+    for (path, methods) in ROUTES {
+        if *path == route {
+            if !allow.is_empty() {
+                allow.push(',');
+            }
+            allow.push_str(methods);
+        }
+    }
+    allow
 }
 /// Request ids for requests that come without one: a random UUID per router plus a
 /// counter (`<uuid>-<n>`), unique without a random draw per request. They are written
@@ -596,12 +659,12 @@ pub fn json_bytes_response(
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
-/// The style's own layer, outermost: gives the request its id (`X-Request-Id` as sent,
-/// else a new one) and echoes it on the response, answers `429` in the style when the
-/// rate limit is exceeded, and renders every response that the style did not render (the
-/// framework's 404, 405, 413, a caught panic) in the style, keeping `Allow`. One layer
-/// rather than four (request id, propagation, rate limit, restyling): each layer costs
-/// allocations on every request.
+/// The style's own layer, around every handler and both fallbacks: gives the request its
+/// id (`X-Request-Id` as sent, else a new one) and echoes it on the response, answers
+/// `429` in the style when the rate limit is exceeded, and renders every response that
+/// the style did not render (the fallbacks' 404 and 405, a 413, a caught panic) in the
+/// style, keeping `Allow`. One layer rather than four (request id, propagation, rate
+/// limit, restyling): each layer costs allocations on every request.
 #[derive(Clone)]
 struct StyleLayer(Arc<StyleShared>);
 /// What the style layer keeps for every request: one reference-counted pointer to clone
