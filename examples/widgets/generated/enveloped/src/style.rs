@@ -258,17 +258,17 @@ pub mod server {
         ) -> serde_json::Result<Self> {
             let mut body = Self(Vec::with_capacity(512));
             body.raw(b"{\"meta\":{\"request_id\":");
-            body.json(ex.request_id.as_str())?;
+            body.utf8(ex.request_id.as_bytes())?;
             if let Some(org_id) = &ex.org_id {
                 body.raw(b",\"org_id\":");
-                body.json(org_id)?;
+                body.string(org_id)?;
             }
             if let Some(project_id) = &ex.project_id {
                 body.raw(b",\"project_id\":");
-                body.json(project_id)?;
+                body.string(project_id)?;
             }
             body.raw(b",\"version\":");
-            body.json(ex.api_version)?;
+            body.string(ex.api_version)?;
             body.raw(
                 match kind {
                     MetaType::Object => b",\"type\":\"object\"",
@@ -299,6 +299,35 @@ pub mod server {
         fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> serde_json::Result<()> {
             serde_json::to_writer(&mut self.0, value)
         }
+        /// A JSON string. Those of the envelope (ids, the version, paths) seldom need
+        /// escaping: a scan without branches (which the compiler vectorises) tells, and
+        /// they are copied as they are; the others go through `serde_json`, which escapes
+        /// exactly `"`, `\\` and the control characters.
+        fn string(&mut self, s: &str) -> serde_json::Result<()> {
+            self.utf8(s.as_bytes())
+        }
+        /// [`Body::string`] for bytes known to be UTF-8 (a [`RequestId`]'s).
+        ///
+        /// [`RequestId`]: crate::server::RequestId
+        fn utf8(&mut self, bytes: &[u8]) -> serde_json::Result<()> {
+            let verbatim = bytes
+                .iter()
+                .fold(
+                    true,
+                    |verbatim, &b| verbatim & (b >= 0x20) & (b != b'"') & (b != b'\\'),
+                );
+            if verbatim {
+                self.0.reserve(bytes.len() + 2);
+                self.0.push(b'"');
+                self.0.extend_from_slice(bytes);
+                self.0.push(b'"');
+                return Ok(());
+            }
+            match std::str::from_utf8(bytes) {
+                Ok(s) => self.json(s),
+                Err(e) => Err(serde::ser::Error::custom(e)),
+            }
+        }
         fn number(&mut self, n: u64) {
             self.raw(itoa::Buffer::new().format(n).as_bytes());
         }
@@ -308,7 +337,7 @@ pub mod server {
             self.raw(key);
             self.raw(b"\":");
             match link {
-                Some(link) => self.json(link),
+                Some(link) => self.string(link),
                 None => {
                     self.raw(b"null");
                     Ok(())
@@ -318,10 +347,10 @@ pub mod server {
         /// `,"links":{"self":...,"parent":...` (left open for a list's page links).
         fn links(&mut self, ex: &Exchange, parent: bool) -> serde_json::Result<()> {
             self.raw(b",\"links\":{\"self\":");
-            self.json(&*ex.self_link())?;
+            self.string(&ex.self_link())?;
             if let Some(parent) = ex.parent_link().filter(|_| parent) {
                 self.raw(b",\"parent\":");
-                self.json(&*parent)?;
+                self.string(&parent)?;
             }
             Ok(())
         }
@@ -422,9 +451,9 @@ pub mod server {
     fn error_body(ex: &Exchange, error: &ApiError) -> serde_json::Result<Vec<u8>> {
         let mut body = Body::open(ex, MetaType::Error, None)?;
         body.raw(b",\"data\":null,\"error\":{\"message\":");
-        body.json(&error.message)?;
+        body.string(&error.message)?;
         body.raw(b",\"kind\":");
-        body.json(error.kind())?;
+        body.string(error.kind())?;
         body.raw(b"}");
         body.links(ex, false)?;
         Ok(body.close())

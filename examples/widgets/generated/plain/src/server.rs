@@ -260,6 +260,10 @@ impl RequestId {
                 .unwrap_or_else(|_| HeaderValue::from_static("")),
         )
     }
+    /// The id's bytes (UTF-8).
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
     /// The id.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(self.0.as_bytes()).unwrap_or_default()
@@ -787,9 +791,9 @@ where
         }
     }
 }
-/// Sets `X-Request-Id` on a response that does not carry one yet.
+/// Sets `X-Request-Id` on a response (handlers cannot set headers; only this sets it).
 fn echo_request_id(mut response: Response, request_id: HeaderValue) -> Response {
-    response.headers_mut().entry(REQUEST_ID).or_insert(request_id);
+    response.headers_mut().insert(REQUEST_ID, request_id);
     response
 }
 /// Renders a response in the style unless the style rendered it or it is a success.
@@ -957,25 +961,28 @@ impl Exchange {
     /// normalising (empty segments).
     pub fn parent_link(&self) -> Option<Cow<'_, str>> {
         let template = self.op?.parent_path?;
-        let depth = template
-            .as_bytes()
-            .split(|&b| b == b'/')
-            .filter(|s| !s.is_empty())
-            .count();
+        let mut depth = 0;
+        let mut before = b'/';
+        for &b in template.as_bytes() {
+            depth += usize::from(b != b'/' && before == b'/');
+            before = b;
+        }
         let path = self.uri.path();
-        let bytes = path.as_bytes();
-        if self.base_url.is_none() && bytes.first() == Some(&b'/')
-            && !bytes.windows(2).any(|w| w == b"//")
-        {
-            if let Some((end, _)) = bytes
-                .iter()
-                .enumerate()
-                .filter(|(_, &b)| b == b'/')
-                .nth(depth)
-            {
-                if end > 0 {
-                    return Some(Cow::Borrowed(&path[..end]));
+        if self.base_url.is_none() && depth > 0 && path.starts_with('/') {
+            let mut segments = 0;
+            let mut before = 0u8;
+            for (at, &b) in path.as_bytes().iter().enumerate() {
+                if b == b'/' {
+                    if before == b'/' {
+                        break;
+                    }
+                    if segments == depth {
+                        return Some(Cow::Borrowed(&path[..at]));
+                    }
+                } else if before == b'/' {
+                    segments += 1;
                 }
+                before = b;
             }
         }
         let base = self.base_url.as_deref().unwrap_or("");
