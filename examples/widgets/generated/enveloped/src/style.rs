@@ -228,7 +228,7 @@ impl<T: Clone> Page<T> {
 #[allow(clippy::result_large_err)]
 pub mod server {
     use super::*;
-    use crate::server::{decode_body, json_bytes_response, ApiError, Exchange, Styled};
+    use crate::server::{decode_body, ApiError, Exchange, Styled};
     use axum::http::{header, HeaderValue, StatusCode};
     use axum::response::{IntoResponse, Response};
     impl From<PageRequestError> for ApiError {
@@ -377,7 +377,7 @@ pub mod server {
         status: StatusCode,
         item: &T,
     ) -> Response {
-        json_bytes_response(status, object_body(ex, item))
+        Styled::response(status, object_body(ex, item))
     }
     /// Renders what a write saved; `location` is set on a `201`.
     pub fn render_written<T: Serialize>(
@@ -440,7 +440,7 @@ pub mod server {
         request: &PageRequest,
         page: Page<T>,
     ) -> Response {
-        json_bytes_response(StatusCode::OK, page_body(ex, request, &page))
+        Styled::response(StatusCode::OK, page_body(ex, request, &page))
     }
     /// Renders a success without content: `204`, no body.
     pub fn render_no_content(_ex: &Exchange) -> Response {
@@ -460,7 +460,7 @@ pub mod server {
     }
     /// Renders an error.
     pub fn render_error(ex: &Exchange, error: &ApiError) -> Response {
-        error.finish(json_bytes_response(error.status, error_body(ex, error)))
+        error.finish(Styled::response(error.status, error_body(ex, error)))
     }
     /// Reads a write's body: in this style, the body is the item itself.
     pub fn decode_write<T>(ex: &Exchange, body: &[u8]) -> Result<Vec<T>, Response>

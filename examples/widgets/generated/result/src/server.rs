@@ -485,7 +485,7 @@ impl<A: Api> RouterBuilder<A> {
                 "/widgets",
                 on(
                     MethodFilter::GET,
-                    axum::handler::Handler::layer(list_widgets::<A>, style.clone()),
+                    axum::handler::Handler::layer(self::list_widgets::<A>, style.clone()),
                 ),
             )
             .route(
@@ -493,7 +493,7 @@ impl<A: Api> RouterBuilder<A> {
                 on(
                     MethodFilter::POST,
                     axum::handler::Handler::layer(
-                        create_widget::<A>,
+                        self::create_widget::<A>,
                         with_body_limit.clone(),
                     ),
                 ),
@@ -502,14 +502,17 @@ impl<A: Api> RouterBuilder<A> {
                 "/widgets/{widget_id}",
                 on(
                     MethodFilter::DELETE,
-                    axum::handler::Handler::layer(delete_widget::<A>, style.clone()),
+                    axum::handler::Handler::layer(
+                        self::delete_widget::<A>,
+                        style.clone(),
+                    ),
                 ),
             )
             .route(
                 "/widgets/{widget_id}",
                 on(
                     MethodFilter::GET,
-                    axum::handler::Handler::layer(get_widget::<A>, style.clone()),
+                    axum::handler::Handler::layer(self::get_widget::<A>, style.clone()),
                 ),
             )
             .route(
@@ -517,53 +520,19 @@ impl<A: Api> RouterBuilder<A> {
                 on(
                     MethodFilter::PATCH,
                     axum::handler::Handler::layer(
-                        update_widget::<A>,
+                        self::update_widget::<A>,
                         with_body_limit.clone(),
                     ),
                 ),
             )
-            .fallback(axum::handler::Handler::layer(not_found, style.clone()))
+            .fallback(
+                axum::handler::Handler::layer(StyleLayer::not_found, style.clone()),
+            )
             .method_not_allowed_fallback(
-                axum::handler::Handler::layer(method_not_allowed, style),
+                axum::handler::Handler::layer(StyleLayer::method_not_allowed, style),
             )
             .with_state(app)
     }
-}
-/// The fallback for an unknown route: a bare `404` the style layer renders.
-async fn not_found() -> StatusCode {
-    StatusCode::NOT_FOUND
-}
-/// The fallback for a method a route does not take: a bare `405` the style layer
-/// renders, with `Allow` as axum writes it (which it adds only after the layers).
-async fn method_not_allowed(request: Request) -> Response {
-    let route = request.extensions().get::<axum::extract::MatchedPath>();
-    let allow = route.map_or_else(String::new, |route| allowed_methods(route.as_str()));
-    let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
-    if let Ok(allow) = HeaderValue::try_from(allow) {
-        response.headers_mut().insert(header::ALLOW, allow);
-    }
-    response
-}
-/// The methods a route takes, as axum lists them in `Allow`: per route added, in order,
-/// its method (`GET` with `HEAD`), comma-separated.
-fn allowed_methods(route: &str) -> String {
-    static ROUTES: &[(&str, &str)] = &[
-        ("/widgets", "GET,HEAD"),
-        ("/widgets", "POST"),
-        ("/widgets/{widget_id}", "DELETE"),
-        ("/widgets/{widget_id}", "GET,HEAD"),
-        ("/widgets/{widget_id}", "PATCH"),
-    ];
-    let mut allow = String::new();
-    for (path, methods) in ROUTES {
-        if *path == route {
-            if !allow.is_empty() {
-                allow.push(',');
-            }
-            allow.push_str(methods);
-        }
-    }
-    allow
 }
 /// Request ids for requests that come without one: a random UUID per router plus a
 /// counter (`<uuid>-<n>`), unique without a random draw per request. They are written
@@ -638,29 +607,28 @@ pub struct Styled;
 pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
     let mut bytes = Vec::with_capacity(512);
     let written = serde_json::to_writer(&mut bytes, body).map(|()| bytes);
-    json_bytes_response(status, written)
+    Styled::response(status, written)
 }
-/// A response of JSON a style wrote, marked as rendered by the style when it is a failure.
-pub fn json_bytes_response(
-    status: StatusCode,
-    body: serde_json::Result<Vec<u8>>,
-) -> Response {
-    match body {
-        Ok(bytes) => {
-            let mut response = Response::new(Body::from(bytes));
-            *response.status_mut() = status;
-            response
-                .headers_mut()
-                .insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                );
-            if status.is_client_error() || status.is_server_error() {
-                response.extensions_mut().insert(Styled);
+impl Styled {
+    /// A response of JSON a style wrote, marked as rendered by the style when it is a failure.
+    pub fn response(status: StatusCode, body: serde_json::Result<Vec<u8>>) -> Response {
+        match body {
+            Ok(bytes) => {
+                let mut response = Response::new(Body::from(bytes));
+                *response.status_mut() = status;
+                response
+                    .headers_mut()
+                    .insert(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("application/json"),
+                    );
+                if status.is_client_error() || status.is_server_error() {
+                    response.extensions_mut().insert(Styled);
+                }
+                response
             }
-            response
+            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         }
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 /// The style's own layer, around every handler and both fallbacks: gives the request its
@@ -677,6 +645,45 @@ struct StyleShared {
     settings: Arc<Settings>,
     limiter: Option<Limiter>,
     ids: RequestIds,
+}
+impl StyleLayer {
+    /// The fallback for an unknown route: a bare `404` the style layer renders.
+    async fn not_found() -> StatusCode {
+        StatusCode::NOT_FOUND
+    }
+    /// The fallback for a method a route does not take: a bare `405` the style layer
+    /// renders, with `Allow` as axum writes it (which it adds only after the layers).
+    async fn method_not_allowed(request: Request) -> Response {
+        let route = request.extensions().get::<axum::extract::MatchedPath>();
+        let allow = route
+            .map_or_else(String::new, |route| Self::allowed_methods(route.as_str()));
+        let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
+        if let Ok(allow) = HeaderValue::try_from(allow) {
+            response.headers_mut().insert(header::ALLOW, allow);
+        }
+        response
+    }
+    /// The methods a route takes, as axum lists them in `Allow`: per route added, in order,
+    /// its method (`GET` with `HEAD`), comma-separated.
+    fn allowed_methods(route: &str) -> String {
+        static ROUTES: &[(&str, &str)] = &[
+            ("/widgets", "GET,HEAD"),
+            ("/widgets", "POST"),
+            ("/widgets/{widget_id}", "DELETE"),
+            ("/widgets/{widget_id}", "GET,HEAD"),
+            ("/widgets/{widget_id}", "PATCH"),
+        ];
+        let mut allow = String::new();
+        for (path, methods) in ROUTES {
+            if *path == route {
+                if !allow.is_empty() {
+                    allow.push(',');
+                }
+                allow.push_str(methods);
+            }
+        }
+        allow
+    }
 }
 impl<S> tower::Layer<S> for StyleLayer {
     type Service = StyleService<S>;
@@ -1162,15 +1169,18 @@ impl SecurityScheme {
         let authorization = || {
             let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
             let (scheme, rest) = value.split_once(' ')?;
-            Some((scheme.to_ascii_lowercase(), rest.trim().to_string()))
+            Some((scheme, rest.trim()))
         };
         match self.kind {
             "bearer" => {
                 match authorization()? {
-                    (scheme, token) if scheme == "bearer" && !token.is_empty() => {
+                    (
+                        scheme,
+                        token,
+                    ) if scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() => {
                         Some(Credential::Bearer {
                             scheme: self.name,
-                            token,
+                            token: token.to_string(),
                         })
                     }
                     _ => None,
@@ -1178,10 +1188,10 @@ impl SecurityScheme {
             }
             "basic" => {
                 match authorization()? {
-                    (scheme, credentials) if scheme == "basic" => {
+                    (scheme, credentials) if scheme.eq_ignore_ascii_case("basic") => {
                         Some(Credential::Basic {
                             scheme: self.name,
-                            credentials,
+                            credentials: credentials.to_string(),
                         })
                     }
                     _ => None,

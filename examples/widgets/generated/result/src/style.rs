@@ -314,7 +314,7 @@ impl<T: Clone> Page<T> {
 pub mod server {
     use super::*;
     use crate::server::{
-        decode_value, json_bytes_response, json_response, parse_json, ApiError, Exchange,
+        decode_value, json_response, parse_json, ApiError, Exchange, Styled,
     };
     use axum::http::StatusCode;
     use axum::response::Response;
@@ -391,7 +391,7 @@ pub mod server {
         status: StatusCode,
         item: &T,
     ) -> Response {
-        let mut response = json_bytes_response(StatusCode::OK, object_body(ex, item));
+        let mut response = Styled::response(StatusCode::OK, object_body(ex, item));
         if status != StatusCode::CREATED {
             *response.status_mut() = status;
         }
