@@ -442,7 +442,9 @@ impl<A: Api> RouterBuilder<A> {
         self.base_url = Some(url.into().trim_end_matches('/').to_string());
         self
     }
-    /// The finished router.
+    /// The finished router. It answers unknown routes and methods a route does not take
+    /// itself, in the style (its own fallbacks): to merge it with a router that has a
+    /// fallback of its own, nest it or reset one of the two fallbacks first.
     pub fn build(self) -> Router {
         let settings = Arc::new(Settings {
             base_url: self.base_url.map(Arc::from),
