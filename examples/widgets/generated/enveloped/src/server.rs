@@ -10,6 +10,7 @@
 //! validates every item first (answering `422` and calling nothing when one is invalid),
 //! then calls the operation's method once per item, in order.
 #![allow(clippy::too_many_arguments, clippy::result_large_err)]
+use std::borrow::Cow;
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -19,9 +20,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 use axum::body::{Body, Bytes};
-use axum::extract::{
-    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State,
-};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -30,7 +29,6 @@ use axum::Router;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use crate::style::{self, PageRequest};
 use crate::validate::{Validate, Violation};
 #[allow(unused_imports)]
@@ -243,11 +241,86 @@ pub enum Credential {
         credentials: String,
     },
 }
+/// A request's id: its `X-Request-Id` as sent, else one the router generated. Reads as
+/// a `&str` (`Deref`, [`RequestId::as_str`]); cloning shares the bytes instead of copying
+/// them. An id sent by the client shares the buffer the request was received in: to keep
+/// one after the request, keep a `String` (`id.to_string()`).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct RequestId(HeaderValue);
+impl RequestId {
+    /// The id carried by this `X-Request-Id` value; bytes that are not UTF-8 are replaced
+    /// with U+FFFD.
+    fn from_header(value: &HeaderValue) -> Self {
+        if std::str::from_utf8(value.as_bytes()).is_ok() {
+            return Self(value.clone());
+        }
+        let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        Self(
+            HeaderValue::from_maybe_shared(Bytes::from(text))
+                .unwrap_or_else(|_| HeaderValue::from_static("")),
+        )
+    }
+    /// The id's bytes (UTF-8).
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(self.0.as_bytes()).unwrap_or_default()
+    }
+}
+impl Default for RequestId {
+    /// The empty id.
+    fn default() -> Self {
+        Self(HeaderValue::from_static(""))
+    }
+}
+impl std::ops::Deref for RequestId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl AsRef<str> for RequestId {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl std::fmt::Display for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::fmt::Debug for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+impl PartialEq<str> for RequestId {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+impl PartialEq<&str> for RequestId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+impl From<RequestId> for String {
+    fn from(id: RequestId) -> Self {
+        id.as_str().to_owned()
+    }
+}
+impl Serialize for RequestId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
 /// What every operation receives besides its parameters.
 #[derive(Debug, Clone)]
 pub struct RequestContext {
     /// The request id (from `X-Request-Id`, else generated).
-    pub request_id: String,
+    pub request_id: RequestId,
     /// The authenticated principal; `None` on operations without security.
     pub principal: Option<Principal>,
     /// The request headers.
@@ -369,7 +442,9 @@ impl<A: Api> RouterBuilder<A> {
         self.base_url = Some(url.into().trim_end_matches('/').to_string());
         self
     }
-    /// The finished router.
+    /// The finished router. It answers unknown routes and methods a route does not take
+    /// itself, in the style (its own fallbacks): to merge it with a router that has a
+    /// fallback of its own, nest it or reset one of the two fallbacks first.
     pub fn build(self) -> Router {
         let settings = Arc::new(Settings {
             base_url: self.base_url.map(Arc::from),
@@ -379,62 +454,143 @@ impl<A: Api> RouterBuilder<A> {
             api: self.api,
             settings: settings.clone(),
         });
-        let routes = Router::new()
-            .route("/widgets", on(MethodFilter::GET, list_widgets::<A>))
-            .route("/widgets", on(MethodFilter::POST, create_widget::<A>))
-            .route("/widgets/{widget_id}", on(MethodFilter::DELETE, delete_widget::<A>))
-            .route("/widgets/{widget_id}", on(MethodFilter::GET, get_widget::<A>))
-            .route("/widgets/{widget_id}", on(MethodFilter::PATCH, update_widget::<A>))
-            .with_state(app);
         let limiter = self
             .rate_limit
             .map(|limit| {
                 let quota = governor::Quota::per_second(limit.per_second)
                     .allow_burst(limit.burst);
-                Arc::new(Limiter {
+                Limiter {
                     limiter: governor::RateLimiter::dashmap(quota),
                     key: limit.key,
-                })
+                }
             });
-        routes
-            .layer(
-                tower::ServiceBuilder::new()
-                    .layer(StyleLayer {
-                        settings,
-                        limiter,
-                        ids: RequestIds::new(),
-                    })
-                    .layer(CatchPanicLayer::new())
-                    .layer(RequestBodyLimitLayer::new(self.body_limit))
-                    .layer(DefaultBodyLimit::disable()),
+        let style = (
+            StyleLayer(
+                Arc::new(StyleShared {
+                    settings,
+                    limiter,
+                    ids: RequestIds::new(),
+                }),
+            ),
+            CatchPanicLayer::new(),
+        );
+        #[allow(unused_variables)]
+        let with_body_limit = (
+            style.clone(),
+            (
+                tower_http::limit::RequestBodyLimitLayer::new(self.body_limit),
+                axum::extract::DefaultBodyLimit::disable(),
+            ),
+        );
+        Router::new()
+            .route(
+                "/widgets",
+                on(
+                    MethodFilter::GET,
+                    axum::handler::Handler::layer(self::list_widgets::<A>, style.clone()),
+                ),
             )
+            .route(
+                "/widgets",
+                on(
+                    MethodFilter::POST,
+                    axum::handler::Handler::layer(
+                        self::create_widget::<A>,
+                        with_body_limit.clone(),
+                    ),
+                ),
+            )
+            .route(
+                "/widgets/{widget_id}",
+                on(
+                    MethodFilter::DELETE,
+                    axum::handler::Handler::layer(
+                        self::delete_widget::<A>,
+                        style.clone(),
+                    ),
+                ),
+            )
+            .route(
+                "/widgets/{widget_id}",
+                on(
+                    MethodFilter::GET,
+                    axum::handler::Handler::layer(self::get_widget::<A>, style.clone()),
+                ),
+            )
+            .route(
+                "/widgets/{widget_id}",
+                on(
+                    MethodFilter::PATCH,
+                    axum::handler::Handler::layer(
+                        self::update_widget::<A>,
+                        with_body_limit.clone(),
+                    ),
+                ),
+            )
+            .fallback(
+                axum::handler::Handler::layer(StyleLayer::not_found, style.clone()),
+            )
+            .method_not_allowed_fallback(
+                axum::handler::Handler::layer(StyleLayer::method_not_allowed, style),
+            )
+            .with_state(app)
     }
 }
 /// Request ids for requests that come without one: a random UUID per router plus a
-/// counter (`<uuid>-<n>`), unique without a random draw per request.
-#[derive(Clone)]
+/// counter (`<uuid>-<n>`), unique without a random draw per request. They are written
+/// [`ID_BATCH`] at a time into one buffer that they share (each id a reference-counted
+/// slice of it), so that an id costs no allocation of its own, not even when it is
+/// cloned for the response.
 struct RequestIds {
-    prefix: Arc<str>,
-    counter: Arc<std::sync::atomic::AtomicU64>,
+    prefix: String,
+    batch: std::sync::Mutex<IdBatch>,
+}
+/// How many request ids are written at once.
+const ID_BATCH: u64 = 64;
+/// The ids written and not handed out yet, and the counter of the next batch.
+struct IdBatch {
+    next: u64,
+    ids: std::vec::IntoIter<HeaderValue>,
 }
 impl RequestIds {
     fn new() -> Self {
         Self {
-            prefix: uuid::Uuid::new_v4().simple().to_string().into(),
-            counter: Arc::default(),
+            prefix: uuid::Uuid::new_v4().simple().to_string(),
+            batch: std::sync::Mutex::new(IdBatch {
+                next: 0,
+                ids: Vec::new().into_iter(),
+            }),
         }
     }
     /// The next id.
     fn next(&self) -> HeaderValue {
-        let n = self.counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let mut digits = itoa::Buffer::new();
-        let digits = digits.format(n);
-        let mut id = Vec::with_capacity(self.prefix.len() + 1 + digits.len());
-        id.extend_from_slice(self.prefix.as_bytes());
-        id.push(b'-');
-        id.extend_from_slice(digits.as_bytes());
-        HeaderValue::from_maybe_shared(Bytes::from(id))
-            .unwrap_or_else(|_| HeaderValue::from_static("-"))
+        let mut batch = self
+            .batch
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(id) = batch.ids.next() {
+            return id;
+        }
+        let first = batch.next;
+        batch.next += ID_BATCH;
+        let mut buffer = Vec::with_capacity(ID_BATCH as usize * (self.prefix.len() + 8));
+        let mut ends = Vec::with_capacity(ID_BATCH as usize);
+        for n in first..first + ID_BATCH {
+            buffer.extend_from_slice(self.prefix.as_bytes());
+            buffer.push(b'-');
+            buffer.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+            ends.push(buffer.len());
+        }
+        let buffer = Bytes::from(buffer);
+        let mut start = 0;
+        let mut ids = Vec::with_capacity(ends.len());
+        for end in ends {
+            let id = HeaderValue::from_maybe_shared(buffer.slice(start..end));
+            ids.push(id.unwrap_or_else(|_| HeaderValue::from_static("-")));
+            start = end;
+        }
+        batch.ids = ids.into_iter();
+        batch.ids.next().unwrap_or_else(|| HeaderValue::from_static("-"))
     }
 }
 struct Settings {
@@ -451,63 +607,109 @@ struct App<A> {
 pub struct Styled;
 /// A JSON response, marked as rendered by the style when it is a failure.
 pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
-    match serde_json::to_vec(body) {
-        Ok(bytes) => {
-            let mut response = Response::new(Body::from(bytes));
-            *response.status_mut() = status;
-            response
-                .headers_mut()
-                .insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                );
-            if status.is_client_error() || status.is_server_error() {
-                response.extensions_mut().insert(Styled);
+    let mut bytes = Vec::with_capacity(512);
+    let written = serde_json::to_writer(&mut bytes, body).map(|()| bytes);
+    Styled::response(status, written)
+}
+impl Styled {
+    /// A response of JSON a style wrote, marked as rendered by the style when it is a failure.
+    pub fn response(status: StatusCode, body: serde_json::Result<Vec<u8>>) -> Response {
+        match body {
+            Ok(bytes) => {
+                let mut response = Response::new(Body::from(bytes));
+                *response.status_mut() = status;
+                response
+                    .headers_mut()
+                    .insert(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("application/json"),
+                    );
+                if status.is_client_error() || status.is_server_error() {
+                    response.extensions_mut().insert(Styled);
+                }
+                response
             }
-            response
+            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         }
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
-/// The style's own layer, outermost: gives the request its id (`X-Request-Id` as sent,
-/// else a new one) and echoes it on the response, answers `429` in the style when the
-/// rate limit is exceeded, and renders every response that the style did not render (the
-/// framework's 404, 405, 413, a caught panic) in the style, keeping `Allow`. One layer
-/// rather than four (request id, propagation, rate limit, restyling): each layer costs
-/// allocations on every request.
+/// The style's own layer, around every handler and both fallbacks: gives the request its
+/// id (`X-Request-Id` as sent, else a new one) and echoes it on the response, answers
+/// `429` in the style when the rate limit is exceeded, and renders every response that
+/// the style did not render (the fallbacks' 404 and 405, a 413, a caught panic) in the
+/// style, keeping `Allow`. One layer rather than four (request id, propagation, rate
+/// limit, restyling): each layer costs allocations on every request.
 #[derive(Clone)]
-struct StyleLayer {
+struct StyleLayer(Arc<StyleShared>);
+/// What the style layer keeps for every request: one reference-counted pointer to clone
+/// per request rather than one per part.
+struct StyleShared {
     settings: Arc<Settings>,
-    limiter: Option<Arc<Limiter>>,
+    limiter: Option<Limiter>,
     ids: RequestIds,
+}
+impl StyleLayer {
+    /// The fallback for an unknown route: a bare `404` the style layer renders.
+    async fn not_found() -> StatusCode {
+        StatusCode::NOT_FOUND
+    }
+    /// The fallback for a method a route does not take: a bare `405` the style layer
+    /// renders, with `Allow` as axum writes it (which it adds only after the layers).
+    async fn method_not_allowed(request: Request) -> Response {
+        let route = request.extensions().get::<axum::extract::MatchedPath>();
+        let allow = route
+            .map_or_else(String::new, |route| Self::allowed_methods(route.as_str()));
+        let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
+        if let Ok(allow) = HeaderValue::try_from(allow) {
+            response.headers_mut().insert(header::ALLOW, allow);
+        }
+        response
+    }
+    /// The methods a route takes, as axum lists them in `Allow`: per route added, in order,
+    /// its method (`GET` with `HEAD`), comma-separated.
+    fn allowed_methods(route: &str) -> String {
+        static ROUTES: &[(&str, &str)] = &[
+            ("/widgets", "GET,HEAD"),
+            ("/widgets", "POST"),
+            ("/widgets/{widget_id}", "DELETE"),
+            ("/widgets/{widget_id}", "GET,HEAD"),
+            ("/widgets/{widget_id}", "PATCH"),
+        ];
+        let mut allow = String::new();
+        for (path, methods) in ROUTES {
+            if *path == route {
+                if !allow.is_empty() {
+                    allow.push(',');
+                }
+                allow.push_str(methods);
+            }
+        }
+        allow
+    }
 }
 impl<S> tower::Layer<S> for StyleLayer {
     type Service = StyleService<S>;
     fn layer(&self, inner: S) -> Self::Service {
         StyleService {
             inner,
-            settings: self.settings.clone(),
-            limiter: self.limiter.clone(),
-            ids: self.ids.clone(),
+            shared: self.0.clone(),
         }
     }
 }
 #[derive(Clone)]
 struct StyleService<S> {
     inner: S,
-    settings: Arc<Settings>,
-    limiter: Option<Arc<Limiter>>,
-    ids: RequestIds,
+    shared: Arc<StyleShared>,
 }
 impl<S> tower::Service<Request> for StyleService<S>
 where
     S: tower::Service<Request, Error = Infallible>,
     S::Response: IntoResponse,
-    S::Future: Send + 'static,
+    S::Future: Unpin + Send + 'static,
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+    type Future = StyleFuture<S::Future>;
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         self.inner.poll_ready(cx)
     }
@@ -515,40 +717,92 @@ where
         let request_id = match request.headers().get(REQUEST_ID) {
             Some(id) => id.clone(),
             None => {
-                let id = self.ids.next();
+                let id = self.shared.ids.next();
                 request.headers_mut().insert(REQUEST_ID, id.clone());
                 id
             }
         };
-        if let Some(limiter) = &self.limiter {
+        let settings = &self.shared.settings;
+        if let Some(limiter) = &self.shared.limiter {
             if let Err(error) = limiter.check(&request) {
                 let ex = Exchange::build(
                     Some(&request_id),
                     request.uri(),
-                    &self.settings,
+                    settings,
                     None,
                 );
                 let response = echo_request_id(
                     style::server::render_error(&ex, &error),
                     request_id,
                 );
-                return Box::pin(std::future::ready(Ok(response)));
+                return StyleFuture::Answered(Some(response));
             }
         }
-        let uri = request.uri().clone();
-        let method = request.method().clone();
-        let settings = self.settings.clone();
-        let future = self.inner.call(request);
-        Box::pin(async move {
-            let response = future.await?.into_response();
-            let response = restyle(&settings, &uri, &request_id, &method, response);
-            Ok(echo_request_id(response, request_id))
-        })
+        let pending = Pending {
+            shared: self.shared.clone(),
+            uri: request.uri().clone(),
+            method: request.method().clone(),
+            request_id,
+        };
+        StyleFuture::Called {
+            future: self.inner.call(request),
+            pending: Some(pending),
+        }
     }
 }
-/// Sets `X-Request-Id` on a response that does not carry one yet.
+/// The style layer's response future: the inner service's response, restyled when the
+/// style did not render it, with the request id echoed. Not boxed: every future below
+/// the layer is `Unpin`, so this one is too.
+enum StyleFuture<F> {
+    /// Answered without calling the inner service (over the rate limit).
+    Answered(Option<Response>),
+    /// Waiting for the inner service.
+    Called { future: F, pending: Option<Pending> },
+}
+/// What the style layer needs once the inner service has answered.
+struct Pending {
+    shared: Arc<StyleShared>,
+    uri: axum::http::Uri,
+    method: axum::http::Method,
+    request_id: HeaderValue,
+}
+impl<F, R> Future for StyleFuture<F>
+where
+    F: Future<Output = Result<R, Infallible>> + Unpin,
+    R: IntoResponse,
+{
+    type Output = Result<Response, Infallible>;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            StyleFuture::Answered(response) => {
+                Poll::Ready(
+                    Ok(response.take().expect("StyleFuture polled after completion")),
+                )
+            }
+            StyleFuture::Called { future, pending } => {
+                let response = match Pin::new(future).poll(cx) {
+                    Poll::Ready(Ok(response)) => response.into_response(),
+                    Poll::Ready(Err(never)) => match never {}
+                    Poll::Pending => return Poll::Pending,
+                };
+                let Pending { shared, uri, method, request_id } = pending
+                    .take()
+                    .expect("StyleFuture polled after completion");
+                let response = restyle(
+                    &shared.settings,
+                    &uri,
+                    &request_id,
+                    &method,
+                    response,
+                );
+                Poll::Ready(Ok(echo_request_id(response, request_id)))
+            }
+        }
+    }
+}
+/// Sets `X-Request-Id` on a response (handlers cannot set headers; only this sets it).
 fn echo_request_id(mut response: Response, request_id: HeaderValue) -> Response {
-    response.headers_mut().entry(REQUEST_ID).or_insert(request_id);
+    response.headers_mut().insert(REQUEST_ID, request_id);
     response
 }
 /// Renders a response in the style unless the style rendered it or it is a success.
@@ -650,7 +904,7 @@ pub struct OpInfo {
 #[derive(Debug, Clone)]
 pub struct Exchange {
     /// From `X-Request-Id` (set by the router when the client sent none).
-    pub request_id: String,
+    pub request_id: RequestId,
     /// [`API_VERSION`].
     pub api_version: &'static str,
     /// The principal's organisation.
@@ -670,12 +924,7 @@ impl Exchange {
         op: Option<&'static OpInfo>,
     ) -> Self {
         Self {
-            request_id: request_id
-                .map(|v| match v.to_str() {
-                    Ok(id) => id.to_owned(),
-                    Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                })
-                .unwrap_or_default(),
+            request_id: request_id.map(RequestId::from_header).unwrap_or_default(),
             api_version: API_VERSION,
             org_id: None,
             project_id: None,
@@ -699,28 +948,63 @@ impl Exchange {
         }
         url
     }
-    /// The request's path and query as received (absolute with a base URL).
-    pub fn self_link(&self) -> String {
-        match self.uri.query() {
-            Some(q) => self.url_from(&[self.uri.path(), "?", q]),
-            None => self.url_from(&[self.uri.path()]),
+    /// The request's path and query as received (absolute with a base URL): borrowed from
+    /// the request's URI unless a base URL is set.
+    pub fn self_link(&self) -> Cow<'_, str> {
+        if self.base_url.is_none() {
+            if let Some(received) = self.uri.path_and_query().map(|pq| pq.as_str()) {
+                if received.starts_with('/') {
+                    return Cow::Borrowed(received);
+                }
+            }
         }
+        Cow::Owned(
+            match self.uri.query() {
+                Some(q) => self.url_from(&[self.uri.path(), "?", q]),
+                None => self.url_from(&[self.uri.path()]),
+            },
+        )
     }
-    /// The parent collection's URL, when the operation's path has one.
-    pub fn parent_link(&self) -> Option<String> {
+    /// The parent collection's URL, when the operation's path has one: the first segments
+    /// of the request's path, borrowed from it unless a base URL is set or the path needs
+    /// normalising (empty segments).
+    pub fn parent_link(&self) -> Option<Cow<'_, str>> {
         let template = self.op?.parent_path?;
-        let depth = template.split('/').filter(|s| !s.is_empty()).count();
+        let mut depth = 0;
+        let mut before = b'/';
+        for &b in template.as_bytes() {
+            depth += usize::from(b != b'/' && before == b'/');
+            before = b;
+        }
+        let path = self.uri.path();
+        if self.base_url.is_none() && depth > 0 && path.starts_with('/') {
+            let mut segments = 0;
+            let mut before = 0u8;
+            for (at, &b) in path.as_bytes().iter().enumerate() {
+                if b == b'/' {
+                    if before == b'/' {
+                        break;
+                    }
+                    if segments == depth {
+                        return Some(Cow::Borrowed(&path[..at]));
+                    }
+                } else if before == b'/' {
+                    segments += 1;
+                }
+                before = b;
+            }
+        }
         let base = self.base_url.as_deref().unwrap_or("");
-        let mut url = String::with_capacity(base.len() + self.uri.path().len() + 1);
+        let mut url = String::with_capacity(base.len() + path.len() + 1);
         url.push_str(base);
-        for segment in self.uri.path().split('/').filter(|s| !s.is_empty()).take(depth) {
+        for segment in path.split('/').filter(|s| !s.is_empty()).take(depth) {
             url.push('/');
             url.push_str(segment);
         }
         if url.len() == base.len() {
             url.push('/');
         }
-        Some(url)
+        Some(Cow::Owned(url))
     }
     /// The request's URL with query parameters `set` (replaced where present, else
     /// appended in order) and `remove`d.
@@ -887,15 +1171,18 @@ impl SecurityScheme {
         let authorization = || {
             let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
             let (scheme, rest) = value.split_once(' ')?;
-            Some((scheme.to_ascii_lowercase(), rest.trim().to_string()))
+            Some((scheme, rest.trim()))
         };
         match self.kind {
             "bearer" => {
                 match authorization()? {
-                    (scheme, token) if scheme == "bearer" && !token.is_empty() => {
+                    (
+                        scheme,
+                        token,
+                    ) if scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() => {
                         Some(Credential::Bearer {
                             scheme: self.name,
-                            token,
+                            token: token.to_string(),
                         })
                     }
                     _ => None,
@@ -903,10 +1190,10 @@ impl SecurityScheme {
             }
             "basic" => {
                 match authorization()? {
-                    (scheme, credentials) if scheme == "basic" => {
+                    (scheme, credentials) if scheme.eq_ignore_ascii_case("basic") => {
                         Some(Credential::Basic {
                             scheme: self.name,
-                            credentials,
+                            credentials: credentials.to_string(),
                         })
                     }
                     _ => None,

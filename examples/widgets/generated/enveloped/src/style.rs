@@ -228,7 +228,7 @@ impl<T: Clone> Page<T> {
 #[allow(clippy::result_large_err)]
 pub mod server {
     use super::*;
-    use crate::server::{decode_body, json_response, ApiError, Exchange, Styled};
+    use crate::server::{decode_body, ApiError, Exchange, Styled};
     use axum::http::{header, HeaderValue, StatusCode};
     use axum::response::{IntoResponse, Response};
     impl From<PageRequestError> for ApiError {
@@ -236,25 +236,140 @@ pub mod server {
             ApiError::invalid(e.parameter, e.message)
         }
     }
-    fn meta(ex: &Exchange, kind: MetaType) -> Meta {
-        Meta {
-            request_id: ex.request_id.clone(),
-            org_id: ex.org_id.clone(),
-            project_id: ex.project_id.clone(),
-            version: ex.api_version.to_string(),
-            kind,
-            limit: None,
-            page: None,
-            total: None,
-            pages: None,
+    /// Writes the bodies of this style straight into one buffer: the envelope's keys as
+    /// they are (none needs escaping), its strings and the resources through `serde_json`,
+    /// nothing copied into owned strings first. The bytes are those [`Envelope`]'s
+    /// `Serialize` writes: `meta`, `data`, `error`, `links`, fields in declaration order,
+    /// `None`s skipped where `Envelope` skips them.
+    struct Body(Vec<u8>);
+    /// `meta`'s page position, on lists.
+    struct ListMeta {
+        limit: u32,
+        page: u32,
+        total: Option<u64>,
+        pages: Option<u64>,
+    }
+    impl Body {
+        /// `{"meta":{...}`: the envelope opened, `meta` written.
+        fn open(
+            ex: &Exchange,
+            kind: MetaType,
+            list: Option<ListMeta>,
+        ) -> serde_json::Result<Self> {
+            let mut body = Self(Vec::with_capacity(512));
+            body.raw(b"{\"meta\":{\"request_id\":");
+            body.utf8(ex.request_id.as_bytes())?;
+            if let Some(org_id) = &ex.org_id {
+                body.raw(b",\"org_id\":");
+                body.string(org_id)?;
+            }
+            if let Some(project_id) = &ex.project_id {
+                body.raw(b",\"project_id\":");
+                body.string(project_id)?;
+            }
+            body.raw(b",\"version\":");
+            body.string(ex.api_version)?;
+            body.raw(
+                match kind {
+                    MetaType::Object => b",\"type\":\"object\"",
+                    MetaType::List => b",\"type\":\"list\"",
+                    MetaType::Error => b",\"type\":\"error\"",
+                },
+            );
+            if let Some(list) = list {
+                body.raw(b",\"limit\":");
+                body.number(u64::from(list.limit));
+                body.raw(b",\"page\":");
+                body.number(u64::from(list.page));
+                if let Some(total) = list.total {
+                    body.raw(b",\"total\":");
+                    body.number(total);
+                }
+                if let Some(pages) = list.pages {
+                    body.raw(b",\"pages\":");
+                    body.number(pages);
+                }
+            }
+            body.raw(b"}");
+            Ok(body)
+        }
+        fn raw(&mut self, bytes: &[u8]) {
+            self.0.extend_from_slice(bytes);
+        }
+        fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> serde_json::Result<()> {
+            serde_json::to_writer(&mut self.0, value)
+        }
+        /// A JSON string. Those of the envelope (ids, the version, paths) seldom need
+        /// escaping: a scan without branches (which the compiler vectorises) tells, and
+        /// they are copied as they are; the others go through `serde_json`, which escapes
+        /// exactly `"`, `\\` and the control characters.
+        fn string(&mut self, s: &str) -> serde_json::Result<()> {
+            self.utf8(s.as_bytes())
+        }
+        /// [`Body::string`] for bytes known to be UTF-8 (a [`RequestId`]'s).
+        ///
+        /// [`RequestId`]: crate::server::RequestId
+        fn utf8(&mut self, bytes: &[u8]) -> serde_json::Result<()> {
+            let verbatim = bytes
+                .iter()
+                .fold(
+                    true,
+                    |verbatim, &b| verbatim & (b >= 0x20) & (b != b'"') & (b != b'\\'),
+                );
+            if verbatim {
+                self.0.reserve(bytes.len() + 2);
+                self.0.push(b'"');
+                self.0.extend_from_slice(bytes);
+                self.0.push(b'"');
+                return Ok(());
+            }
+            match std::str::from_utf8(bytes) {
+                Ok(s) => self.json(s),
+                Err(e) => Err(serde::ser::Error::custom(e)),
+            }
+        }
+        fn number(&mut self, n: u64) {
+            self.raw(itoa::Buffer::new().format(n).as_bytes());
+        }
+        /// `,"<key>":<string or null>`.
+        fn link(&mut self, key: &[u8], link: Option<&str>) -> serde_json::Result<()> {
+            self.raw(b",\"");
+            self.raw(key);
+            self.raw(b"\":");
+            match link {
+                Some(link) => self.string(link),
+                None => {
+                    self.raw(b"null");
+                    Ok(())
+                }
+            }
+        }
+        /// `,"links":{"self":...,"parent":...` (left open for a list's page links).
+        fn links(&mut self, ex: &Exchange, parent: bool) -> serde_json::Result<()> {
+            self.raw(b",\"links\":{\"self\":");
+            self.string(&ex.self_link())?;
+            if let Some(parent) = ex.parent_link().filter(|_| parent) {
+                self.raw(b",\"parent\":");
+                self.string(&parent)?;
+            }
+            Ok(())
+        }
+        /// `}}`: `links` and the envelope closed.
+        fn close(mut self) -> Vec<u8> {
+            self.raw(b"}}");
+            self.0
         }
     }
-    fn links(ex: &Exchange) -> Links {
-        Links {
-            self_: ex.self_link(),
-            parent: ex.parent_link(),
-            page: None,
-        }
+    fn object_body<T: Serialize>(
+        ex: &Exchange,
+        item: &T,
+    ) -> serde_json::Result<Vec<u8>> {
+        let mut body = Body::open(ex, MetaType::Object, None)?;
+        body.raw(b",\"data\":");
+        body.json(item)?;
+        body.raw(b",\"error\":null");
+        body.links(ex, true)?;
+        Ok(body.close())
     }
     /// Renders one resource (a read, an update, a `202`).
     pub fn render_object<T: Serialize>(
@@ -262,13 +377,7 @@ pub mod server {
         status: StatusCode,
         item: &T,
     ) -> Response {
-        let body = Envelope {
-            meta: meta(ex, MetaType::Object),
-            data: Some(item),
-            error: None,
-            links: links(ex),
-        };
-        json_response(status, &body)
+        Styled::response(status, object_body(ex, item))
     }
     /// Renders what a write saved; `location` is set on a `201`.
     pub fn render_written<T: Serialize>(
@@ -290,12 +399,11 @@ pub mod server {
         }
         response
     }
-    /// Renders one page of a list.
-    pub fn render_page<T: Serialize>(
+    fn page_body<T: Serialize>(
         ex: &Exchange,
         request: &PageRequest,
-        page: Page<T>,
-    ) -> Response {
+        page: &Page<T>,
+    ) -> serde_json::Result<Vec<u8>> {
         let pages = page
             .total
             .map(|total| total.div_ceil(u64::from(request.limit.max(1))));
@@ -307,28 +415,32 @@ pub mod server {
                 )
         };
         let current = u64::from(request.page);
-        let page_links = PageLinks {
-            first: at(1),
-            prev: (current > 1).then(|| at(current - 1)),
-            next: page.has_more.then(|| at(current + 1)),
-            last: pages.map(|p| at(p.max(1))),
+        let list = ListMeta {
+            limit: request.limit,
+            page: request.page,
+            total: page.total,
+            pages,
         };
-        let body = Envelope {
-            meta: Meta {
-                limit: Some(request.limit),
-                page: Some(request.page),
-                total: page.total,
-                pages,
-                ..meta(ex, MetaType::List)
-            },
-            data: Some(&page.items),
-            error: None,
-            links: Links {
-                page: Some(page_links),
-                ..links(ex)
-            },
-        };
-        json_response(StatusCode::OK, &body)
+        let mut body = Body::open(ex, MetaType::List, Some(list))?;
+        body.raw(b",\"data\":");
+        body.json(&page.items)?;
+        body.raw(b",\"error\":null");
+        body.links(ex, true)?;
+        body.link(b"first", Some(&at(1)))?;
+        body.link(b"prev", (current > 1).then(|| at(current - 1)).as_deref())?;
+        body.link(b"next", page.has_more.then(|| at(current + 1)).as_deref())?;
+        if let Some(pages) = pages {
+            body.link(b"last", Some(&at(pages.max(1))))?;
+        }
+        Ok(body.close())
+    }
+    /// Renders one page of a list.
+    pub fn render_page<T: Serialize>(
+        ex: &Exchange,
+        request: &PageRequest,
+        page: Page<T>,
+    ) -> Response {
+        Styled::response(StatusCode::OK, page_body(ex, request, &page))
     }
     /// Renders a success without content: `204`, no body.
     pub fn render_no_content(_ex: &Exchange) -> Response {
@@ -336,22 +448,19 @@ pub mod server {
         response.extensions_mut().insert(Styled);
         response
     }
+    fn error_body(ex: &Exchange, error: &ApiError) -> serde_json::Result<Vec<u8>> {
+        let mut body = Body::open(ex, MetaType::Error, None)?;
+        body.raw(b",\"data\":null,\"error\":{\"message\":");
+        body.string(&error.message)?;
+        body.raw(b",\"kind\":");
+        body.string(error.kind())?;
+        body.raw(b"}");
+        body.links(ex, false)?;
+        Ok(body.close())
+    }
     /// Renders an error.
     pub fn render_error(ex: &Exchange, error: &ApiError) -> Response {
-        let body: Envelope<()> = Envelope {
-            meta: meta(ex, MetaType::Error),
-            data: None,
-            error: Some(ErrorBody {
-                message: error.message.clone(),
-                kind: Some(error.kind().to_string()),
-            }),
-            links: Links {
-                self_: ex.self_link(),
-                parent: None,
-                page: None,
-            },
-        };
-        error.finish(json_response(error.status, &body))
+        error.finish(Styled::response(error.status, error_body(ex, error)))
     }
     /// Reads a write's body: in this style, the body is the item itself.
     pub fn decode_write<T>(ex: &Exchange, body: &[u8]) -> Result<Vec<T>, Response>

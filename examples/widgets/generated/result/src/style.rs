@@ -313,7 +313,9 @@ impl<T: Clone> Page<T> {
 #[allow(clippy::result_large_err)]
 pub mod server {
     use super::*;
-    use crate::server::{decode_value, json_response, parse_json, ApiError, Exchange};
+    use crate::server::{
+        decode_value, json_response, parse_json, ApiError, Exchange, Styled,
+    };
     use axum::http::StatusCode;
     use axum::response::Response;
     impl From<PageRequestError> for ApiError {
@@ -339,17 +341,49 @@ pub mod server {
             _ => ErrorType::Client,
         }
     }
+    /// [`SuccessBody`] as the server writes it: borrowed, nothing copied.
+    struct Success<'a, T, M> {
+        collection: &'a str,
+        items: &'a [T],
+        metadata: M,
+    }
+    impl<T: Serialize, M: Serialize> Serialize for Success<'_, T, M> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(3))?;
+            map.serialize_entry("result", &Outcome::Success)?;
+            map.serialize_entry(self.collection, self.items)?;
+            map.serialize_entry("metadata", &self.metadata)?;
+            map.end()
+        }
+    }
     fn success<T: Serialize, M: Serialize>(
         ex: &Exchange,
-        items: Vec<T>,
+        items: &[T],
         metadata: M,
     ) -> Response {
-        let body = SuccessBody {
-            collection: ex.collection_key().to_string(),
+        let body = Success {
+            collection: ex.collection_key(),
             items,
             metadata,
         };
         json_response(StatusCode::OK, &body)
+    }
+    /// The body of one resource, written straight into one buffer: the bytes [`Success`]
+    /// writes for it, its constant parts (`result`, a [`ReadMetadata`] of one record on
+    /// one page) as they are.
+    fn object_body<T: Serialize>(
+        ex: &Exchange,
+        item: &T,
+    ) -> serde_json::Result<Vec<u8>> {
+        let mut body = Vec::with_capacity(512);
+        body.extend_from_slice(b"{\"result\":\"success\",");
+        serde_json::to_writer(&mut body, ex.collection_key())?;
+        body.extend_from_slice(b":[");
+        serde_json::to_writer(&mut body, item)?;
+        body.extend_from_slice(
+            b"],\"metadata\":{\"page\":1,\"recordsPerPage\":1,\"pagesCount\":1,\"recordsCount\":1}}",
+        );
+        Ok(body)
     }
     /// Renders one resource as a one-element collection.
     pub fn render_object<T: Serialize>(
@@ -357,13 +391,7 @@ pub mod server {
         status: StatusCode,
         item: &T,
     ) -> Response {
-        let metadata = ReadMetadata {
-            page: 1,
-            records_per_page: 1,
-            pages_count: Some(1),
-            records_count: Some(1),
-        };
-        let mut response = success(ex, vec![item], metadata);
+        let mut response = Styled::response(StatusCode::OK, object_body(ex, item));
         if status != StatusCode::CREATED {
             *response.status_mut() = status;
         }
@@ -381,7 +409,7 @@ pub mod server {
             valid_items: (0..saved.len()).collect(),
             invalid_items: Vec::new(),
         };
-        let mut response = success(ex, saved, metadata);
+        let mut response = success(ex, &saved, metadata);
         if status != StatusCode::CREATED {
             *response.status_mut() = status;
         }
@@ -400,7 +428,7 @@ pub mod server {
             pages_count: page.total.map(|total| total.div_ceil(per_page)),
             records_count: page.total,
         };
-        success(ex, page.items, metadata)
+        success(ex, &page.items, metadata)
     }
     /// Renders a success without content: this style always has a body, so `200` with
     /// an empty collection.
@@ -410,7 +438,7 @@ pub mod server {
             valid_items: Vec::new(),
             invalid_items: Vec::new(),
         };
-        success::<(), _>(ex, Vec::new(), metadata)
+        success::<(), _>(ex, &[], metadata)
     }
     /// Renders an error.
     pub fn render_error(_ex: &Exchange, error: &ApiError) -> Response {
