@@ -21,9 +21,6 @@
 //! and prettyplease. `tests/preformatted.rs` checks, on every example spec and style, that
 //! this gives exactly what formatting the whole text would.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
-
 /// About this many lines per chunk: big enough that per-chunk overhead does not matter,
 /// small enough that a chunk's syntax tree is a few megabytes.
 const CHUNK_LINES: usize = 2000;
@@ -82,14 +79,19 @@ enum Kind {
 
 /// Cuts `text` into chunks of about [`CHUNK_LINES`] lines at item boundaries (at every item
 /// when `preformatted`); every top-level `macro_rules!` item (with its doc comment) is a
-/// chunk of its own. A pre-formatted item that fits the margin is [`Kind::Kept`].
+/// chunk of its own. Every item of a pre-formatted text is [`Kind::Kept`].
 fn chunks(text: &str, preformatted: bool) -> Vec<Chunk> {
+    let fresh = if preformatted {
+        Kind::Kept
+    } else {
+        Kind::Format
+    };
     let mut chunks = Vec::new();
     let mut current = Chunk {
         start: 0,
         end: 0,
         line: 0,
-        kind: Kind::Format,
+        kind: fresh,
     };
     // Where the latest top-level item (with its attributes and comments) starts.
     let mut item = (0, 0);
@@ -109,7 +111,7 @@ fn chunks(text: &str, preformatted: bool) -> Vec<Chunk> {
                     start: offset,
                     end: offset,
                     line: line_no,
-                    kind: Kind::Format,
+                    kind: fresh,
                 };
             }
             item = (offset, line_no);
@@ -137,11 +139,6 @@ fn chunks(text: &str, preformatted: bool) -> Vec<Chunk> {
         ..current
     });
     chunks.retain(|c| c.end > c.start);
-    if preformatted {
-        for chunk in chunks.iter_mut().filter(|c| c.kind == Kind::Format) {
-            chunk.kind = Kind::Kept;
-        }
-    }
     chunks
 }
 
@@ -322,32 +319,7 @@ type Printed = Result<String, (usize, String)>;
 
 /// Parses and prints every chunk, on as many threads as there are cores.
 fn format_all(text: &str, chunks: &[Chunk]) -> Vec<Printed> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(chunks.len());
-    if threads <= 1 {
-        return chunks.iter().map(|c| format_chunk(text, c)).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Printed>>> = Mutex::new(vec![None; chunks.len()]);
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(chunk) = chunks.get(i) else {
-                    break;
-                };
-                let result = format_chunk(text, chunk);
-                results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(result);
-            });
-        }
-    });
-    results
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err((0, "the chunk was not formatted".to_string()))))
-        .collect()
+    crate::parallel::map(chunks, |chunk| format_chunk(text, chunk))
 }
 
 /// Parses and prints one chunk (a kept one is only trimmed); an error's line is 1-based in

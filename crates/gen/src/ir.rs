@@ -538,8 +538,7 @@ fn used_by(operations: &[Operation]) -> std::collections::HashSet<String> {
     }
     texts
         .into_iter()
-        .flat_map(|t| t.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
-        .filter(|word| !word.is_empty())
+        .flat_map(names::type_words)
         .map(str::to_string)
         .collect()
 }

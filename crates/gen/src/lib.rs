@@ -44,12 +44,11 @@
 mod format;
 pub mod ir;
 pub mod output;
+mod parallel;
 mod render;
 
 use apigen_spec::{Diagnostic, Loaded};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 pub use apigen_spec::style::Style;
 pub use render::embedded_templates;
@@ -186,30 +185,11 @@ pub fn emit(ir: ir::Ir, options: &Options) -> Result<Vec<GeneratedFile>, Error> 
     let context = renderer.context(&ir);
     let plan = renderer.plan(&ir.style);
     drop(ir);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(plan.len());
-    let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<Option<Result<GeneratedFile, Error>>>> =
-        Mutex::new(plan.iter().map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((template, path)) = plan.get(i) else {
-                    break;
-                };
-                let file =
-                    rendered(&renderer, &context, template.clone(), path.clone()).and_then(format);
-                done.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(file);
-            });
-        }
-    });
-    done.into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .flatten()
-        .collect()
+    parallel::map(&plan, |(template, path)| {
+        rendered(&renderer, &context, template.clone(), path.clone()).and_then(format)
+    })
+    .into_iter()
+    .collect()
 }
 
 /// One file as its template printed it, before [`format`].

@@ -84,6 +84,19 @@ impl Ty {
         }
     }
 
+    /// Every named type this type mentions that `renames` has, renamed.
+    fn rename(&mut self, renames: &HashMap<String, String>) {
+        match self {
+            Ty::Named(n) => {
+                if let Some(kept) = renames.get(n.as_str()) {
+                    n.clone_from(kept);
+                }
+            }
+            Ty::Vec(t) | Ty::Map(t) | Ty::Boxed(t) => t.rename(renames),
+            _ => {}
+        }
+    }
+
     /// Whether the type (ignoring named types) implements `Eq` and `Hash`.
     fn eq_hash(&self) -> (bool, bool) {
         match self {
@@ -1474,21 +1487,10 @@ fn shape_key(body: &DraftBody) -> String {
 
 /// Points every use of a merged type at the type kept in its place.
 fn rename_in(body: &mut DraftBody, renames: &HashMap<String, String>) {
-    fn ty(t: &mut Ty, renames: &HashMap<String, String>) {
-        match t {
-            Ty::Named(name) => {
-                if let Some(kept) = renames.get(name.as_str()) {
-                    name.clone_from(kept);
-                }
-            }
-            Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => ty(inner, renames),
-            Ty::Prim(_) | Ty::Helper(_) | Ty::Value | Ty::JsonMap => {}
-        }
-    }
     match body {
         DraftBody::Struct { fields, .. } => {
             for f in fields {
-                ty(&mut f.ty, renames);
+                f.ty.rename(renames);
                 if let Some(DefaultValue {
                     value:
                         DefaultExpr::StrEnum { type_name, .. } | DefaultExpr::IntEnum { type_name, .. },
@@ -1501,11 +1503,9 @@ fn rename_in(body: &mut DraftBody, renames: &HashMap<String, String>) {
                 }
             }
         }
-        DraftBody::Tagged { variants, .. } => {
-            variants.iter_mut().for_each(|v| ty(&mut v.2, renames))
-        }
-        DraftBody::Untagged { variants } => variants.iter_mut().for_each(|v| ty(&mut v.1, renames)),
-        DraftBody::Alias(t, _) => ty(t, renames),
+        DraftBody::Tagged { variants, .. } => variants.iter_mut().for_each(|v| v.2.rename(renames)),
+        DraftBody::Untagged { variants } => variants.iter_mut().for_each(|v| v.1.rename(renames)),
+        DraftBody::Alias(t, _) => t.rename(renames),
         DraftBody::StringEnum { .. } | DraftBody::IntEnum { .. } => {}
     }
 }

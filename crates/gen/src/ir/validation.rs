@@ -8,7 +8,7 @@
 //! is validated recursively only when its type holds such a checking type; a field with no
 //! constraints and no such type gets no code at all.
 
-use super::{Operation, TypeDef, TypeKind, Validation};
+use super::{names, Operation, TypeDef, TypeKind, Validation};
 use std::collections::HashMap;
 
 /// Sets [`TypeDef::validation`] and [`super::Field::nested_validation`].
@@ -19,8 +19,7 @@ pub(crate) fn mark(types: &mut [TypeDef], operations: &[Operation]) {
         .map(|(i, t)| (t.name.clone(), i))
         .collect();
     let named = |rust_type: &str| -> Vec<usize> {
-        rust_type
-            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        names::type_words(rust_type)
             .filter_map(|word| index.get(word).copied())
             .collect()
     };
