@@ -319,7 +319,41 @@ type Printed = Result<String, (usize, String)>;
 
 /// Parses and prints every chunk, on as many threads as there are cores.
 fn format_all(text: &str, chunks: &[Chunk]) -> Vec<Printed> {
-    crate::parallel::map(chunks, |chunk| format_chunk(text, chunk))
+    apigen_spec::parallel::map(chunks, |chunk| format_chunk(text, chunk))
+}
+
+/// Where in `source`, a chunk that does not parse, the error is: the 0-based line of the
+/// first of its top-level items (with their attributes and doc comments) that does not parse
+/// on its own, else 0. Tokens carry no line numbers (they would cost every parse time and
+/// memory), so an error is located at its item.
+fn failing_item(source: &str) -> usize {
+    let mut starts = vec![(0, 0)];
+    let mut scanner = Scanner::default();
+    let mut offset = 0;
+    let mut in_prelude = false;
+    for (line_no, line) in source.split_inclusive('\n').enumerate() {
+        if scanner.at_top_level() && starts_item(line) {
+            if !in_prelude && offset > 0 {
+                starts.push((offset, line_no));
+            }
+            in_prelude = line.starts_with('#') || line.starts_with("//");
+        }
+        scanner.scan(line);
+        offset += line.len();
+    }
+    let ends = starts.iter().skip(1).map(|s| s.0).chain([source.len()]);
+    starts
+        .iter()
+        .zip(ends)
+        .find(|((start, _), end)| {
+            syn::parse_file(&source[*start..*end])
+                .map_or(true, |file| file.items.iter().any(is_verbatim))
+        })
+        .map_or(0, |((_, line), _)| *line)
+}
+
+fn is_verbatim(item: &syn::Item) -> bool {
+    matches!(item, syn::Item::Verbatim(_))
 }
 
 /// Parses and prints one chunk (a kept one is only trimmed); an error's line is 1-based in
@@ -331,16 +365,12 @@ fn format_chunk(text: &str, chunk: &Chunk) -> Printed {
             return Ok(kept);
         }
     }
-    let file =
-        syn::parse_file(source).map_err(|e| (chunk.line + e.span().start().line, e.to_string()))?;
+    let file = syn::parse_file(source)
+        .map_err(|e| (chunk.line + failing_item(source) + 1, e.to_string()))?;
     // What syn keeps verbatim at the top level (`fn f();` — the inside of a trait, after a
     // bad cut) prettyplease cannot print.
-    if let Some(item) = file
-        .items
-        .iter()
-        .find(|item| matches!(item, syn::Item::Verbatim(_)))
-    {
-        let line = chunk.line + syn::spanned::Spanned::span(item).start().line;
+    if file.items.iter().any(is_verbatim) {
+        let line = chunk.line + failing_item(source) + 1;
         return Err((line, "expected an item".to_string()));
     }
     if chunk.kind == Kind::Macro {
@@ -385,6 +415,12 @@ mod tests {
         let (line, message) = super::rust("pub struct A;\n\nfn x( {\n", false).unwrap_err();
         assert_eq!(line, 3);
         assert!(!message.is_empty());
+        // Located at the failing item (its attributes included), blank lines or not.
+        let text =
+            "pub struct A;\n#[derive(Debug)]\n/// B.\npub struct B {\n    b: i32,\n}\nfn c( {}\n";
+        assert_eq!(super::rust(text, false).unwrap_err().0, 7);
+        let unclosed = "pub struct A;\n#[derive(\n    Debug,\n)]\npub struct B {\npub struct C;\n";
+        assert_eq!(super::rust(unclosed, false).unwrap_err().0, 2);
     }
 
     /// A pre-formatted item is kept without its blank lines (but not those of a string),

@@ -481,16 +481,11 @@ pub fn build(
     style: &dyn apigen_spec::style::Style,
     options: &BuildOptions,
 ) -> Result<(Ir, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let root = serde_json::to_value(&loaded.spec).map_err(|e| {
-        vec![Diagnostic::error(
-            "gen/spec-model",
-            format!("the loaded spec could not be read back as JSON: {e}"),
-        )]
-    })?;
+    let root = &loaded.document;
     let file = loaded.root.display().to_string();
-    let mut types = schema::TypeBuilder::new(&root, &file);
+    let mut types = schema::TypeBuilder::new(root, &file);
     types.add_components();
-    let (operations, security) = ops::build(&mut types, &root, &loaded.spec, style);
+    let (operations, security) = ops::build(&mut types, root, &loaded.spec, style);
     let (mut types, mut features, warnings) = types.finish(&used_by(&operations));
     features.string_enums = types
         .iter()

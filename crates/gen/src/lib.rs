@@ -44,7 +44,6 @@
 mod format;
 pub mod ir;
 pub mod output;
-mod parallel;
 mod render;
 
 use apigen_spec::{Diagnostic, Loaded};
@@ -105,7 +104,7 @@ pub struct Unparseable {
     pub template: String,
     /// The file it was rendering (`src/types.rs`).
     pub path: PathBuf,
-    /// The 1-based line of the rendered text where parsing failed.
+    /// The 1-based line of the rendered text where the item that fails to parse starts.
     pub line: usize,
     /// That line's text.
     pub line_text: String,
@@ -126,7 +125,7 @@ impl std::fmt::Display for Error {
             }
             Error::Unparseable(u) => write!(
                 f,
-                "template `{}` rendered {} that does not parse as Rust: {} at line {}: `{}`",
+                "template `{}` rendered {} that does not parse as Rust: {}, in the item at line {}: `{}`",
                 u.template,
                 u.path.display(),
                 u.message,
@@ -185,7 +184,7 @@ pub fn emit(ir: ir::Ir, options: &Options) -> Result<Vec<GeneratedFile>, Error> 
     let context = renderer.context(&ir);
     let plan = renderer.plan(&ir.style);
     drop(ir);
-    parallel::map(&plan, |(template, path)| {
+    apigen_spec::parallel::map(&plan, |(template, path)| {
         rendered(&renderer, &context, template.clone(), path.clone()).and_then(format)
     })
     .into_iter()

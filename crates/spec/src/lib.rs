@@ -14,10 +14,12 @@ mod kind;
 pub mod lint;
 pub mod load;
 mod normalize;
+pub mod parallel;
 pub mod render;
 pub mod shape;
 pub mod source;
 pub mod style;
+mod typed;
 mod validate;
 
 pub use diag::{Diagnostic, Location, Severity};

@@ -33,6 +33,9 @@ use std::sync::Arc;
 pub struct Loaded {
     /// The spec in the OpenAPI 3.0 model; external `$ref`s are bundled into its components.
     pub spec: openapiv3::OpenAPI,
+    /// The same document as JSON, as it was deserialised into `spec`: bundled and normalised,
+    /// with everything `spec` leaves out (unknown keys) and in the document's key order.
+    pub document: Value,
     /// The root file.
     pub root: PathBuf,
     /// Warnings raised while loading (what could not be carried over, and so on), located.
@@ -148,8 +151,16 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         .map(|(to, from)| (pointer_tokens(&to), pointer_tokens(&from)))
         .collect();
 
-    let mut errors = crate::validate::check(&doc);
-    let spec = match deserialize(doc) {
+    // The checks and the typed model read the same document: one runs beside the other.
+    let (mut errors, spec) = std::thread::scope(|scope| {
+        let checks = scope.spawn(|| crate::validate::check(&doc));
+        let spec = deserialize(&doc);
+        let errors = checks
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (errors, spec)
+    });
+    let spec = match spec {
         Ok(spec) if errors.is_empty() => spec,
         Ok(_) => return Err(fail(&locator, errors, warnings)),
         Err(d) => {
@@ -160,6 +171,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     locator.locate_all(&mut warnings);
     Ok(Loaded {
         spec,
+        document: doc,
         root: path.to_path_buf(),
         warnings,
         source_version,
@@ -214,17 +226,17 @@ fn check_version(doc: &Value) -> Result<String, Diagnostic> {
     }
 }
 
-fn deserialize(doc: Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
+fn deserialize(doc: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
     // Tracking the path costs time on every node; only a document that fails needs it.
-    if let Ok(spec) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&doc) {
+    if let Some(spec) = crate::typed::deserialize(doc) {
         return Ok(spec);
     }
-    let e = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&doc) {
+    let e = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(doc) {
         Ok(spec) => return Ok(spec),
         Err(e) => e,
     };
     let tokens = path_tokens(e.path());
-    let (tokens, inner) = refine(&doc, tokens, e.into_inner().to_string());
+    let (tokens, inner) = refine(doc, tokens, e.into_inner().to_string());
     let inner = in_yaml_terms(&inner);
     let pointer = join_pointer(&tokens);
     let help = if inner.contains("untagged enum") {

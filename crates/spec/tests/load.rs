@@ -444,3 +444,26 @@ fn a_discriminator_mapping_to_a_missing_file_is_removed_with_a_warning() {
     assert!(!l.warnings[0].is_error());
     assert!(l.warnings[0].message.contains("discriminator.mapping"));
 }
+
+/// `spec` is `document` read into the model as a whole, though loading reads the path items
+/// and components in pieces on every core. Every example spec and generator fixture; the
+/// ignored corpus test (`load_corpus.rs`) checks the same on every spec of the corpus.
+#[test]
+fn the_spec_is_the_whole_document_in_the_model() {
+    for dir in ["specs/examples", "crates/gen/tests/fixtures"] {
+        let mut specs: Vec<PathBuf> = std::fs::read_dir(repo(dir))
+            .expect("read the folder")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+            .collect();
+        specs.sort();
+        assert!(!specs.is_empty(), "no specs in {dir}");
+        for path in specs {
+            let loaded = load(&path).unwrap_or_else(|d| panic!("{}: {d:?}", path.display()));
+            let whole: openapiv3::OpenAPI = serde::Deserialize::deserialize(&loaded.document)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(whole == loaded.spec, "{}", path.display());
+        }
+    }
+}

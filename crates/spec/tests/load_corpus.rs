@@ -47,6 +47,13 @@ fn corpus_pass_rate() {
         match result {
             Ok(Ok(loaded)) => {
                 ok += 1;
+                let whole: Result<openapiv3::OpenAPI, _> =
+                    serde::Deserialize::deserialize(&loaded.document);
+                assert!(
+                    whole.as_ref().ok() == Some(&loaded.spec),
+                    "{}: the spec read in pieces differs from the whole document's",
+                    f.display()
+                );
                 let mut seen = std::collections::BTreeSet::new();
                 for w in &loaded.warnings {
                     let e = warned.entry(w.code.clone()).or_default();

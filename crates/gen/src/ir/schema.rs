@@ -16,6 +16,7 @@ use apigen_spec::diag::escape_pointer_token;
 use apigen_spec::Diagnostic;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt::Write as _;
 
 /// How many `$ref` hops are followed before a chain counts as a cycle.
 const MAX_REF_HOPS: usize = 32;
@@ -84,16 +85,18 @@ impl Ty {
         }
     }
 
-    /// Every named type this type mentions that `renames` has, renamed.
-    fn rename(&mut self, renames: &HashMap<String, String>) {
+    /// Every named type this type mentions that `renames` has, renamed; whether there was one.
+    fn rename(&mut self, renames: &HashMap<String, String>) -> bool {
         match self {
-            Ty::Named(n) => {
-                if let Some(kept) = renames.get(n.as_str()) {
+            Ty::Named(n) => match renames.get(n.as_str()) {
+                Some(kept) => {
                     n.clone_from(kept);
+                    true
                 }
-            }
+                None => false,
+            },
             Ty::Vec(t) | Ty::Map(t) | Ty::Boxed(t) => t.rename(renames),
-            _ => {}
+            _ => false,
         }
     }
 
@@ -1267,12 +1270,23 @@ impl<'a> TypeBuilder<'a> {
             .map(|c| c.name.as_str())
             .chain(pinned.iter().map(String::as_str))
             .collect();
+        // Each type's key, as a number (equal keys, equal numbers), computed again only when
+        // a merge renamed something the type holds.
+        let mut numbers: HashMap<String, usize> = HashMap::new();
+        let mut number = |key: String| {
+            let next = numbers.len();
+            *numbers.entry(key).or_insert(next)
+        };
+        let mut keys: HashMap<String, usize> = self
+            .drafts
+            .iter()
+            .filter(|(name, _)| !fixed.contains(name.as_str()))
+            .map(|(name, draft)| (name.clone(), number(shape_key(&draft.body))))
+            .collect();
         loop {
-            let mut groups: HashMap<String, Vec<&str>> = HashMap::new();
-            for (name, draft) in &self.drafts {
-                if !fixed.contains(name.as_str()) {
-                    groups.entry(shape_key(&draft.body)).or_default().push(name);
-                }
+            let mut groups: HashMap<usize, Vec<&str>> = HashMap::new();
+            for (name, key) in &keys {
+                groups.entry(*key).or_default().push(name);
             }
             let mut renames: HashMap<String, String> = HashMap::new();
             for names in groups.values().filter(|names| names.len() > 1) {
@@ -1290,9 +1304,14 @@ impl<'a> TypeBuilder<'a> {
             }
             for name in renames.keys() {
                 self.drafts.remove(name);
+                keys.remove(name);
             }
-            for draft in self.drafts.values_mut() {
-                rename_in(&mut draft.body, &renames);
+            for (name, draft) in self.drafts.iter_mut() {
+                if rename_in(&mut draft.body, &renames) {
+                    if let Some(key) = keys.get_mut(name) {
+                        *key = number(shape_key(&draft.body));
+                    }
+                }
             }
         }
     }
@@ -1461,8 +1480,10 @@ fn shape_key(body: &DraftBody) -> String {
         } => {
             let mut key = format!("struct {deny_unknown_fields}");
             for f in fields {
-                key.push_str(&format!(
-                    "|{} {} {:?} {:?} {} {} {} {:?} {} {:?}",
+                // Writing to a String cannot fail.
+                let _ = write!(
+                    key,
+                    "|{} {} {:?} {:?} {} {} {} {:?} {}",
                     f.name,
                     f.wire_name,
                     f.ty,
@@ -1472,8 +1493,13 @@ fn shape_key(body: &DraftBody) -> String {
                     f.write_only,
                     f.default,
                     f.value_kind,
-                    f.constraints
-                ));
+                );
+                // Most fields have no constraints: a short mark instead of every empty one.
+                let _ = if f.constraints.is_empty {
+                    write!(key, " -")
+                } else {
+                    write!(key, " {:?}", f.constraints)
+                };
             }
             key
         }
@@ -1486,11 +1512,13 @@ fn shape_key(body: &DraftBody) -> String {
 }
 
 /// Points every use of a merged type at the type kept in its place.
-fn rename_in(body: &mut DraftBody, renames: &HashMap<String, String>) {
+/// Whether anything was renamed.
+fn rename_in(body: &mut DraftBody, renames: &HashMap<String, String>) -> bool {
+    let mut renamed = false;
     match body {
         DraftBody::Struct { fields, .. } => {
             for f in fields {
-                f.ty.rename(renames);
+                renamed |= f.ty.rename(renames);
                 if let Some(DefaultValue {
                     value:
                         DefaultExpr::StrEnum { type_name, .. } | DefaultExpr::IntEnum { type_name, .. },
@@ -1499,15 +1527,25 @@ fn rename_in(body: &mut DraftBody, renames: &HashMap<String, String>) {
                 {
                     if let Some(kept) = renames.get(type_name.as_str()) {
                         type_name.clone_from(kept);
+                        renamed = true;
                     }
                 }
             }
         }
-        DraftBody::Tagged { variants, .. } => variants.iter_mut().for_each(|v| v.2.rename(renames)),
-        DraftBody::Untagged { variants } => variants.iter_mut().for_each(|v| v.1.rename(renames)),
-        DraftBody::Alias(t, _) => t.rename(renames),
+        DraftBody::Tagged { variants, .. } => {
+            for v in variants {
+                renamed |= v.2.rename(renames);
+            }
+        }
+        DraftBody::Untagged { variants } => {
+            for v in variants {
+                renamed |= v.1.rename(renames);
+            }
+        }
+        DraftBody::Alias(t, _) => renamed = t.rename(renames),
         DraftBody::StringEnum { .. } | DraftBody::IntEnum { .. } => {}
     }
+    renamed
 }
 
 fn to_typedef(name: &str, draft: &Draft, eq: bool, hash: bool) -> TypeDef {

@@ -1,4 +1,5 @@
-//! Work spread over the cores: the format stage's chunks and `emit`'s files.
+//! Work spread over the cores: the typed spec's pieces while loading, and the generator's
+//! files and format chunks.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -6,7 +7,7 @@ use std::sync::Mutex;
 /// `f` applied to every item on as many threads as there are cores (each thread takes the
 /// next item), the results in the items' order. A panic in `f` is re-raised here once every
 /// thread has stopped (`std::thread::scope`), so every item has its result.
-pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(items.len());
