@@ -23,4 +23,4 @@ mod typed;
 mod validate;
 
 pub use diag::{Diagnostic, Location, Severity};
-pub use load::{load, Loaded};
+pub use load::{load, Loaded, Locator};

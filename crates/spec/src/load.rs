@@ -46,9 +46,11 @@ pub struct Loaded {
     locator: Locator,
 }
 
-/// Maps pointers into the bundled document back to source files.
+/// Maps pointers into the bundled document back to source files (see [`Loaded::locate`]);
+/// what is left of a [`Loaded`] to locate diagnostics once the spec itself is not needed
+/// ([`Loaded::into_locator`]).
 #[derive(Debug, Clone)]
-struct Locator {
+pub struct Locator {
     files: Vec<Arc<SourceFile>>,
     origins: Vec<Origin>,
     /// Nodes moved while normalising: (new place, old place) in the bundled document.
@@ -56,7 +58,8 @@ struct Locator {
 }
 
 impl Locator {
-    fn locate(&self, pointer: &str) -> Option<Location> {
+    /// As [`Loaded::locate`].
+    pub fn locate(&self, pointer: &str) -> Option<Location> {
         let mut tokens = pointer_tokens(pointer);
         // Undo moves, newest first (a node may have moved more than once).
         for (to, from) in self.moves.iter().rev() {
@@ -81,7 +84,8 @@ impl Locator {
         Some(file.locate(&join_pointer(&source)))
     }
 
-    fn locate_all(&self, diagnostics: &mut [Diagnostic]) {
+    /// As [`Loaded::locate_all`].
+    pub fn locate_all(&self, diagnostics: &mut [Diagnostic]) {
         for d in diagnostics.iter_mut() {
             if d.location.is_none() {
                 if let Some(p) = &d.pointer {
@@ -104,6 +108,11 @@ impl Loaded {
     /// Fills in the location of every diagnostic that has a pointer but no location.
     pub fn locate_all(&self, diagnostics: &mut [Diagnostic]) {
         self.locator.locate_all(diagnostics);
+    }
+
+    /// Frees the spec and the document, keeping what locates diagnostics in the files.
+    pub fn into_locator(self) -> Locator {
+        self.locator
     }
 
     /// Every file the spec was read from, the root first.

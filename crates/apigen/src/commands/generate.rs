@@ -96,12 +96,19 @@ pub fn run(args: Args, format: Format) -> Result<(), CommandError> {
     };
     let (ir, mut warnings) = apigen_gen::build_ir(&loaded, style, &options)
         .map_err(|e| failure(e, Some(&loaded), Some(&args.output)))?;
-    loaded.locate_all(&mut warnings);
-    warn(&warnings, format);
-    // The loaded spec is most of the memory in use; the IR holds all that is left to do
-    // (rendering fails only through apigen's templates, never for a spec location).
-    drop(loaded);
-    let files = apigen_gen::emit(ir, &options).map_err(|e| failure(e, None, Some(&args.output)))?;
+    // The IR holds all that is left to do (rendering fails only through apigen's templates,
+    // never for a spec location), so the loaded spec, most of the memory in use, goes first.
+    // Locating and printing the warnings (a search of the spec's text) runs beside the
+    // rendering; the scope ends, and the warnings are out, before anything else is printed.
+    let locator = loaded.into_locator();
+    let files = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            locator.locate_all(&mut warnings);
+            warn(&warnings, format);
+        });
+        apigen_gen::emit(ir, &options)
+    })
+    .map_err(|e| failure(e, None, Some(&args.output)))?;
     if args.check {
         return match apigen_gen::output::check(&args.output, &files) {
             Ok(None) => Ok(()),
