@@ -507,7 +507,7 @@ pub fn build(
 
 /// Every identifier in the types the operations name (parameters, query structs, bodies,
 /// responses, enum defaults): those types keep their names.
-fn used_by(operations: &[Operation]) -> std::collections::HashSet<String> {
+fn used_by(operations: &[Operation]) -> foldhash::HashSet<String> {
     let mut texts: Vec<&str> = Vec::new();
     for op in operations {
         let params = op

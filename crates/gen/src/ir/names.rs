@@ -7,8 +7,8 @@
 //! makes the result unique within one namespace, deterministically: the first comer
 //! keeps the plain name, later ones get `2`, `3`, … in the order they are asked.
 
+use foldhash::HashSet;
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use std::collections::HashSet;
 
 /// Keywords (strict and reserved, every edition) that a snake_case name may collide with.
 const KEYWORDS: &[&str] = &[

@@ -14,8 +14,9 @@ use super::{
 };
 use apigen_spec::diag::escape_pointer_token;
 use apigen_spec::Diagnostic;
+use foldhash::{HashMap, HashMapExt, HashSet};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// How many `$ref` hops are followed before a chain counts as a cycle.

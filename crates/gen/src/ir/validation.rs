@@ -9,7 +9,7 @@
 //! constraints and no such type gets no code at all.
 
 use super::{names, Operation, TypeDef, TypeKind, Validation};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// Sets [`TypeDef::validation`] and [`super::Field::nested_validation`].
 pub(crate) fn mark(types: &mut [TypeDef], operations: &[Operation]) {
