@@ -89,6 +89,9 @@ for run in $(seq 1 "$runs"); do
       printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$spec" "$tool" "$run" "$code" "$wall" "$rss" >> "$results"
       log "run $run  $spec  $tool  exit=$code  ${wall}s  $((rss / 1024)) MB"
       rm -rf "$out"
+      # Untimed: write back what this run wrote (openapi-generator writes thousands of files)
+      # so that the next tool's run does not share the machine with the flush.
+      sync
     done
   done
 done
