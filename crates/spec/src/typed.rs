@@ -16,31 +16,19 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-/// The maps of `components` deserialised entry by entry (their keys in the document).
-const SECTIONS: [&str; 9] = [
-    "schemas",
-    "responses",
-    "parameters",
-    "examples",
-    "requestBodies",
-    "headers",
-    "securitySchemes",
-    "links",
-    "callbacks",
-];
-
 /// `doc` as the `openapiv3` model; `None` when it is not one (deserialise the whole document
 /// to learn why).
 pub(crate) fn deserialize(doc: &Value) -> Option<OpenAPI> {
     let root = doc.as_object()?;
     let paths = root.get("paths").map(Value::as_object);
     let components = root.get("components").map(Value::as_object);
-    // The rest of the document: the two maps without the entries read on their own.
+    // The rest of the document: the two maps without the entries read on their own (all of
+    // `components` is maps of entries but its extensions).
     let mut rest = Map::new();
     for (key, value) in root {
         let value = match (key.as_str(), value) {
             ("paths", Value::Object(map)) => except(map, |k| k.starts_with('/')),
-            ("components", Value::Object(map)) => except(map, |k| SECTIONS.contains(&k)),
+            ("components", Value::Object(map)) => except(map, |k| !k.starts_with("x-")),
             _ => value.clone(),
         };
         rest.insert(key.clone(), value);
