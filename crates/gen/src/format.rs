@@ -11,8 +11,9 @@
 //! templates write items). Should a cut still land inside an item, the chunk before it
 //! fails to parse; it is then joined with the next one and parsed again, so a bad cut
 //! costs time, never correctness. A real syntax error is reported at its line in the
-//! whole text. A top-level `macro_rules!` definition is parsed (so errors are caught) but
-//! kept as the template wrote it: prettyplease would print its body as one run of tokens.
+//! whole text. A top-level `macro_rules!` definition or macro call is parsed (so errors are
+//! caught) but kept as the template wrote it: prettyplease would print its body as one run
+//! of tokens.
 //!
 //! Templates that write their output already formatted (as prettyplease would print it;
 //! `render::PREFORMATTED`) are cut at every top-level item instead, and an item whose
@@ -69,8 +70,8 @@ struct Chunk {
 enum Kind {
     /// Parsed with syn and printed with prettyplease.
     Format,
-    /// A `macro_rules!` definition: checked by parsing, kept as the template wrote it
-    /// (prettyplease prints a macro body as one run of tokens).
+    /// A `macro_rules!` definition or a macro call: checked by parsing, kept as the template
+    /// wrote it (prettyplease prints a macro body as one run of tokens).
     Macro,
     /// One item of a pre-formatted template: kept as written (without blank lines) when it
     /// fits the margin, else formatted.
@@ -78,8 +79,8 @@ enum Kind {
 }
 
 /// Cuts `text` into chunks of about [`CHUNK_LINES`] lines at item boundaries (at every item
-/// when `preformatted`); every top-level `macro_rules!` item (with its doc comment) is a
-/// chunk of its own. Every item of a pre-formatted text is [`Kind::Kept`].
+/// when `preformatted`); every top-level `macro_rules!` item or macro call (with its doc
+/// comment) is a chunk of its own. Every item of a pre-formatted text is [`Kind::Kept`].
 fn chunks(text: &str, preformatted: bool) -> Vec<Chunk> {
     let fresh = if preformatted {
         Kind::Kept
@@ -116,7 +117,7 @@ fn chunks(text: &str, preformatted: bool) -> Vec<Chunk> {
             }
             item = (offset, line_no);
         }
-        if top_level && current.kind != Kind::Macro && line.starts_with("macro_rules!") {
+        if top_level && current.kind != Kind::Macro && starts_macro(line) {
             if item.0 > current.start {
                 chunks.push(Chunk {
                     end: item.0,
@@ -189,6 +190,16 @@ fn unbreakable(line: &str) -> bool {
             .strip_prefix("fn ")
             .and_then(|f| f.split_once("() -> "))
             .is_some_and(|(name, ty)| ident(name) && ident(ty))
+}
+
+/// A line that begins a `macro_rules!` definition or a macro call (`name!(…)`, `name! {…}`):
+/// prettyplease prints the tokens of either as one run, so both are kept as written.
+fn starts_macro(line: &str) -> bool {
+    let name_len = line
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
+    name_len > 0 && line[name_len..].starts_with('!')
 }
 
 /// A line that can begin a top-level item: an outer attribute, a doc or plain comment,
@@ -453,14 +464,15 @@ mod tests {
         assert_eq!(super::rust("struct   B;\n", false).unwrap(), "struct B;\n");
     }
 
-    /// A `macro_rules!` item is kept as written, the items around it are formatted.
+    /// A `macro_rules!` item and a macro call are kept as written, the items around them
+    /// are formatted.
     #[test]
-    fn macro_rules_are_kept_as_written() {
-        let text = "struct  A;\n\n/// Doc.\nmacro_rules! m {\n    ($x:ident) => {\n        impl $x {}\n    };\n}\n\nm!( A );\n";
-        assert_eq!(super::chunks(text, false).len(), 3);
+    fn macros_are_kept_as_written() {
+        let text = "struct  A;\n\n/// Doc.\nmacro_rules! m {\n    ($x:ident) => {\n        impl $x {}\n    };\n}\n\nm!( A );\n\nstruct  B;\n";
+        assert_eq!(super::chunks(text, false).len(), 4);
         assert_eq!(
             super::rust(text, false).unwrap(),
-            "struct A;\n/// Doc.\nmacro_rules! m {\n    ($x:ident) => {\n        impl $x {}\n    };\n}\nm!(A);\n"
+            "struct A;\n/// Doc.\nmacro_rules! m {\n    ($x:ident) => {\n        impl $x {}\n    };\n}\nm!( A );\nstruct B;\n"
         );
     }
 

@@ -76,8 +76,11 @@ pub struct Features {
     pub regex: bool,
     /// An optional nullable field exists: emit the three-state `Nullable<T>`.
     pub nullable: bool,
-    /// A required nullable field exists: emit the `required_nullable` decoder.
+    /// A struct with derived serde impls (one with a flattened field) has a required
+    /// nullable field: emit the `required_nullable` decoder.
     pub required_nullable: bool,
+    /// A struct gets its serde impls from `wire_object!`: emit the macro and its helpers.
+    pub wire_objects: bool,
     /// A string enum exists: emit the `string_enum!` macro that writes their common impls.
     pub string_enums: bool,
 }
@@ -127,6 +130,9 @@ pub enum TypeKind {
         fields: Vec<Field>,
         /// `additionalProperties: false`.
         deny_unknown_fields: bool,
+        /// The serde impls come from `wire_object!` (every struct without a flattened
+        /// field; the others derive them).
+        wire: bool,
     },
     /// A string enum with a fallback variant holding unknown values.
     StringEnum {
@@ -490,6 +496,15 @@ pub fn build(
     features.string_enums = types
         .iter()
         .any(|t| matches!(t.kind, TypeKind::StringEnum { .. }));
+    for t in &types {
+        if let TypeKind::Struct { fields, wire, .. } = &t.kind {
+            features.wire_objects |= *wire;
+            features.required_nullable |= !*wire
+                && fields
+                    .iter()
+                    .any(|f| f.presence == Presence::RequiredNullable);
+        }
+    }
     validation::mark(&mut types, &operations);
     let meta = crate_meta(&loaded.spec.info, options.crate_name.as_deref());
     Ok((

@@ -1089,10 +1089,8 @@ impl<'a> TypeBuilder<'a> {
             (false, false) => Presence::Optional,
             (false, true) => Presence::OptionalNullable,
         };
-        match presence {
-            Presence::OptionalNullable => self.features.nullable = true,
-            Presence::RequiredNullable => self.features.required_nullable = true,
-            _ => {}
+        if presence == Presence::OptionalNullable {
+            self.features.nullable = true;
         }
         let mut default = None;
         if presence == Presence::Optional {
@@ -1551,10 +1549,18 @@ fn rename_in(body: &mut DraftBody, renames: &HashMap<String, String>) -> bool {
 
 fn to_typedef(name: &str, draft: &Draft, eq: bool, hash: bool) -> TypeDef {
     let mut derives: Vec<String> = vec!["Debug".into(), "Clone".into(), "PartialEq".into()];
-    let serde_derives = matches!(
-        draft.body,
-        DraftBody::Struct { .. } | DraftBody::Untagged { .. }
-    );
+    // Structs get theirs from `wire_object!`, but for those with a flattened field.
+    let wire = match &draft.body {
+        DraftBody::Struct { fields, .. } => fields
+            .iter()
+            .all(|f| f.presence != Presence::Flattened),
+        _ => false,
+    };
+    let serde_derives = !wire
+        && matches!(
+            draft.body,
+            DraftBody::Struct { .. } | DraftBody::Untagged { .. }
+        );
     let (eq, hash) = match draft.body {
         DraftBody::StringEnum { .. } | DraftBody::IntEnum { .. } => (true, true),
         _ => (eq, hash),
@@ -1576,6 +1582,7 @@ fn to_typedef(name: &str, draft: &Draft, eq: bool, hash: bool) -> TypeDef {
         } => TypeKind::Struct {
             fields: fields.iter().map(|f| to_field(f, false)).collect(),
             deny_unknown_fields: *deny_unknown_fields,
+            wire,
         },
         DraftBody::StringEnum { variants, fallback } => TypeKind::StringEnum {
             variants: variants.clone(),

@@ -152,3 +152,35 @@ fn nullable_alias_is_an_option() {
     let none: MaybeCat = decode(json!(null));
     assert_eq!(none, None);
 }
+
+/// Structs get their serde impls from `wire_object!`: an object only, each property once,
+/// names escaped or not, from text, a reader or a `Value` alike.
+#[test]
+fn structs_decode_from_objects_only() {
+    let text = r#"{"required_plain": "a", "required\u005fnullable": null, "optional_plain": "b"}"#;
+    let from_str: Nullability = serde_json::from_str(text).expect("decodes");
+    let from_reader: Nullability = serde_json::from_reader(text.as_bytes()).expect("decodes");
+    assert_eq!(from_str, from_reader);
+    assert_eq!(from_str.optional_plain.as_deref(), Some("b"));
+
+    let twice = r#"{"required_plain": "a", "required_nullable": null, "required_plain": "b"}"#;
+    let error = serde_json::from_str::<Nullability>(twice).unwrap_err();
+    assert!(error.to_string().starts_with("duplicate field `required_plain`"), "{error}");
+
+    let missing = serde_json::from_value::<Nullability>(json!({"required_nullable": "x"}));
+    assert_eq!(missing.unwrap_err().to_string(), "missing field `required_plain`");
+
+    let array = serde_json::from_value::<Nullability>(json!(["a", null, "b", null]));
+    assert_eq!(
+        array.unwrap_err().to_string(),
+        "invalid type: sequence, expected struct Nullability"
+    );
+
+    let open: Cat = decode(json!({"pet_type": "Cat", "lives": 1, "whiskers": [1, 2]}));
+    assert_eq!(open.lives, 1);
+    let closed = serde_json::from_value::<Closed>(json!({"only": "a", "more": 1}));
+    assert_eq!(
+        closed.unwrap_err().to_string(),
+        "unknown field `more`, expected `only`"
+    );
+}
