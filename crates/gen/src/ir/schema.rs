@@ -1551,9 +1551,9 @@ fn to_typedef(name: &str, draft: &Draft, eq: bool, hash: bool) -> TypeDef {
     let mut derives: Vec<String> = vec!["Debug".into(), "Clone".into(), "PartialEq".into()];
     // Structs get theirs from `wire_object!`, but for those with a flattened field.
     let wire = match &draft.body {
-        DraftBody::Struct { fields, .. } => fields
-            .iter()
-            .all(|f| f.presence != Presence::Flattened),
+        DraftBody::Struct { fields, .. } => {
+            fields.iter().all(|f| f.presence != Presence::Flattened)
+        }
         _ => false,
     };
     let serde_derives = !wire
