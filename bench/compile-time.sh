@@ -12,7 +12,8 @@
 # crate's dependencies are built first, untimed, by checking the crate with an empty
 # src/lib.rs (so the crate itself is not checked twice); then `cargo check` of the real crate
 # is timed RUNS times (sources touched before each), so the figure is the crate alone,
-# dependencies warm. `apigen` is the whole crate (server and client), `apigen-client` the
+# dependencies warm. The timed checks are not incremental (CARGO_INCREMENTAL=0): with an
+# incremental cache every run after the first would reuse the first one's work. `apigen` is the whole crate (server and client), `apigen-client` the
 # same crate with only its client feature (what openapi-generator's `rust` generates).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -90,7 +91,7 @@ for spec in $specs; do
       find "$dir/src" -name '*.rs' -exec touch {} +
       start=$(date +%s.%N)
       # shellcheck disable=SC2086
-      if ! (cd "$dir" && cargo check --quiet $flags >/dev/null 2>"$ct/check-$gen-$spec.err"); then
+      if ! (cd "$dir" && CARGO_INCREMENTAL=0 cargo check --quiet $flags >/dev/null 2>"$ct/check-$gen-$spec.err"); then
         failed=1
         break
       fi
