@@ -33,6 +33,7 @@ pub const RESERVED_FN_NAMES: &[&str] = &[
     "echo_request_id",
     "endpoint",
     "exactly_one",
+    "handlers",
     "json_response",
     "new",
     "optional_write_body",

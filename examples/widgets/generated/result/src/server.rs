@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request, State};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -474,7 +474,6 @@ impl<A: Api> RouterBuilder<A> {
             ),
             CatchPanicLayer::new(),
         );
-        #[allow(unused_variables)]
         let with_body_limit = (
             style.clone(),
             (
@@ -482,51 +481,20 @@ impl<A: Api> RouterBuilder<A> {
                 axum::extract::DefaultBodyLimit::disable(),
             ),
         );
-        Router::new()
-            .route(
-                "/widgets",
+        let mut router = Router::new();
+        for (route, handle) in ROUTES.iter().zip(handlers::<A>()) {
+            let operation = Operation { op: &route.op, handle };
+            let method_router = if route.body {
                 on(
-                    MethodFilter::GET,
-                    axum::handler::Handler::layer(self::list_widgets::<A>, style.clone()),
-                ),
-            )
-            .route(
-                "/widgets",
-                on(
-                    MethodFilter::POST,
-                    axum::handler::Handler::layer(
-                        self::create_widget::<A>,
-                        with_body_limit.clone(),
-                    ),
-                ),
-            )
-            .route(
-                "/widgets/{widget_id}",
-                on(
-                    MethodFilter::DELETE,
-                    axum::handler::Handler::layer(
-                        self::delete_widget::<A>,
-                        style.clone(),
-                    ),
-                ),
-            )
-            .route(
-                "/widgets/{widget_id}",
-                on(
-                    MethodFilter::GET,
-                    axum::handler::Handler::layer(self::get_widget::<A>, style.clone()),
-                ),
-            )
-            .route(
-                "/widgets/{widget_id}",
-                on(
-                    MethodFilter::PATCH,
-                    axum::handler::Handler::layer(
-                        self::update_widget::<A>,
-                        with_body_limit.clone(),
-                    ),
-                ),
-            )
+                    route.method,
+                    axum::handler::Handler::layer(operation, with_body_limit.clone()),
+                )
+            } else {
+                on(route.method, axum::handler::Handler::layer(operation, style.clone()))
+            };
+            router = router.route(route.path, method_router);
+        }
+        router
             .fallback(
                 axum::handler::Handler::layer(StyleLayer::not_found, style.clone()),
             )
@@ -668,20 +636,13 @@ impl StyleLayer {
     /// The methods a route takes, as axum lists them in `Allow`: per route added, in order,
     /// its method (`GET` with `HEAD`), comma-separated.
     fn allowed_methods(route: &str) -> String {
-        static ROUTES: &[(&str, &str)] = &[
-            ("/widgets", "GET,HEAD"),
-            ("/widgets", "POST"),
-            ("/widgets/{widget_id}", "DELETE"),
-            ("/widgets/{widget_id}", "GET,HEAD"),
-            ("/widgets/{widget_id}", "PATCH"),
-        ];
         let mut allow = String::new();
-        for (path, methods) in ROUTES {
-            if *path == route {
+        for candidate in ROUTES {
+            if candidate.path == route {
                 if !allow.is_empty() {
                     allow.push(',');
                 }
-                allow.push_str(methods);
+                allow.push_str(candidate.allow);
             }
         }
         allow
@@ -1388,21 +1349,144 @@ fn exactly_one<T>(ex: &Exchange, items: Vec<T>) -> Result<T, Response> {
 fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
 }
-#[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
-async fn list_widgets<A: Api>(
-    State(app): State<Arc<App<A>>>,
-    request: Request,
-) -> Response {
-    static OP: OpInfo = OpInfo {
-        collection_key: "widgets",
-        addresses_item: false,
-        parent_path: None,
-        security: &["bearerAuth"],
-    };
-    let (mut parts, body) = request.into_parts();
-    let mut ex = app.exchange(&parts, &OP);
-    let reply: Reply = async {
+/// An operation as the router sees it: where it is routed, and what it is for the style.
+struct Route {
+    path: &'static str,
+    method: MethodFilter,
+    /// Its entry in `Allow`: the method (`GET` with `HEAD`).
+    allow: &'static str,
+    /// It reads a body (the body limit wraps it).
+    body: bool,
+    op: OpInfo,
+}
+/// Every operation, in the order of [`handlers`].
+static ROUTES: &[Route] = &[
+    Route {
+        path: "/widgets",
+        method: MethodFilter::GET,
+        allow: "GET,HEAD",
+        body: false,
+        op: OpInfo {
+            collection_key: "widgets",
+            addresses_item: false,
+            parent_path: None,
+            security: &["bearerAuth"],
+        },
+    },
+    Route {
+        path: "/widgets",
+        method: MethodFilter::POST,
+        allow: "POST",
+        body: true,
+        op: OpInfo {
+            collection_key: "widgets",
+            addresses_item: false,
+            parent_path: None,
+            security: &["bearerAuth"],
+        },
+    },
+    Route {
+        path: "/widgets/{widget_id}",
+        method: MethodFilter::DELETE,
+        allow: "DELETE",
+        body: false,
+        op: OpInfo {
+            collection_key: "widgets",
+            addresses_item: true,
+            parent_path: Some("/widgets"),
+            security: &["bearerAuth"],
+        },
+    },
+    Route {
+        path: "/widgets/{widget_id}",
+        method: MethodFilter::GET,
+        allow: "GET,HEAD",
+        body: false,
+        op: OpInfo {
+            collection_key: "widgets",
+            addresses_item: true,
+            parent_path: Some("/widgets"),
+            security: &["bearerAuth"],
+        },
+    },
+    Route {
+        path: "/widgets/{widget_id}",
+        method: MethodFilter::PATCH,
+        allow: "PATCH",
+        body: true,
+        op: OpInfo {
+            collection_key: "widgets",
+            addresses_item: true,
+            parent_path: Some("/widgets"),
+            security: &["bearerAuth"],
+        },
+    },
+];
+/// An operation's handler: takes the request (and the operation's facts), answers it.
+type Handle<A> = fn(Arc<App<A>>, Request, &'static OpInfo) -> Handling;
+/// What a handler returns: the answer (`Err` too is an answer, rendered in the style).
+type Handling = Pin<Box<dyn Future<Output = Reply> + Send>>;
+/// Each operation's handler, in the order of [`ROUTES`].
+fn handlers<A: Api>() -> [Handle<A>; 5] {
+    [
+        list_widgets::<A>,
+        create_widget::<A>,
+        delete_widget::<A>,
+        get_widget::<A>,
+        update_widget::<A>,
+    ]
+}
+/// One operation as an axum handler. Every operation is this one type (a table entry), so
+/// the router is built in a loop rather than from one handler type per route, which is
+/// what a crate with a thousand operations spends its compile time on.
+struct Operation<A> {
+    op: &'static OpInfo,
+    handle: Handle<A>,
+}
+impl<A> Clone for Operation<A> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<A> Copy for Operation<A> {}
+impl<A: Api> axum::handler::Handler<(), Arc<App<A>>> for Operation<A> {
+    type Future = futures_util::future::Map<Handling, fn(Reply) -> Response>;
+    fn call(self, request: Request, app: Arc<App<A>>) -> Self::Future {
+        let answer: fn(Reply) -> Response = |reply| {
+            reply.unwrap_or_else(|response| response)
+        };
+        futures_util::FutureExt::map((self.handle)(app, request, self.op), answer)
+    }
+}
+/// A request taken apart and authorized: where every handler starts.
+struct Call<A> {
+    app: Arc<App<A>>,
+    ex: Exchange,
+    ctx: RequestContext,
+    parts: Parts,
+    body: Body,
+}
+impl<A: Api> Call<A> {
+    async fn begin(
+        app: Arc<App<A>>,
+        request: Request,
+        op: &'static OpInfo,
+    ) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let mut ex = app.exchange(&parts, op);
         let ctx = app.authorize(&mut ex, &mut parts).await?;
+        Ok(Self { app, ex, ctx, parts, body })
+    }
+}
+#[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
+fn list_widgets<A: Api>(
+    app: Arc<App<A>>,
+    request: Request,
+    op: &'static OpInfo,
+) -> Handling {
+    Box::pin(async move {
+        let Call { app, ex, ctx, mut parts, body } = Call::begin(app, request, op)
+            .await?;
         let page = page_request(&ex, &parts)?;
         let items = app
             .api
@@ -1410,25 +1494,17 @@ async fn list_widgets<A: Api>(
             .await
             .map_err(|e| style::server::render_error(&ex, &e))?;
         Ok(style::server::render_page(&ex, &page, items))
-    }
-        .await;
-    reply.unwrap_or_else(|response| response)
+    })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
-async fn create_widget<A: Api>(
-    State(app): State<Arc<App<A>>>,
+fn create_widget<A: Api>(
+    app: Arc<App<A>>,
     request: Request,
-) -> Response {
-    static OP: OpInfo = OpInfo {
-        collection_key: "widgets",
-        addresses_item: false,
-        parent_path: None,
-        security: &["bearerAuth"],
-    };
-    let (mut parts, body) = request.into_parts();
-    let mut ex = app.exchange(&parts, &OP);
-    let reply: Reply = async {
-        let ctx = app.authorize(&mut ex, &mut parts).await?;
+    op: &'static OpInfo,
+) -> Handling {
+    Box::pin(async move {
+        let Call { app, ex, ctx, mut parts, body } = Call::begin(app, request, op)
+            .await?;
         let bodies = write_body::<types::WidgetInput>(&ex, &ctx.headers, parts, body)
             .await?;
         let mut saved = Vec::with_capacity(bodies.len());
@@ -1442,50 +1518,34 @@ async fn create_widget<A: Api>(
         }
         let location = ex.location(saved.first());
         Ok(style::server::render_written(&ex, status(201), saved, location))
-    }
-        .await;
-    reply.unwrap_or_else(|response| response)
+    })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
-async fn delete_widget<A: Api>(
-    State(app): State<Arc<App<A>>>,
+fn delete_widget<A: Api>(
+    app: Arc<App<A>>,
     request: Request,
-) -> Response {
-    static OP: OpInfo = OpInfo {
-        collection_key: "widgets",
-        addresses_item: true,
-        parent_path: Some("/widgets"),
-        security: &["bearerAuth"],
-    };
-    let (mut parts, body) = request.into_parts();
-    let mut ex = app.exchange(&parts, &OP);
-    let reply: Reply = async {
-        let ctx = app.authorize(&mut ex, &mut parts).await?;
+    op: &'static OpInfo,
+) -> Handling {
+    Box::pin(async move {
+        let Call { app, ex, ctx, mut parts, body } = Call::begin(app, request, op)
+            .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
         app.api
             .delete_widget(ctx, widget_id)
             .await
             .map_err(|e| style::server::render_error(&ex, &e))?;
         Ok(style::server::render_no_content(&ex))
-    }
-        .await;
-    reply.unwrap_or_else(|response| response)
+    })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
-async fn get_widget<A: Api>(
-    State(app): State<Arc<App<A>>>,
+fn get_widget<A: Api>(
+    app: Arc<App<A>>,
     request: Request,
-) -> Response {
-    static OP: OpInfo = OpInfo {
-        collection_key: "widgets",
-        addresses_item: true,
-        parent_path: Some("/widgets"),
-        security: &["bearerAuth"],
-    };
-    let (mut parts, body) = request.into_parts();
-    let mut ex = app.exchange(&parts, &OP);
-    let reply: Reply = async {
-        let ctx = app.authorize(&mut ex, &mut parts).await?;
+    op: &'static OpInfo,
+) -> Handling {
+    Box::pin(async move {
+        let Call { app, ex, ctx, mut parts, body } = Call::begin(app, request, op)
+            .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
         let item = app
             .api
@@ -1493,25 +1553,17 @@ async fn get_widget<A: Api>(
             .await
             .map_err(|e| style::server::render_error(&ex, &e))?;
         Ok(style::server::render_object(&ex, status(200), &item))
-    }
-        .await;
-    reply.unwrap_or_else(|response| response)
+    })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
-async fn update_widget<A: Api>(
-    State(app): State<Arc<App<A>>>,
+fn update_widget<A: Api>(
+    app: Arc<App<A>>,
     request: Request,
-) -> Response {
-    static OP: OpInfo = OpInfo {
-        collection_key: "widgets",
-        addresses_item: true,
-        parent_path: Some("/widgets"),
-        security: &["bearerAuth"],
-    };
-    let (mut parts, body) = request.into_parts();
-    let mut ex = app.exchange(&parts, &OP);
-    let reply: Reply = async {
-        let ctx = app.authorize(&mut ex, &mut parts).await?;
+    op: &'static OpInfo,
+) -> Handling {
+    Box::pin(async move {
+        let Call { app, ex, ctx, mut parts, body } = Call::begin(app, request, op)
+            .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
         let bodies = write_body::<types::WidgetPatch>(&ex, &ctx.headers, parts, body)
             .await?;
@@ -1526,7 +1578,5 @@ async fn update_widget<A: Api>(
         }
         let location = None;
         Ok(style::server::render_written(&ex, status(200), saved, location))
-    }
-        .await;
-    reply.unwrap_or_else(|response| response)
+    })
 }
