@@ -183,4 +183,9 @@ fn structs_decode_from_objects_only() {
         closed.unwrap_err().to_string(),
         "unknown field `more`, expected `only`"
     );
+
+    let sealed: Sealed = decode(json!({}));
+    assert_eq!(encode(&sealed), json!({}));
+    let error = serde_json::from_value::<Sealed>(json!({"any": 1})).unwrap_err();
+    assert_eq!(error.to_string(), "unknown field `any`, there are no fields");
 }

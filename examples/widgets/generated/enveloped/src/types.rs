@@ -116,6 +116,7 @@ macro_rules! wire_object {
     }) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #[allow(unused_mut)] // a struct without fields
                 let mut out = wire::Out::new(serializer)?;
                 $(wire::$mode::put(&mut out, $wire, &self.$field);)*
                 out.end()
