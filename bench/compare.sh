@@ -77,15 +77,16 @@ for run in $(seq 1 "$runs"); do
     for tool in $ordered; do
       out=$(mktemp -d "$work/out.XXXXXX")
       rm -rf "$out"
+      invocation="$(declare -f run_tool); target='$target' work='$work' jar='${jar:-}' run_tool '$tool' '$path' '$out'"
       # Untimed warm-up (WARMUP=1): on a VM that reports freed memory to its host (virtio
       # balloon free page reporting), the first run after another tool freed a lot of memory
       # (openapi-generator's JVM: over 1 GB) faults its memory back in from the host.
       if [ -n "${WARMUP:-}" ]; then
-        timeout "$limit" bash -c "$(declare -f run_tool); target='$target' work='$work' jar='${jar:-}' run_tool '$tool' '$path' '$out'" >/dev/null 2>&1 || true
+        timeout "$limit" bash -c "$invocation" >/dev/null 2>&1 || true
         rm -rf "$out"
       fi
       set +e
-      /usr/bin/time -f '%e %M' -o "$work/time.txt" timeout "$limit" bash -c "$(declare -f run_tool); target='$target' work='$work' jar='${jar:-}' run_tool '$tool' '$path' '$out'" >/dev/null 2>"$work/stderr.txt"
+      /usr/bin/time -f '%e %M' -o "$work/time.txt" timeout "$limit" bash -c "$invocation" >/dev/null 2>"$work/stderr.txt"
       code=$?
       set -e
       # time(1) prefixes "Command exited with non-zero status N" on failure; the figures are last.

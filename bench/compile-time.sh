@@ -13,8 +13,9 @@
 # src/lib.rs (so the crate itself is not checked twice); then `cargo check` of the real crate
 # is timed RUNS times (sources touched before each), so the figure is the crate alone,
 # dependencies warm. The timed checks are not incremental (CARGO_INCREMENTAL=0): with an
-# incremental cache every run after the first would reuse the first one's work. `apigen` is the whole crate (server and client), `apigen-client` the
-# same crate with only its client feature (what openapi-generator's `rust` generates).
+# incremental cache every run after the first would reuse the first one's work. `apigen` is
+# the whole crate (server and client), `apigen-client` the same crate with only its client
+# feature (what openapi-generator's `rust` generates).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${BENCH_DIR:-$root/.bench}
