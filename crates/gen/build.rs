@@ -1,17 +1,35 @@
 //! Embeds every template under the workspace's `templates/` folder, so templates that
-//! other work adds (a new style's folder, a new module) are picked up without code changes.
+//! other work adds (a new style's folder, a new module) are picked up without code changes,
+//! and the runtime's source files (`crates/runtime/src/*.rs`), which a generated crate gets
+//! a verbatim copy of.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let root = manifest.join("../../templates");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default());
+    embed(
+        &manifest.join("../../templates"),
+        "jinja",
+        "/// Every embedded template: (name relative to `templates/`, text).\npub static TEMPLATES",
+        &out_dir.join("templates.rs"),
+    );
+    embed(
+        &manifest.join("../runtime/src"),
+        "rs",
+        "/// The runtime's source files: (name relative to `crates/runtime/src/`, text).\npub static RUNTIME_FILES",
+        &out_dir.join("runtime_files.rs"),
+    );
+}
+
+/// Writes `dest`: a static `name` listing every file ending in `.extension` under `root`.
+fn embed(root: &Path, extension: &str, name: &str, dest: &Path) {
     println!("cargo:rerun-if-changed={}", root.display());
     let mut found = Vec::new();
-    collect(&root, &root, &mut found);
+    collect(root, root, extension, &mut found);
     found.sort();
-    let mut out = String::from("/// Every embedded template: (name relative to `templates/`, text).\npub static TEMPLATES: &[(&str, &str)] = &[\n");
+    let mut out = format!("{name}: &[(&str, &str)] = &[\n");
     for (name, path) in &found {
         let _ = writeln!(
             out,
@@ -20,21 +38,20 @@ fn main() {
         );
     }
     out.push_str("];\n");
-    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default());
-    if let Err(e) = std::fs::write(out_dir.join("templates.rs"), out) {
-        panic!("cannot write the embedded template list: {e}");
+    if let Err(e) = std::fs::write(dest, out) {
+        panic!("cannot write {}: {e}", dest.display());
     }
 }
 
-fn collect(root: &Path, dir: &Path, found: &mut Vec<(String, PathBuf)>) {
+fn collect(root: &Path, dir: &Path, extension: &str, found: &mut Vec<(String, PathBuf)>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(root, &path, found);
-        } else if path.extension().is_some_and(|e| e == "jinja") {
+            collect(root, &path, extension, found);
+        } else if path.extension().is_some_and(|e| e == extension) {
             if let Ok(rel) = path.strip_prefix(root) {
                 let name = rel
                     .components()

@@ -396,6 +396,16 @@ pub struct Operation {
     pub security: Vec<String>,
     /// The error statuses the style answers this operation with (as `apply` declares them).
     pub error_statuses: Vec<u16>,
+    /// Its entry in an `Allow` header: the method (`GET,HEAD` for `GET`).
+    pub allow: String,
+    /// What the server trait method returns on success (`style::Page<types::Widget>`,
+    /// `types::Widget`, `()`).
+    pub server_return: String,
+    /// What the client method returns on success (`Page<types::Widget>`, `types::Widget`, `()`).
+    pub client_return: String,
+    /// The client also gets a `*_batch` method: a create of one required body, without
+    /// parameters, that answers the created item.
+    pub client_batch: bool,
     /// Where the operation is.
     pub origin: Origin,
 }
@@ -436,6 +446,9 @@ pub struct ParamGroup {
     pub type_name: String,
     /// The parameters.
     pub params: Vec<Param>,
+    /// Wire names of the array parameters declared `explode: false` (one comma-separated
+    /// value rather than the name repeated).
+    pub non_exploded: Vec<String>,
 }
 
 /// A JSON request body.
@@ -447,6 +460,10 @@ pub struct Body {
     pub required: bool,
     /// Description, raw.
     pub description: Option<String>,
+    /// The type the server trait method takes (`Option<…>` when the body is optional).
+    pub server_type: String,
+    /// The runtime function that reads it: `write_body` or `optional_write_body`.
+    pub reader: String,
 }
 
 /// The success response.
@@ -491,7 +508,7 @@ pub fn build(
     let file = loaded.root.display().to_string();
     let mut types = schema::TypeBuilder::new(root, &file);
     types.add_components();
-    let (operations, security) = ops::build(&mut types, root, &loaded.spec, style);
+    let (mut operations, security) = ops::build(&mut types, root, &loaded.spec, style);
     let (mut types, mut features, warnings) = types.finish(&used_by(&operations));
     features.string_enums = types
         .iter()
@@ -506,6 +523,9 @@ pub fn build(
         }
     }
     validation::mark(&mut types, &operations);
+    for op in &mut operations {
+        op.decide();
+    }
     let meta = crate_meta(&loaded.spec.info, options.crate_name.as_deref());
     Ok((
         Ir {
@@ -518,6 +538,52 @@ pub fn build(
         },
         warnings,
     ))
+}
+
+impl Operation {
+    /// Fills in what the templates print from the operation's other fields, once its types
+    /// have their final names.
+    fn decide(&mut self) {
+        self.allow = if self.method == "GET" {
+            "GET,HEAD".to_string()
+        } else {
+            self.method.clone()
+        };
+        let (server, client) = match (&self.success.item_type, &self.success.rust_type) {
+            (Some(item), _) if self.is_list => {
+                (format!("style::Page<{item}>"), format!("Page<{item}>"))
+            }
+            (_, Some(ty)) => (ty.clone(), ty.clone()),
+            _ => ("()".to_string(), "()".to_string()),
+        };
+        self.server_return = server;
+        self.client_return = client;
+        if let Some(body) = &mut self.body {
+            (body.server_type, body.reader) = if body.required {
+                (body.rust_type.clone(), "write_body".to_string())
+            } else {
+                (
+                    format!("Option<{}>", body.rust_type),
+                    "optional_write_body".to_string(),
+                )
+            };
+        }
+        if let Some(query) = &mut self.query {
+            query.non_exploded = query
+                .params
+                .iter()
+                .filter(|p| p.is_array && !p.explode)
+                .map(|p| p.wire_name.clone())
+                .collect();
+        }
+        self.client_batch = !self.is_list
+            && self.is_create
+            && self.body.as_ref().is_some_and(|b| b.required)
+            && self.success.rust_type.is_some()
+            && self.path_params.is_empty()
+            && self.query.is_none()
+            && self.headers.is_empty();
+    }
 }
 
 /// Every identifier in the types the operations name (parameters, query structs, bodies,

@@ -45,12 +45,14 @@ mod format;
 pub mod ir;
 pub mod output;
 mod render;
+pub mod runtime;
 
 use apigen_spec::{Diagnostic, Loaded};
 use std::path::PathBuf;
 
 pub use apigen_spec::style::Style;
 pub use render::embedded_templates;
+pub use runtime::Runtime;
 
 /// What [`generate`] can be asked to do differently.
 #[derive(Debug, Clone, Default)]
@@ -61,6 +63,8 @@ pub struct Options {
     pub templates: Option<PathBuf>,
     /// Turn `gen/unsupported` warnings into errors.
     pub deny_unsupported: bool,
+    /// Where the generated crate's runtime comes from: copied into it, or a dependency.
+    pub runtime: Runtime,
 }
 
 /// One generated file.
@@ -181,14 +185,23 @@ pub fn generate(loaded: &Loaded, style: &dyn Style, options: &Options) -> Result
 /// rendering the next one).
 pub fn emit(ir: ir::Ir, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     let renderer = render::Renderer::new(options.templates.clone());
-    let context = renderer.context(&ir);
-    let plan = renderer.plan(&ir.style);
+    let context = renderer.context(&ir, &options.runtime);
+    let plan = renderer.plan(&ir.style, &options.runtime);
+    let vendored = match options.runtime {
+        Runtime::Vendored => {
+            let own_style = renderer.style_template_exists(&ir.style);
+            runtime::vendored_files((!own_style).then_some(ir.style.as_str()), &ir.features)
+        }
+        Runtime::Dependency(_) => Vec::new(),
+    };
     drop(ir);
-    apigen_spec::parallel::map(&plan, |(template, path)| {
+    let mut files = apigen_spec::parallel::map(&plan, |(template, path)| {
         rendered(&renderer, &context, template.clone(), path.clone()).and_then(format)
     })
     .into_iter()
-    .collect()
+    .collect::<Result<Vec<_>, _>>()?;
+    files.extend(vendored);
+    Ok(files)
 }
 
 /// One file as its template printed it, before [`format`].
@@ -209,9 +222,9 @@ pub struct RenderedFile {
 /// Exposed so the stages can be measured separately (`crates/gen/benches/stages.rs`).
 pub fn render(ir: &ir::Ir, options: &Options) -> Result<Vec<RenderedFile>, Error> {
     let renderer = render::Renderer::new(options.templates.clone());
-    let context = renderer.context(ir);
+    let context = renderer.context(ir, &options.runtime);
     renderer
-        .plan(&ir.style)
+        .plan(&ir.style, &options.runtime)
         .into_iter()
         .map(|(template, path)| rendered(&renderer, &context, template, path))
         .collect()

@@ -6,6 +6,7 @@
 //! Strings from the spec reach Rust source only through the filters defined here.
 
 use crate::ir::Ir;
+use crate::runtime::Runtime;
 use crate::Error;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use std::path::{Path, PathBuf};
@@ -59,14 +60,28 @@ impl Renderer {
         self.overrides.is_none() && PREFORMATTED.contains(&name)
     }
 
+    /// Whether the style brings its own module (a template folder) rather than the
+    /// runtime's.
+    pub(crate) fn style_template_exists(&self, style: &str) -> bool {
+        self.exists(&style_template(style))
+    }
+
     /// Which template renders which file.
-    pub(crate) fn plan(&self, style: &str) -> Vec<(String, PathBuf)> {
+    pub(crate) fn plan(&self, style: &str, runtime: &Runtime) -> Vec<(String, PathBuf)> {
         let mut plan = vec![
             ("Cargo.toml.jinja".to_string(), PathBuf::from("Cargo.toml")),
             ("lib.rs.jinja".to_string(), PathBuf::from("src/lib.rs")),
             ("types.rs.jinja".to_string(), PathBuf::from("src/types.rs")),
-            (style_template(style), PathBuf::from("src/style.rs")),
         ];
+        if self.style_template_exists(style) {
+            plan.push((style_template(style), PathBuf::from("src/style.rs")));
+        }
+        if *runtime == Runtime::Vendored {
+            plan.push((
+                "runtime/mod.rs.jinja".to_string(),
+                PathBuf::from("src/runtime/mod.rs"),
+            ));
+        }
         for module in self.modules() {
             plan.push((
                 format!("{module}.rs.jinja"),
@@ -84,11 +99,20 @@ impl Renderer {
             .collect()
     }
 
-    /// What every template sees: the IR (converted once, shared by all the renders) and
-    /// the optional modules present.
-    pub(crate) fn context(&self, ir: &Ir) -> Value {
+    /// What every template sees: the IR (converted once, shared by all the renders), the
+    /// optional modules present (`style` among them when the style brings its own module)
+    /// and where the runtime comes from (`runtime.dependency`: the `apigen-runtime`
+    /// dependency's value, `none` when the runtime is vendored).
+    pub(crate) fn context(&self, ir: &Ir, runtime: &Runtime) -> Value {
+        let mut modules = self.modules();
+        if self.style_template_exists(&ir.style) {
+            modules.push("style");
+        }
         minijinja::context! {
-            modules => self.modules(),
+            modules => modules,
+            runtime => minijinja::context! {
+                dependency => runtime.dependency_value(&ir.features),
+            },
             ..Value::from_serialize(ir)
         }
     }

@@ -77,7 +77,7 @@ macro_rules! run_with {
         async {
             let mut builder = Client::builder(&$args.base_url).retry(RetryPolicy::retries($args.retries));
             if let Some(key) = &$args.api_key {
-                builder = builder.bearer_auth(key);
+                builder = builder.credential("bearerAuth", key);
             }
             let client = builder.build().map_err(report)?;
             match &$args.command {

@@ -40,7 +40,7 @@ macro_rules! roundtrip {
 
             fn client(base: &str) -> Client {
                 Client::builder(base)
-                    .bearer_auth(KEY)
+                    .credential("bearerAuth", KEY)
                     .build()
                     .expect("client")
             }
@@ -250,7 +250,7 @@ macro_rules! roundtrip {
                 assert_eq!(e.status, 401);
                 let e = api_error(
                     Client::builder(&base)
-                        .bearer_auth("wrong")
+                        .credential("bearerAuth", "wrong")
                         .build()
                         .unwrap()
                         .get_widget("wdg_1")
@@ -287,7 +287,7 @@ macro_rules! roundtrip {
                 assert!(wait <= Duration::from_secs(1), "{wait:?}");
 
                 let patient = Client::builder(&base)
-                    .bearer_auth(KEY)
+                    .credential("bearerAuth", KEY)
                     .retry(RetryPolicy::retries(3))
                     .build()
                     .unwrap();

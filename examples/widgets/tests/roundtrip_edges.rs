@@ -154,7 +154,9 @@ fn settings_that_cannot_work_are_refused_when_building() {
         Err(Error::InvalidRequest(_))
     ));
     assert!(matches!(
-        Client::builder("http://h").bearer_auth("a\nb").build(),
+        Client::builder("http://h")
+            .credential("bearerAuth", "a\nb")
+            .build(),
         Err(Error::InvalidRequest(_))
     ));
     assert!(matches!(
@@ -171,7 +173,7 @@ fn settings_that_cannot_work_are_refused_when_building() {
 
 #[test]
 fn retry_after_reads_seconds_and_http_dates() {
-    use widgets_plain::client::parse_retry_after;
+    use widgets_plain::runtime::client::parse_retry_after;
     assert_eq!(parse_retry_after(" 30 "), Some(Duration::from_secs(30)));
     let later = SystemTime::now() + Duration::from_secs(120);
     let wait = parse_retry_after(&httpdate::fmt_http_date(later)).unwrap();
@@ -242,7 +244,7 @@ async fn default_headers_user_agent_and_timeout_apply_to_every_request() {
     let custom = Client::builder(&base)
         .user_agent("inventory-sync/2")
         .default_header("X-Tenant", "acme")
-        .bearer_auth("t0k")
+        .credential("bearerAuth", "t0k")
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();

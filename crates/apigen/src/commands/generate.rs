@@ -30,6 +30,11 @@ pub struct Args {
     /// Fail instead of generating `serde_json::Value` for what cannot be expressed.
     #[arg(long)]
     pub deny_unsupported: bool,
+    /// Depend on the runtime crate instead of copying its source into the crate: the
+    /// dependency's value, e.g. `'{ path = "../apigen/crates/runtime" }'` or `'"0.1"'`
+    /// (a whole `apigen-runtime = …` line is accepted too).
+    #[arg(long, value_name = "DEPENDENCY", value_parser = apigen_gen::Runtime::dependency)]
+    pub runtime_dep: Option<apigen_gen::Runtime>,
 }
 
 /// The style: `--style`, else the spec's `x-apigen-style`.
@@ -93,6 +98,7 @@ pub fn run(args: Args, format: Format) -> Result<(), CommandError> {
         crate_name: args.crate_name,
         templates: args.templates,
         deny_unsupported: args.deny_unsupported,
+        runtime: args.runtime_dep.unwrap_or_default(),
     };
     let (ir, mut warnings) = apigen_gen::build_ir(&loaded, style, &options)
         .map_err(|e| failure(e, Some(&loaded), Some(&args.output)))?;

@@ -139,6 +139,10 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             accepted: self.shape.accepted,
             security: self.security(known),
             error_statuses: self.error_statuses.clone(),
+            allow: String::new(),
+            server_return: String::new(),
+            client_return: String::new(),
+            client_batch: false,
             origin: self.types.origin(&pointer),
         }
     }
@@ -352,7 +356,11 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         );
         self.types
             .add_struct(&type_name, Some(doc), fields, &self.shape.pointer);
-        Some(ParamGroup { type_name, params })
+        Some(ParamGroup {
+            type_name,
+            params,
+            non_exploded: Vec::new(),
+        })
     }
 
     fn headers(&mut self, declared: &[Declared<'a>], namer: &mut Namer) -> Vec<Param> {
@@ -399,6 +407,8 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
                 .get("description")
                 .and_then(Value::as_str)
                 .map(str::to_string),
+            server_type: String::new(),
+            reader: String::new(),
         })
     }
 

@@ -9,323 +9,32 @@
 //! Writes in the `result` style carry a collection of items: the router decodes and
 //! validates every item first (answering `422` and calling nothing when one is invalid),
 //! then calls the operation's method once per item, in order.
-#![allow(clippy::too_many_arguments, clippy::result_large_err)]
-use std::borrow::Cow;
-use std::convert::Infallible;
+//!
+//! The router itself, [`ApiError`] and the request context are the runtime's
+//! ([`crate::runtime::server`]); this module holds what the spec decides.
+#![allow(clippy::too_many_arguments)]
 use std::future::Future;
-use std::net::SocketAddr;
-use std::num::NonZeroU32;
-use std::pin::Pin;
+use std::marker::PhantomData;
 use std::sync::Arc;
-use std::task::{Context, Poll};
-use std::time::Duration;
-use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
-use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{on, MethodFilter};
+use axum::extract::Request;
+use axum::routing::MethodFilter;
 use axum::Router;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use tower_http::catch_panic::CatchPanicLayer;
-use crate::style::{self, PageRequest};
-use crate::validate::{Validate, Violation};
+pub use crate::runtime::server::{
+    ApiError, Credential, Exchange, Principal, RateLimit, RateLimitKey, RequestContext,
+    RequestId, DEFAULT_BODY_LIMIT,
+};
 #[allow(unused_imports)]
-use crate::types;
+use crate::runtime::server::{
+    exactly_one, optional_write_body, page_request, path_params, query_params,
+    require_header, status, write_body, App, Call, Handle, Handling, OpInfo, Operations,
+    Route, SecurityScheme, ServerStyle,
+};
+#[allow(unused_imports)]
+use crate::style::{PageRequest, Style};
+#[allow(unused_imports)]
+use crate::{style, types};
 /// The API version (`info.version`), reported by styles that carry it.
 pub const API_VERSION: &str = "2025-01-01";
-/// The default request body limit (1 MiB).
-pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-/// A style-neutral error: the router renders it in the generated style.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    /// The HTTP status.
-    pub status: StatusCode,
-    /// Overrides the error kind (`enveloped`/`plain`); default from the status.
-    pub kind: Option<String>,
-    /// Overrides the error type (`result`: `system`, `client`, `syntax`, `content`,
-    /// `permission`, `validation`); default from the status.
-    pub error_type: Option<String>,
-    /// Overrides the error code (`result`); default: the status.
-    pub code: Option<u16>,
-    /// What went wrong, for people.
-    pub message: String,
-    /// The offending field or parameter.
-    pub field: Option<String>,
-    /// More detail (`result`).
-    pub description: Option<String>,
-    /// Seconds after which a retry may succeed (`Retry-After`).
-    pub retry_after: Option<u64>,
-}
-impl ApiError {
-    /// An error with this status and message; the kind/type follow from the status.
-    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            kind: None,
-            error_type: None,
-            code: None,
-            message: message.into(),
-            field: None,
-            description: None,
-            retry_after: None,
-        }
-    }
-    /// 400 `request_invalid` naming the offending field or parameter.
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: Some(field.into()),
-            ..Self::new(StatusCode::BAD_REQUEST, message)
-        }
-    }
-    /// 400 `request_invalid`.
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, message)
-    }
-    /// 400 for a body that cannot be parsed (`result`: type `syntax`).
-    pub fn malformed(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, message).with_type("syntax")
-    }
-    /// 401 `token_missing`.
-    pub fn token_missing() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "this request needs credentials")
-            .with_kind("token_missing")
-    }
-    /// 401 `token_invalid`.
-    pub fn token_invalid() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "the credentials were not accepted")
-            .with_kind("token_invalid")
-    }
-    /// 401 with a message of your own (`token_invalid`).
-    pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, message).with_kind("token_invalid")
-    }
-    /// 403 `forbidden`.
-    pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, message)
-    }
-    /// 404 `not_found`.
-    pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, message)
-    }
-    /// 409 `conflict`.
-    pub fn conflict(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, message)
-    }
-    /// 429 `rate_limited` with `Retry-After`.
-    pub fn rate_limited(retry_after_seconds: u64) -> Self {
-        Self {
-            retry_after: Some(retry_after_seconds),
-            ..Self::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                format!("too many requests; retry after {retry_after_seconds} s"),
-            )
-        }
-    }
-    /// 500 `internal_error`.
-    pub fn internal(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, message)
-    }
-    /// 503 `service_unavailable`.
-    pub fn unavailable(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, message)
-    }
-    /// Sets the kind (`enveloped`, `plain`), e.g. `widget_not_found`.
-    pub fn with_kind(mut self, kind: impl Into<String>) -> Self {
-        self.kind = Some(kind.into());
-        self
-    }
-    /// Sets the error type (`result`).
-    pub fn with_type(mut self, error_type: impl Into<String>) -> Self {
-        self.error_type = Some(error_type.into());
-        self
-    }
-    /// Sets the error code (`result`).
-    pub fn with_code(mut self, code: u16) -> Self {
-        self.code = Some(code);
-        self
-    }
-    /// Names the offending field.
-    pub fn with_field(mut self, field: impl Into<String>) -> Self {
-        self.field = Some(field.into());
-        self
-    }
-    /// Adds a description (`result`).
-    pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// The kind: the override, else the default for the status.
-    pub fn kind(&self) -> &str {
-        if let Some(kind) = &self.kind {
-            return kind;
-        }
-        match self.status.as_u16() {
-            400 => "request_invalid",
-            401 => "token_missing",
-            402 => "payment_required",
-            403 => "forbidden",
-            404 => "not_found",
-            405 => "method_not_allowed",
-            409 => "conflict",
-            413 => "payload_too_large",
-            415 => "unsupported_media_type",
-            422 => "unprocessable",
-            429 => "rate_limited",
-            503 => "service_unavailable",
-            s if s >= 500 => "internal_error",
-            _ => "request_invalid",
-        }
-    }
-    /// Adds the headers this error implies (`Retry-After`) to a rendered response.
-    pub fn finish(&self, mut response: Response) -> Response {
-        if let Some(seconds) = self.retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-        }
-        response
-    }
-}
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.kind(), self.message)
-    }
-}
-impl std::error::Error for ApiError {}
-/// Who made the request, as [`Api::authenticate`] decided.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Principal {
-    /// The user or client id.
-    pub subject: String,
-    /// Reported as `meta.org_id` in the `enveloped` style.
-    pub org_id: Option<String>,
-    /// Reported as `meta.project_id` in the `enveloped` style.
-    pub project_id: Option<String>,
-    /// Whatever permissions the implementation tracks.
-    pub scopes: Vec<String>,
-}
-impl Principal {
-    /// A principal with this subject.
-    pub fn new(subject: impl Into<String>) -> Self {
-        Self {
-            subject: subject.into(),
-            ..Self::default()
-        }
-    }
-}
-/// A credential presented with a request, for one of the spec's security schemes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Credential {
-    /// `Authorization: Bearer <token>`.
-    Bearer {
-        /// The security scheme's name in the spec.
-        scheme: &'static str,
-        /// The token.
-        token: String,
-    },
-    /// An API key from a header or a query parameter.
-    ApiKey {
-        /// The security scheme's name in the spec.
-        scheme: &'static str,
-        /// The key.
-        key: String,
-    },
-    /// `Authorization: Basic <base64>` (not decoded).
-    Basic {
-        /// The security scheme's name in the spec.
-        scheme: &'static str,
-        /// The base64 text after `Basic `.
-        credentials: String,
-    },
-}
-/// A request's id: its `X-Request-Id` as sent, else one the router generated. Reads as
-/// a `&str` (`Deref`, [`RequestId::as_str`]); cloning shares the bytes instead of copying
-/// them. An id sent by the client shares the buffer the request was received in: to keep
-/// one after the request, keep a `String` (`id.to_string()`).
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct RequestId(HeaderValue);
-impl RequestId {
-    /// The id carried by this `X-Request-Id` value; bytes that are not UTF-8 are replaced
-    /// with U+FFFD.
-    fn from_header(value: &HeaderValue) -> Self {
-        if std::str::from_utf8(value.as_bytes()).is_ok() {
-            return Self(value.clone());
-        }
-        let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
-        Self(
-            HeaderValue::from_maybe_shared(Bytes::from(text))
-                .unwrap_or_else(|_| HeaderValue::from_static("")),
-        )
-    }
-    /// The id's bytes (UTF-8).
-    pub fn as_bytes(&self) -> &[u8] {
-        self.0.as_bytes()
-    }
-    /// The id.
-    pub fn as_str(&self) -> &str {
-        std::str::from_utf8(self.0.as_bytes()).unwrap_or_default()
-    }
-}
-impl Default for RequestId {
-    /// The empty id.
-    fn default() -> Self {
-        Self(HeaderValue::from_static(""))
-    }
-}
-impl std::ops::Deref for RequestId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl AsRef<str> for RequestId {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl std::fmt::Display for RequestId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::fmt::Debug for RequestId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-impl PartialEq<str> for RequestId {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-impl PartialEq<&str> for RequestId {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-impl From<RequestId> for String {
-    fn from(id: RequestId) -> Self {
-        id.as_str().to_owned()
-    }
-}
-impl Serialize for RequestId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-/// What every operation receives besides its parameters.
-#[derive(Debug, Clone)]
-pub struct RequestContext {
-    /// The request id (from `X-Request-Id`, else generated).
-    pub request_id: RequestId,
-    /// The authenticated principal; `None` on operations without security.
-    pub principal: Option<Principal>,
-    /// The request headers.
-    pub headers: HeaderMap,
-}
 /// The operations of the API. Implement this, then serve [`router`].
 pub trait Api: Send + Sync + 'static {
     /// Turns the credential presented with a secured operation into a principal.
@@ -382,743 +91,28 @@ pub trait Api: Send + Sync + 'static {
 pub fn router<A: Api>(api: A) -> Router {
     RouterBuilder::new(api).build()
 }
-/// How requests are counted for rate limiting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RateLimitKey {
-    /// By the presented credential (`Authorization` header or API key), else by peer address.
-    ClientKey,
-    /// By the peer's IP address (serve with `into_make_service_with_connect_info::<SocketAddr>()`).
-    PeerAddress,
-}
-/// Rate limiting: `per_second` requests per second per key, bursts up to `burst`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimit {
-    /// Sustained requests per second.
-    pub per_second: NonZeroU32,
-    /// Requests allowed at once.
-    pub burst: NonZeroU32,
-    /// What a client is.
-    pub key: RateLimitKey,
-}
-impl RateLimit {
-    /// `n` requests per second (burst `n`) per client key.
-    pub fn per_second(n: NonZeroU32) -> Self {
-        Self {
-            per_second: n,
-            burst: n,
-            key: RateLimitKey::ClientKey,
-        }
+/// Builds the router with settings: `RouterBuilder::new(api)`.
+pub type RouterBuilder<A> = crate::runtime::server::RouterBuilder<Generated<A>>;
+/// This API's operations, as the runtime's router takes them ([`Operations`]).
+pub struct Generated<A>(PhantomData<fn() -> A>);
+impl<A: Api> Operations for Generated<A> {
+    type App = A;
+    type Style = Style;
+    const API_VERSION: &'static str = API_VERSION;
+    const ROUTES: &'static [Route] = ROUTES;
+    const SECURITY_SCHEMES: &'static [SecurityScheme] = SECURITY_SCHEMES;
+    fn handlers() -> Vec<Handle<Self>> {
+        vec![
+            list_widgets::< A >, create_widget::< A >, delete_widget::< A >,
+            get_widget::< A >, update_widget::< A >,
+        ]
     }
-}
-/// Builds the router with settings.
-pub struct RouterBuilder<A> {
-    api: A,
-    body_limit: usize,
-    rate_limit: Option<RateLimit>,
-    base_url: Option<String>,
-}
-impl<A: Api> RouterBuilder<A> {
-    /// Starts from an implementation of [`Api`].
-    pub fn new(api: A) -> Self {
-        Self {
-            api,
-            body_limit: DEFAULT_BODY_LIMIT,
-            rate_limit: None,
-            base_url: None,
-        }
+    fn authenticate(
+        app: &A,
+        credential: Option<Credential>,
+    ) -> impl Future<Output = Result<Principal, ApiError>> + Send {
+        app.authenticate(credential)
     }
-    /// Request bodies larger than `bytes` are answered with `413`.
-    pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.body_limit = bytes;
-        self
-    }
-    /// Answers `429` with `Retry-After` beyond this rate.
-    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
-        self.rate_limit = Some(limit);
-        self
-    }
-    /// Makes links absolute (`https://api.example.com`, no trailing slash needed).
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into().trim_end_matches('/').to_string());
-        self
-    }
-    /// The finished router. It answers unknown routes and methods a route does not take
-    /// itself, in the style (its own fallbacks): to merge it with a router that has a
-    /// fallback of its own, nest it or reset one of the two fallbacks first.
-    pub fn build(self) -> Router {
-        let settings = Arc::new(Settings {
-            base_url: self.base_url.map(Arc::from),
-            body_limit: self.body_limit,
-        });
-        let app = Arc::new(App {
-            api: self.api,
-            settings: settings.clone(),
-        });
-        let limiter = self
-            .rate_limit
-            .map(|limit| {
-                let quota = governor::Quota::per_second(limit.per_second)
-                    .allow_burst(limit.burst);
-                Limiter {
-                    limiter: governor::RateLimiter::dashmap(quota),
-                    key: limit.key,
-                }
-            });
-        let style = (
-            StyleLayer(
-                Arc::new(StyleShared {
-                    settings,
-                    limiter,
-                    ids: RequestIds::new(),
-                }),
-            ),
-            CatchPanicLayer::new(),
-        );
-        let with_body_limit = (
-            style.clone(),
-            (
-                tower_http::limit::RequestBodyLimitLayer::new(self.body_limit),
-                axum::extract::DefaultBodyLimit::disable(),
-            ),
-        );
-        let mut router = Router::new();
-        for (route, handle) in ROUTES.iter().zip(handlers::<A>()) {
-            let operation = Operation { op: &route.op, handle };
-            let method_router = if route.body {
-                on(
-                    route.method,
-                    axum::handler::Handler::layer(operation, with_body_limit.clone()),
-                )
-            } else {
-                on(route.method, axum::handler::Handler::layer(operation, style.clone()))
-            };
-            router = router.route(route.path, method_router);
-        }
-        router
-            .fallback(
-                axum::handler::Handler::layer(StyleLayer::not_found, style.clone()),
-            )
-            .method_not_allowed_fallback(
-                axum::handler::Handler::layer(StyleLayer::method_not_allowed, style),
-            )
-            .with_state(app)
-    }
-}
-/// Request ids for requests that come without one: a random UUID per router plus a
-/// counter (`<uuid>-<n>`), unique without a random draw per request. They are written
-/// [`ID_BATCH`] at a time into one buffer that they share (each id a reference-counted
-/// slice of it), so that an id costs no allocation of its own, not even when it is
-/// cloned for the response.
-struct RequestIds {
-    prefix: String,
-    batch: std::sync::Mutex<IdBatch>,
-}
-/// How many request ids are written at once.
-const ID_BATCH: u64 = 64;
-/// The ids written and not handed out yet, and the counter of the next batch.
-struct IdBatch {
-    next: u64,
-    ids: std::vec::IntoIter<HeaderValue>,
-}
-impl RequestIds {
-    fn new() -> Self {
-        Self {
-            prefix: uuid::Uuid::new_v4().simple().to_string(),
-            batch: std::sync::Mutex::new(IdBatch {
-                next: 0,
-                ids: Vec::new().into_iter(),
-            }),
-        }
-    }
-    /// The next id.
-    fn next(&self) -> HeaderValue {
-        let mut batch = self
-            .batch
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(id) = batch.ids.next() {
-            return id;
-        }
-        let first = batch.next;
-        batch.next += ID_BATCH;
-        let mut buffer = Vec::with_capacity(ID_BATCH as usize * (self.prefix.len() + 8));
-        let mut ends = Vec::with_capacity(ID_BATCH as usize);
-        for n in first..first + ID_BATCH {
-            buffer.extend_from_slice(self.prefix.as_bytes());
-            buffer.push(b'-');
-            buffer.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
-            ends.push(buffer.len());
-        }
-        let buffer = Bytes::from(buffer);
-        let mut start = 0;
-        let mut ids = Vec::with_capacity(ends.len());
-        for end in ends {
-            let id = HeaderValue::from_maybe_shared(buffer.slice(start..end));
-            ids.push(id.unwrap_or_else(|_| HeaderValue::from_static("-")));
-            start = end;
-        }
-        batch.ids = ids.into_iter();
-        batch.ids.next().unwrap_or_else(|| HeaderValue::from_static("-"))
-    }
-}
-struct Settings {
-    base_url: Option<Arc<str>>,
-    body_limit: usize,
-}
-struct App<A> {
-    api: A,
-    settings: Arc<Settings>,
-}
-/// Marks a failure the style rendered; any other failure (4xx, 5xx) is re-rendered.
-/// Successes are never re-rendered, so they go unmarked.
-#[derive(Debug, Clone, Copy)]
-pub struct Styled;
-/// A JSON response, marked as rendered by the style when it is a failure.
-pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
-    let mut bytes = Vec::with_capacity(512);
-    let written = serde_json::to_writer(&mut bytes, body).map(|()| bytes);
-    Styled::response(status, written)
-}
-impl Styled {
-    /// A response of JSON a style wrote, marked as rendered by the style when it is a failure.
-    pub fn response(status: StatusCode, body: serde_json::Result<Vec<u8>>) -> Response {
-        match body {
-            Ok(bytes) => {
-                let mut response = Response::new(Body::from(bytes));
-                *response.status_mut() = status;
-                response
-                    .headers_mut()
-                    .insert(
-                        header::CONTENT_TYPE,
-                        HeaderValue::from_static("application/json"),
-                    );
-                if status.is_client_error() || status.is_server_error() {
-                    response.extensions_mut().insert(Styled);
-                }
-                response
-            }
-            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        }
-    }
-}
-/// The style's own layer, around every handler and both fallbacks: gives the request its
-/// id (`X-Request-Id` as sent, else a new one) and echoes it on the response, answers
-/// `429` in the style when the rate limit is exceeded, and renders every response that
-/// the style did not render (the fallbacks' 404 and 405, a 413, a caught panic) in the
-/// style, keeping `Allow`. One layer rather than four (request id, propagation, rate
-/// limit, restyling): each layer costs allocations on every request.
-#[derive(Clone)]
-struct StyleLayer(Arc<StyleShared>);
-/// What the style layer keeps for every request: one reference-counted pointer to clone
-/// per request rather than one per part.
-struct StyleShared {
-    settings: Arc<Settings>,
-    limiter: Option<Limiter>,
-    ids: RequestIds,
-}
-impl StyleLayer {
-    /// The fallback for an unknown route: a bare `404` the style layer renders.
-    async fn not_found() -> StatusCode {
-        StatusCode::NOT_FOUND
-    }
-    /// The fallback for a method a route does not take: a bare `405` the style layer
-    /// renders, with `Allow` as axum writes it (which it adds only after the layers).
-    async fn method_not_allowed(request: Request) -> Response {
-        let route = request.extensions().get::<axum::extract::MatchedPath>();
-        let allow = route
-            .map_or_else(String::new, |route| Self::allowed_methods(route.as_str()));
-        let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
-        if let Ok(allow) = HeaderValue::try_from(allow) {
-            response.headers_mut().insert(header::ALLOW, allow);
-        }
-        response
-    }
-    /// The methods a route takes, as axum lists them in `Allow`: per route added, in order,
-    /// its method (`GET` with `HEAD`), comma-separated.
-    fn allowed_methods(route: &str) -> String {
-        let mut allow = String::new();
-        for candidate in ROUTES {
-            if candidate.path == route {
-                if !allow.is_empty() {
-                    allow.push(',');
-                }
-                allow.push_str(candidate.allow);
-            }
-        }
-        allow
-    }
-}
-impl<S> tower::Layer<S> for StyleLayer {
-    type Service = StyleService<S>;
-    fn layer(&self, inner: S) -> Self::Service {
-        StyleService {
-            inner,
-            shared: self.0.clone(),
-        }
-    }
-}
-#[derive(Clone)]
-struct StyleService<S> {
-    inner: S,
-    shared: Arc<StyleShared>,
-}
-impl<S> tower::Service<Request> for StyleService<S>
-where
-    S: tower::Service<Request, Error = Infallible>,
-    S::Response: IntoResponse,
-    S::Future: Unpin + Send + 'static,
-{
-    type Response = Response;
-    type Error = Infallible;
-    type Future = StyleFuture<S::Future>;
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.inner.poll_ready(cx)
-    }
-    fn call(&mut self, mut request: Request) -> Self::Future {
-        let request_id = match request.headers().get(REQUEST_ID) {
-            Some(id) => id.clone(),
-            None => {
-                let id = self.shared.ids.next();
-                request.headers_mut().insert(REQUEST_ID, id.clone());
-                id
-            }
-        };
-        let settings = &self.shared.settings;
-        if let Some(limiter) = &self.shared.limiter {
-            if let Err(error) = limiter.check(&request) {
-                let ex = Exchange::build(
-                    Some(&request_id),
-                    request.uri(),
-                    settings,
-                    None,
-                );
-                let response = echo_request_id(
-                    style::server::render_error(&ex, &error),
-                    request_id,
-                );
-                return StyleFuture::Answered(Some(response));
-            }
-        }
-        let pending = Pending {
-            shared: self.shared.clone(),
-            uri: request.uri().clone(),
-            method: request.method().clone(),
-            request_id,
-        };
-        StyleFuture::Called {
-            future: self.inner.call(request),
-            pending: Some(pending),
-        }
-    }
-}
-/// The style layer's response future: the inner service's response, restyled when the
-/// style did not render it, with the request id echoed. Not boxed: every future below
-/// the layer is `Unpin`, so this one is too.
-enum StyleFuture<F> {
-    /// Answered without calling the inner service (over the rate limit).
-    Answered(Option<Response>),
-    /// Waiting for the inner service.
-    Called { future: F, pending: Option<Pending> },
-}
-/// What the style layer needs once the inner service has answered.
-struct Pending {
-    shared: Arc<StyleShared>,
-    uri: axum::http::Uri,
-    method: axum::http::Method,
-    request_id: HeaderValue,
-}
-impl<F, R> Future for StyleFuture<F>
-where
-    F: Future<Output = Result<R, Infallible>> + Unpin,
-    R: IntoResponse,
-{
-    type Output = Result<Response, Infallible>;
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.get_mut() {
-            StyleFuture::Answered(response) => {
-                Poll::Ready(
-                    Ok(response.take().expect("StyleFuture polled after completion")),
-                )
-            }
-            StyleFuture::Called { future, pending } => {
-                let response = match Pin::new(future).poll(cx) {
-                    Poll::Ready(Ok(response)) => response.into_response(),
-                    Poll::Ready(Err(never)) => match never {}
-                    Poll::Pending => return Poll::Pending,
-                };
-                let Pending { shared, uri, method, request_id } = pending
-                    .take()
-                    .expect("StyleFuture polled after completion");
-                let response = restyle(
-                    &shared.settings,
-                    &uri,
-                    &request_id,
-                    &method,
-                    response,
-                );
-                Poll::Ready(Ok(echo_request_id(response, request_id)))
-            }
-        }
-    }
-}
-/// Sets `X-Request-Id` on a response (handlers cannot set headers; only this sets it).
-fn echo_request_id(mut response: Response, request_id: HeaderValue) -> Response {
-    response.headers_mut().insert(REQUEST_ID, request_id);
-    response
-}
-/// Renders a response in the style unless the style rendered it or it is a success.
-fn restyle(
-    settings: &Settings,
-    uri: &axum::http::Uri,
-    request_id: &HeaderValue,
-    method: &axum::http::Method,
-    response: Response,
-) -> Response {
-    let status = response.status();
-    if response.extensions().get::<Styled>().is_some()
-        || !(status.is_client_error() || status.is_server_error())
-    {
-        return response;
-    }
-    let ex = Exchange::build(Some(request_id), uri, settings, None);
-    let path = ex.uri.path();
-    let error = match status {
-        StatusCode::NOT_FOUND => ApiError::not_found(format!("no operation at `{path}`")),
-        StatusCode::METHOD_NOT_ALLOWED => {
-            let allowed: Vec<&str> = response
-                .headers()
-                .get_all(header::ALLOW)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .filter(|v| !v.is_empty())
-                .collect();
-            let allowed = allowed.join(", ");
-            ApiError::new(
-                status,
-                format!("`{method}` is not allowed on `{path}`; allowed: {allowed}"),
-            )
-        }
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::new(
-                status,
-                format!("the request body is larger than {} bytes", settings.body_limit),
-            )
-        }
-        StatusCode::INTERNAL_SERVER_ERROR => {
-            ApiError::internal("the server failed to handle the request")
-        }
-        _ => ApiError::new(status, status.canonical_reason().unwrap_or("request failed")),
-    };
-    let mut styled = style::server::render_error(&ex, &error);
-    if let Some(allow) = response.headers().get(header::ALLOW) {
-        styled.headers_mut().insert(header::ALLOW, allow.clone());
-    }
-    styled
-}
-struct Limiter {
-    limiter: governor::DefaultKeyedRateLimiter<String>,
-    key: RateLimitKey,
-}
-impl Limiter {
-    /// `429` with the seconds to wait when this request's client is over its rate.
-    fn check(&self, request: &Request) -> Result<(), ApiError> {
-        let key = client_key(request, self.key);
-        self.limiter
-            .check_key(&key)
-            .map_err(|not_until| {
-                use governor::clock::{Clock, DefaultClock};
-                let wait = not_until.wait_time_from(DefaultClock::default().now());
-                let seconds = wait.as_secs()
-                    + u64::from(wait.subsec_nanos() > 0 || wait == Duration::ZERO);
-                ApiError::rate_limited(seconds)
-            })
-    }
-}
-fn client_key(request: &Request, kind: RateLimitKey) -> String {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string());
-    let credential = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    match kind {
-        RateLimitKey::ClientKey => credential.or(peer),
-        RateLimitKey::PeerAddress => peer,
-    }
-        .unwrap_or_default()
-}
-/// What an operation is, for the style: its collection key and place in the path tree.
-#[derive(Debug)]
-pub struct OpInfo {
-    /// The collection key (`result` style).
-    pub collection_key: &'static str,
-    /// Whether the operation addresses one item (`/widgets/{id}`).
-    pub addresses_item: bool,
-    /// The parent collection's path template, when the path has one.
-    pub parent_path: Option<&'static str>,
-    /// Names of the accepted security schemes; empty: open.
-    pub security: &'static [&'static str],
-}
-/// One request as the style sees it.
-#[derive(Debug, Clone)]
-pub struct Exchange {
-    /// From `X-Request-Id` (set by the router when the client sent none).
-    pub request_id: RequestId,
-    /// [`API_VERSION`].
-    pub api_version: &'static str,
-    /// The principal's organisation.
-    pub org_id: Option<String>,
-    /// The principal's project.
-    pub project_id: Option<String>,
-    /// The request's URI (cloning shares its bytes: no copy per request).
-    uri: axum::http::Uri,
-    base_url: Option<Arc<str>>,
-    op: Option<&'static OpInfo>,
-}
-impl Exchange {
-    fn build(
-        request_id: Option<&HeaderValue>,
-        uri: &axum::http::Uri,
-        settings: &Settings,
-        op: Option<&'static OpInfo>,
-    ) -> Self {
-        Self {
-            request_id: request_id.map(RequestId::from_header).unwrap_or_default(),
-            api_version: API_VERSION,
-            org_id: None,
-            project_id: None,
-            uri: uri.clone(),
-            base_url: settings.base_url.clone(),
-            op,
-        }
-    }
-    fn url(&self, path_and_query: &str) -> String {
-        self.url_from(&[path_and_query])
-    }
-    /// The base URL (when set) followed by `parts`, in one allocation.
-    fn url_from(&self, parts: &[&str]) -> String {
-        let base = self.base_url.as_deref().unwrap_or("");
-        let mut url = String::with_capacity(
-            base.len() + parts.iter().map(|p| p.len()).sum::<usize>(),
-        );
-        url.push_str(base);
-        for part in parts {
-            url.push_str(part);
-        }
-        url
-    }
-    /// The request's path and query as received (absolute with a base URL): borrowed from
-    /// the request's URI unless a base URL is set.
-    pub fn self_link(&self) -> Cow<'_, str> {
-        if self.base_url.is_none() {
-            if let Some(received) = self.uri.path_and_query().map(|pq| pq.as_str()) {
-                if received.starts_with('/') {
-                    return Cow::Borrowed(received);
-                }
-            }
-        }
-        Cow::Owned(
-            match self.uri.query() {
-                Some(q) => self.url_from(&[self.uri.path(), "?", q]),
-                None => self.url_from(&[self.uri.path()]),
-            },
-        )
-    }
-    /// The parent collection's URL, when the operation's path has one: the first segments
-    /// of the request's path, borrowed from it unless a base URL is set or the path needs
-    /// normalising (empty segments).
-    pub fn parent_link(&self) -> Option<Cow<'_, str>> {
-        let template = self.op?.parent_path?;
-        let mut depth = 0;
-        let mut before = b'/';
-        for &b in template.as_bytes() {
-            depth += usize::from(b != b'/' && before == b'/');
-            before = b;
-        }
-        let path = self.uri.path();
-        if self.base_url.is_none() && depth > 0 && path.starts_with('/') {
-            let mut segments = 0;
-            let mut before = 0u8;
-            for (at, &b) in path.as_bytes().iter().enumerate() {
-                if b == b'/' {
-                    if before == b'/' {
-                        break;
-                    }
-                    if segments == depth {
-                        return Some(Cow::Borrowed(&path[..at]));
-                    }
-                } else if before == b'/' {
-                    segments += 1;
-                }
-                before = b;
-            }
-        }
-        let base = self.base_url.as_deref().unwrap_or("");
-        let mut url = String::with_capacity(base.len() + path.len() + 1);
-        url.push_str(base);
-        for segment in path.split('/').filter(|s| !s.is_empty()).take(depth) {
-            url.push('/');
-            url.push_str(segment);
-        }
-        if url.len() == base.len() {
-            url.push('/');
-        }
-        Some(Cow::Owned(url))
-    }
-    /// The request's URL with query parameters `set` (replaced where present, else
-    /// appended in order) and `remove`d.
-    pub fn link_with(&self, set: &[(&str, String)], remove: &[&str]) -> String {
-        let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(
-                self.uri.query().unwrap_or(""),
-            )
-            .unwrap_or_default();
-        pairs.retain(|(k, _)| !remove.contains(&k.as_str()));
-        for (key, value) in set {
-            match pairs.iter().position(|(k, _)| k == key) {
-                Some(at) => {
-                    let mut seen = 0usize;
-                    pairs
-                        .retain(|(k, _)| {
-                            let keep = k != key || seen == 0;
-                            if k == key {
-                                seen += 1;
-                            }
-                            keep
-                        });
-                    if let Some(pair) = pairs.get_mut(at) {
-                        pair.1 = value.clone();
-                    }
-                }
-                None => pairs.push((key.to_string(), value.clone())),
-            }
-        }
-        let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-        self.url(&format!("{}?{query}", self.uri.path()))
-    }
-    /// The operation's collection key (`result` style).
-    pub fn collection_key(&self) -> &str {
-        self.op.map_or("items", |op| op.collection_key)
-    }
-    /// Whether the operation addresses one item.
-    pub fn addresses_item(&self) -> bool {
-        self.op.is_some_and(|op| op.addresses_item)
-    }
-    #[allow(dead_code)]
-    fn location(&self, saved: Option<&impl Serialize>) -> Option<String> {
-        let value = serde_json::to_value(saved?).ok()?;
-        let id = match value.get("id")? {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Number(n) => n.to_string(),
-            _ => return None,
-        };
-        let segment = percent_encoding::utf8_percent_encode(&id, PATH_SEGMENT);
-        Some(self.url(&format!("{}/{segment}", self.uri.path().trim_end_matches('/'))))
-    }
-}
-#[allow(dead_code)]
-const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-/// Parses a body as JSON: a failure is 400 (`result`: type `syntax`).
-pub fn parse_json(body: &[u8]) -> Result<serde_json::Value, ApiError> {
-    serde_json::from_slice(body)
-        .map_err(|e| ApiError::malformed(format!("the body is not valid JSON: {e}")))
-}
-/// Decodes and validates one item; every problem found is reported.
-pub fn decode_value<T: DeserializeOwned + Validate>(
-    value: serde_json::Value,
-) -> Result<T, Vec<Violation>> {
-    let mut violations = Vec::new();
-    T::validate_raw(&value, "", &mut violations);
-    if !violations.is_empty() {
-        return Err(violations);
-    }
-    let item: T = serde_path_to_error::deserialize(value)
-        .map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner().to_string();
-            let missing = inner
-                .strip_prefix("missing field `")
-                .and_then(|rest| rest.strip_suffix('`'))
-                .map(str::to_string);
-            let at = (path != ".").then_some(path);
-            let field = match (&at, missing) {
-                (Some(at), Some(name)) => Some(format!("{at}.{name}")),
-                (None, Some(name)) => Some(name),
-                (at, None) => at.clone(),
-            };
-            let message = match at {
-                Some(at) => format!("`{at}`: {inner}"),
-                None => inner,
-            };
-            vec![Violation { field, message }]
-        })?;
-    item.validate("", &mut violations);
-    if violations.is_empty() { Ok(item) } else { Err(violations) }
-}
-/// Parses, decodes and validates a body holding one item: any failure is 400 naming the field.
-pub fn decode_body<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiError> {
-    decode_value(parse_json(body)?)
-        .map_err(|violations| {
-            let message = violations
-                .iter()
-                .map(|v| v.message.as_str())
-                .collect::<Vec<_>>()
-                .join("; ");
-            let mut error = ApiError::bad_request(message);
-            error.field = violations.into_iter().find_map(|v| v.field);
-            error
-        })
-}
-type Reply = Result<Response, Response>;
-impl<A: Api> App<A> {
-    fn exchange(&self, parts: &Parts, op: &'static OpInfo) -> Exchange {
-        Exchange::build(
-            parts.headers.get(REQUEST_ID),
-            &parts.uri,
-            &self.settings,
-            Some(op),
-        )
-    }
-    /// Authenticates the request and moves its headers into the context (no copy): later
-    /// steps read them from there.
-    async fn authorize(
-        &self,
-        ex: &mut Exchange,
-        parts: &mut Parts,
-    ) -> Result<RequestContext, Response> {
-        let accepted = ex.op.map_or(&[][..], |op| op.security);
-        let credential = SECURITY_SCHEMES
-            .iter()
-            .filter(|scheme| accepted.contains(&scheme.name))
-            .find_map(|scheme| scheme.extract(parts));
-        let mut ctx = RequestContext {
-            request_id: ex.request_id.clone(),
-            principal: None,
-            headers: std::mem::take(&mut parts.headers),
-        };
-        if accepted.is_empty() {
-            return Ok(ctx);
-        }
-        match self.api.authenticate(credential).await {
-            Ok(principal) => {
-                ex.org_id.clone_from(&principal.org_id);
-                ex.project_id.clone_from(&principal.project_id);
-                ctx.principal = Some(principal);
-                Ok(ctx)
-            }
-            Err(error) => Err(style::server::render_error(ex, &error)),
-        }
-    }
-}
-struct SecurityScheme {
-    name: &'static str,
-    kind: &'static str,
-    parameter: Option<&'static str>,
 }
 static SECURITY_SCHEMES: &[SecurityScheme] = &[
     SecurityScheme {
@@ -1127,239 +121,7 @@ static SECURITY_SCHEMES: &[SecurityScheme] = &[
         parameter: None,
     },
 ];
-impl SecurityScheme {
-    fn extract(&self, parts: &Parts) -> Option<Credential> {
-        let authorization = || {
-            let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-            let (scheme, rest) = value.split_once(' ')?;
-            Some((scheme, rest.trim()))
-        };
-        match self.kind {
-            "bearer" => {
-                match authorization()? {
-                    (
-                        scheme,
-                        token,
-                    ) if scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() => {
-                        Some(Credential::Bearer {
-                            scheme: self.name,
-                            token: token.to_string(),
-                        })
-                    }
-                    _ => None,
-                }
-            }
-            "basic" => {
-                match authorization()? {
-                    (scheme, credentials) if scheme.eq_ignore_ascii_case("basic") => {
-                        Some(Credential::Basic {
-                            scheme: self.name,
-                            credentials: credentials.to_string(),
-                        })
-                    }
-                    _ => None,
-                }
-            }
-            "api_key_header" => {
-                let value = parts.headers.get(self.parameter?)?;
-                Some(Credential::ApiKey {
-                    scheme: self.name,
-                    key: String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                })
-            }
-            "api_key_query" => {
-                let name = self.parameter?;
-                let pairs: Vec<(String, String)> = serde_urlencoded::from_str(
-                        parts.uri.query().unwrap_or(""),
-                    )
-                    .ok()?;
-                let key = pairs.into_iter().find(|(k, _)| k == name)?.1;
-                Some(Credential::ApiKey {
-                    scheme: self.name,
-                    key,
-                })
-            }
-            _ => None,
-        }
-    }
-}
-#[allow(dead_code)]
-async fn path_params<T: DeserializeOwned + Send>(
-    ex: &Exchange,
-    parts: &mut Parts,
-) -> Result<T, Response> {
-    match Path::<T>::from_request_parts(parts, &()).await {
-        Ok(Path(params)) => Ok(params),
-        Err(rejection) => {
-            Err(
-                style::server::render_error(
-                    ex,
-                    &ApiError::bad_request(
-                        format!("bad path parameter: {}", rejection.body_text()),
-                    ),
-                ),
-            )
-        }
-    }
-}
-/// Decodes the query struct. Array parameters repeat their name (`tag=a&tag=b`); those
-/// declared `explode: false` (named in `non_exploded`) come as one comma-separated value.
-#[allow(dead_code)]
-fn query_params<T: DeserializeOwned>(
-    ex: &Exchange,
-    parts: &Parts,
-    non_exploded: &[&str],
-) -> Result<T, Response> {
-    let bad = |e: &dyn std::fmt::Display| {
-        style::server::render_error(
-            ex,
-            &ApiError::bad_request(format!("bad query parameter: {e}")),
-        )
-    };
-    let raw = parts.uri.query().unwrap_or("");
-    if non_exploded.is_empty() {
-        return serde_html_form::from_str::<T>(raw).map_err(|e| bad(&e));
-    }
-    let pairs = serde_html_form::from_str::<Vec<(String, String)>>(raw)
-        .map_err(|e| bad(&e))?;
-    let split: Vec<(String, String)> = pairs
-        .into_iter()
-        .flat_map(|(name, value)| {
-            if non_exploded.contains(&name.as_str()) {
-                value.split(',').map(|item| (name.clone(), item.to_string())).collect()
-            } else {
-                vec![(name, value)]
-            }
-        })
-        .collect();
-    let joined = serde_html_form::to_string(&split).map_err(|e| bad(&e))?;
-    serde_html_form::from_str::<T>(&joined).map_err(|e| bad(&e))
-}
-#[allow(dead_code)]
-fn page_request(ex: &Exchange, parts: &Parts) -> Result<PageRequest, Response> {
-    PageRequest::from_query(parts.uri.query())
-        .map_err(|e| style::server::render_error(ex, &ApiError::from(e)))
-}
-/// Reads the body bytes: the content type must be JSON, the size within the limit.
-async fn body_bytes(
-    ex: &Exchange,
-    headers: &HeaderMap,
-    parts: Parts,
-    body: Body,
-) -> Result<Bytes, Response> {
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .is_some_and(|v| {
-            v == "application/json"
-                || (v.starts_with("application/") && v.ends_with("+json"))
-        });
-    let request = Request::from_parts(parts, body);
-    let bytes = Bytes::from_request(request, &())
-        .await
-        .map_err(|rejection| {
-            style::server::render_error(
-                ex,
-                &ApiError::new(rejection.status(), rejection.body_text()),
-            )
-        })?;
-    if !json && !bytes.is_empty() {
-        return Err(
-            style::server::render_error(
-                ex,
-                &ApiError::invalid(
-                    "Content-Type",
-                    "the body must be sent as `application/json`",
-                ),
-            ),
-        );
-    }
-    Ok(bytes)
-}
-#[allow(dead_code)]
-async fn write_body<T: DeserializeOwned + Validate>(
-    ex: &Exchange,
-    headers: &HeaderMap,
-    parts: Parts,
-    body: Body,
-) -> Result<Vec<T>, Response> {
-    let bytes = body_bytes(ex, headers, parts, body).await?;
-    if bytes.is_empty() {
-        return Err(
-            style::server::render_error(
-                ex,
-                &ApiError::bad_request("this operation needs a JSON body"),
-            ),
-        );
-    }
-    style::server::decode_write(ex, &bytes)
-}
-#[allow(dead_code)]
-async fn optional_write_body<T: DeserializeOwned + Validate>(
-    ex: &Exchange,
-    headers: &HeaderMap,
-    parts: Parts,
-    body: Body,
-) -> Result<Vec<Option<T>>, Response> {
-    let bytes = body_bytes(ex, headers, parts, body).await?;
-    if bytes.is_empty() {
-        return Ok(vec![None]);
-    }
-    Ok(style::server::decode_write(ex, &bytes)?.into_iter().map(Some).collect())
-}
-/// Header parameters arrive untyped in [`RequestContext::headers`]; required ones must be present.
-#[allow(dead_code)]
-fn require_header(
-    ex: &Exchange,
-    headers: &HeaderMap,
-    name: &'static str,
-) -> Result<(), Response> {
-    if headers.contains_key(name) {
-        return Ok(());
-    }
-    Err(
-        style::server::render_error(
-            ex,
-            &ApiError::invalid(name, format!("the `{name}` header is required")),
-        ),
-    )
-}
-/// A list operation with a body takes one item.
-#[allow(dead_code)]
-fn exactly_one<T>(ex: &Exchange, items: Vec<T>) -> Result<T, Response> {
-    let count = items.len();
-    let mut items = items.into_iter();
-    match (items.next(), items.next()) {
-        (Some(item), None) => Ok(item),
-        _ => {
-            Err(
-                style::server::render_error(
-                    ex,
-                    &ApiError::bad_request(
-                        format!("this operation takes exactly one item, got {count}"),
-                    ),
-                ),
-            )
-        }
-    }
-}
-#[allow(dead_code)]
-fn status(code: u16) -> StatusCode {
-    StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
-}
-/// An operation as the router sees it: where it is routed, and what it is for the style.
-struct Route {
-    path: &'static str,
-    method: MethodFilter,
-    /// Its entry in `Allow`: the method (`GET` with `HEAD`).
-    allow: &'static str,
-    /// It reads a body (the body limit wraps it).
-    body: bool,
-    op: OpInfo,
-}
-/// Every operation, in the order of [`handlers`].
+/// Every operation, in the order of [`Operations::handlers`].
 static ROUTES: &[Route] = &[
     Route {
         path: "/widgets",
@@ -1422,90 +184,37 @@ static ROUTES: &[Route] = &[
         },
     },
 ];
-/// An operation's handler: takes the request (and the operation's facts), answers it.
-type Handle<A> = fn(Arc<App<A>>, Request, &'static OpInfo) -> Handling;
-/// What a handler returns: the answer (`Err` too is an answer, rendered in the style).
-type Handling = Pin<Box<dyn Future<Output = Reply> + Send>>;
-/// Each operation's handler, in the order of [`ROUTES`].
-fn handlers<A: Api>() -> [Handle<A>; 5] {
-    [
-        list_widgets::<A>,
-        create_widget::<A>,
-        delete_widget::<A>,
-        get_widget::<A>,
-        update_widget::<A>,
-    ]
-}
-/// One operation as an axum handler. Every operation is this one type (a table entry), so
-/// the router is built in a loop rather than from one handler type per route, which is
-/// what a crate with a thousand operations spends its compile time on.
-struct Operation<A> {
-    op: &'static OpInfo,
-    handle: Handle<A>,
-}
-impl<A> Clone for Operation<A> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<A> Copy for Operation<A> {}
-impl<A: Api> axum::handler::Handler<(), Arc<App<A>>> for Operation<A> {
-    type Future = futures_util::future::Map<Handling, fn(Reply) -> Response>;
-    fn call(self, request: Request, app: Arc<App<A>>) -> Self::Future {
-        let answer: fn(Reply) -> Response = |reply| {
-            reply.unwrap_or_else(|response| response)
-        };
-        futures_util::FutureExt::map((self.handle)(app, request, self.op), answer)
-    }
-}
-/// A request taken apart and authorized: where every handler starts.
-struct Call<A> {
-    app: Arc<App<A>>,
-    ex: Exchange,
-    ctx: RequestContext,
-    parts: Parts,
-    body: Body,
-}
-impl<A: Api> Call<A> {
-    async fn begin(
-        app: Arc<App<A>>,
-        request: Request,
-        op: &'static OpInfo,
-    ) -> Result<Self, Response> {
-        let (mut parts, body) = request.into_parts();
-        let mut ex = app.exchange(&parts, op);
-        let ctx = app.authorize(&mut ex, &mut parts).await?;
-        Ok(Self { app, ex, ctx, parts, body })
-    }
-}
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
 fn list_widgets<A: Api>(
-    app: Arc<App<A>>,
+    app: Arc<App<Generated<A>>>,
     request: Request,
     op: &'static OpInfo,
 ) -> Handling {
     Box::pin(async move {
         let Call { app, ex, ctx, mut parts, body } = Call::begin(app, request, op)
             .await?;
-        let page = page_request(&ex, &parts)?;
+        let page = page_request::<Style>(&ex, &parts)?;
         let items = app
             .api
             .list_widgets(ctx, page.clone())
             .await
-            .map_err(|e| style::server::render_error(&ex, &e))?;
-        Ok(style::server::render_page(&ex, &page, items))
+            .map_err(|e| ex.reject(&e))?;
+        Ok(Style::render_page(&ex, &page, items))
     })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
 fn create_widget<A: Api>(
-    app: Arc<App<A>>,
+    app: Arc<App<Generated<A>>>,
     request: Request,
     op: &'static OpInfo,
 ) -> Handling {
     Box::pin(async move {
         let Call { app, ex, ctx, mut parts, body } = Call::begin(app, request, op)
             .await?;
-        let bodies = write_body::<types::WidgetInput>(&ex, &ctx.headers, parts, body)
+        let bodies = write_body::<
+            Style,
+            types::WidgetInput,
+        >(&ex, &ctx.headers, parts, body)
             .await?;
         let mut saved = Vec::with_capacity(bodies.len());
         for body in bodies {
@@ -1513,16 +222,16 @@ fn create_widget<A: Api>(
                 .api
                 .create_widget(ctx.clone(), body)
                 .await
-                .map_err(|e| style::server::render_error(&ex, &e))?;
+                .map_err(|e| ex.reject(&e))?;
             saved.push(item);
         }
         let location = ex.location(saved.first());
-        Ok(style::server::render_written(&ex, status(201), saved, location))
+        Ok(Style::render_written(&ex, status(201), saved, location))
     })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
 fn delete_widget<A: Api>(
-    app: Arc<App<A>>,
+    app: Arc<App<Generated<A>>>,
     request: Request,
     op: &'static OpInfo,
 ) -> Handling {
@@ -1530,16 +239,13 @@ fn delete_widget<A: Api>(
         let Call { app, ex, ctx, mut parts, body } = Call::begin(app, request, op)
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
-        app.api
-            .delete_widget(ctx, widget_id)
-            .await
-            .map_err(|e| style::server::render_error(&ex, &e))?;
-        Ok(style::server::render_no_content(&ex))
+        app.api.delete_widget(ctx, widget_id).await.map_err(|e| ex.reject(&e))?;
+        Ok(Style::render_no_content(&ex))
     })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
 fn get_widget<A: Api>(
-    app: Arc<App<A>>,
+    app: Arc<App<Generated<A>>>,
     request: Request,
     op: &'static OpInfo,
 ) -> Handling {
@@ -1547,17 +253,13 @@ fn get_widget<A: Api>(
         let Call { app, ex, ctx, mut parts, body } = Call::begin(app, request, op)
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
-        let item = app
-            .api
-            .get_widget(ctx, widget_id)
-            .await
-            .map_err(|e| style::server::render_error(&ex, &e))?;
-        Ok(style::server::render_object(&ex, status(200), &item))
+        let item = app.api.get_widget(ctx, widget_id).await.map_err(|e| ex.reject(&e))?;
+        Ok(Style::render_object(&ex, status(200), &item))
     })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
 fn update_widget<A: Api>(
-    app: Arc<App<A>>,
+    app: Arc<App<Generated<A>>>,
     request: Request,
     op: &'static OpInfo,
 ) -> Handling {
@@ -1565,7 +267,10 @@ fn update_widget<A: Api>(
         let Call { app, ex, ctx, mut parts, body } = Call::begin(app, request, op)
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
-        let bodies = write_body::<types::WidgetPatch>(&ex, &ctx.headers, parts, body)
+        let bodies = write_body::<
+            Style,
+            types::WidgetPatch,
+        >(&ex, &ctx.headers, parts, body)
             .await?;
         let mut saved = Vec::with_capacity(bodies.len());
         for body in bodies {
@@ -1573,10 +278,10 @@ fn update_widget<A: Api>(
                 .api
                 .update_widget(ctx.clone(), widget_id.clone(), body)
                 .await
-                .map_err(|e| style::server::render_error(&ex, &e))?;
+                .map_err(|e| ex.reject(&e))?;
             saved.push(item);
         }
         let location = None;
-        Ok(style::server::render_written(&ex, status(200), saved, location))
+        Ok(Style::render_written(&ex, status(200), saved, location))
     })
 }

@@ -8,12 +8,14 @@
     clippy::doc_overindented_list_items,
     clippy::doc_nested_refdefs
 )]
+/// The apigen runtime this crate runs on (the `apigen-runtime` crate): server and client
+/// plumbing, request validation, the response styles.
+pub use apigen_runtime as runtime;
 /// The spec's schemas.
 #[allow(deprecated)]
 pub mod types;
-/// The response style's wire types.
-#[allow(deprecated)]
-pub mod style;
+/// The response style's wire types, page types and renderers.
+pub use runtime::plain as style;
 /// Request validation from the spec's constraints.
 #[allow(deprecated)]
 pub mod validate;

@@ -5,7 +5,9 @@
 //! page request/page types that handlers use, and the server's renderers. Every style
 //! module of apigen has the same interface, so `server.rs` and `client.rs` never depend
 //! on which style was generated.
+
 use serde::{Deserialize, Serialize};
+
 /// The style's name, as given to `apigen generate --style`.
 pub const STYLE: &str = "plain";
 /// The page size used when a request does not ask for one.
@@ -16,6 +18,7 @@ pub const MAX_LIMIT: u32 = 100;
 pub const HAS_MORE_HEADER: &str = "has-more";
 /// Response header: the page size applied.
 pub const LIMIT_HEADER: &str = "limit";
+
 /// Every error body of this style.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -24,6 +27,7 @@ pub struct ErrorBody {
     /// What went wrong, for people.
     pub message: String,
 }
+
 /// List order by creation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -34,6 +38,7 @@ pub enum Order {
     #[default]
     Desc,
 }
+
 impl Order {
     /// The wire value.
     pub fn as_str(self) -> &'static str {
@@ -43,6 +48,7 @@ impl Order {
         }
     }
 }
+
 /// Which page of a list to return: query parameters `limit`, `after`, `before`, `order`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageRequest {
@@ -55,6 +61,7 @@ pub struct PageRequest {
     /// The order of the list.
     pub order: Order,
 }
+
 impl Default for PageRequest {
     fn default() -> Self {
         Self {
@@ -65,6 +72,7 @@ impl Default for PageRequest {
         }
     }
 }
+
 impl PageRequest {
     /// The first page with `limit` items per page (clamped to `1..=MAX_LIMIT`).
     pub fn first(limit: u32) -> Self {
@@ -73,10 +81,12 @@ impl PageRequest {
             ..Self::default()
         }
     }
+
     /// The page size.
     pub fn limit(&self) -> usize {
         self.limit as usize
     }
+
     /// The query parameters that ask for this page.
     pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
         let mut pairs = vec![("limit", self.limit.to_string())];
@@ -89,13 +99,12 @@ impl PageRequest {
         pairs.push(("order", self.order.as_str().to_string()));
         pairs
     }
+
     /// Reads `limit`, `after`, `before` and `order` from a raw query string; anything
     /// else is ignored.
     pub fn from_query(query: Option<&str>) -> Result<Self, PageRequestError> {
         let mut request = Self::default();
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(
-                query.unwrap_or(""),
-            )
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
             .map_err(|e| PageRequestError {
                 parameter: "query",
                 message: format!("the query string cannot be read: {e}"),
@@ -121,12 +130,10 @@ impl PageRequest {
                         _ => {
                             return Err(PageRequestError {
                                 parameter: "order",
-                                message: format!(
-                                    "`order` must be `asc` or `desc`, got {value:?}"
-                                ),
-                            });
+                                message: format!("`order` must be `asc` or `desc`, got {value:?}"),
+                            })
                         }
-                    };
+                    }
                 }
                 _ => {}
             }
@@ -134,6 +141,7 @@ impl PageRequest {
         Ok(request)
     }
 }
+
 /// A non-negative decimal integer; values too large for `u32` saturate (a page past the
 /// end is an empty page, not an error).
 fn count(value: &str) -> Option<u32> {
@@ -143,6 +151,7 @@ fn count(value: &str) -> Option<u32> {
     }
     Some(digits.parse::<u32>().unwrap_or(u32::MAX))
 }
+
 /// A pagination query parameter that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequestError {
@@ -151,6 +160,7 @@ pub struct PageRequestError {
     /// What is wrong with it.
     pub message: String,
 }
+
 /// One page of a list, as a handler returns it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
@@ -165,15 +175,12 @@ pub struct Page<T> {
     /// The id of the last item on this page (the `after` cursor of the next page).
     pub last_id: Option<String>,
 }
+
 impl<T: Clone> Page<T> {
     /// Cuts the requested page out of a whole collection held in memory, in its
     /// natural (creation) order. `id` gives an item's id, which the cursors name.
     /// An unknown cursor gives an empty page.
-    pub fn from_slice(
-        all: &[T],
-        request: &PageRequest,
-        id: impl Fn(&T) -> String,
-    ) -> Self {
+    pub fn from_slice(all: &[T], request: &PageRequest, id: impl Fn(&T) -> String) -> Self {
         let ordered: Vec<&T> = match request.order {
             Order::Asc => all.iter().collect(),
             Order::Desc => all.iter().rev().collect(),
@@ -204,111 +211,159 @@ impl<T: Clone> Page<T> {
         }
     }
 }
+
+/// This style, as the server and client runtimes take it ([`ServerStyle`], [`ClientStyle`]).
+///
+/// [`ServerStyle`]: super::server::ServerStyle
+/// [`ClientStyle`]: super::client::ClientStyle
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Style;
+
 /// The server half: how the router renders results and reads write bodies.
 #[cfg(feature = "server")]
-#[allow(clippy::result_large_err)]
-pub mod server {
+mod server {
+    use super::super::server::{
+        decode_body, json_response, ApiError, Exchange, ServerStyle, Styled,
+    };
     use super::*;
-    use crate::server::{decode_body, json_response, ApiError, Exchange, Styled};
     use axum::http::{header, HeaderValue, StatusCode};
     use axum::response::{IntoResponse, Response};
+
     impl From<PageRequestError> for ApiError {
         fn from(e: PageRequestError) -> Self {
             ApiError::invalid(e.parameter, e.message)
         }
     }
-    /// Renders one resource (a read, an update, a `202`).
-    pub fn render_object<T: Serialize>(
-        _ex: &Exchange,
-        status: StatusCode,
-        item: &T,
-    ) -> Response {
-        json_response(status, item)
-    }
-    /// Renders what a write saved; `location` is set on a `201`.
-    pub fn render_written<T: Serialize>(
-        ex: &Exchange,
-        status: StatusCode,
-        saved: Vec<T>,
-        location: Option<String>,
-    ) -> Response {
-        let mut saved = saved.into_iter();
-        let (Some(item), None) = (saved.next(), saved.next()) else {
-            return render_error(
-                ex,
-                &ApiError::internal("a write of one item did not save exactly one"),
-            );
-        };
-        let mut response = render_object(ex, status, &item);
-        if let Some(value) = location.and_then(|l| HeaderValue::try_from(l).ok()) {
-            response.headers_mut().insert(header::LOCATION, value);
+
+    impl ServerStyle for super::Style {
+        type PageRequest = PageRequest;
+        type Page<T> = Page<T>;
+
+        fn page_request(query: Option<&str>) -> Result<PageRequest, ApiError> {
+            PageRequest::from_query(query).map_err(ApiError::from)
         }
-        response
-    }
-    /// Renders one page of a list: the bare array plus `Link`, `Has-More` and `Limit`.
-    pub fn render_page<T: Serialize>(
-        ex: &Exchange,
-        request: &PageRequest,
-        page: Page<T>,
-    ) -> Response {
-        let mut links = Vec::new();
-        if let (true, Some(last)) = (page.has_more, &page.last_id) {
-            let next = ex.link_with(&[("after", last.clone())], &["before"]);
-            links.push(format!("<{next}>; rel=\"next\""));
+
+        /// Renders one resource (a read, an update, a `202`).
+        fn render_object<T: Serialize>(_ex: &Exchange, status: StatusCode, item: &T) -> Response {
+            json_response(status, item)
         }
-        if let (true, Some(first)) = (
-            request.after.is_some() || request.before.is_some(),
-            &page.first_id,
-        ) {
-            let prev = ex.link_with(&[("before", first.clone())], &["after"]);
-            links.push(format!("<{prev}>; rel=\"prev\""));
-        }
-        let mut response = json_response(StatusCode::OK, &page.items);
-        let headers = response.headers_mut();
-        if let Ok(link) = HeaderValue::try_from(links.join(", ")) {
-            if !links.is_empty() {
-                headers.insert(header::LINK, link);
+
+        /// Renders what a write saved; `location` is set on a `201`.
+        fn render_written<T: Serialize>(
+            ex: &Exchange,
+            status: StatusCode,
+            saved: Vec<T>,
+            location: Option<String>,
+        ) -> Response {
+            let mut saved = saved.into_iter();
+            let (Some(item), None) = (saved.next(), saved.next()) else {
+                return Self::render_error(
+                    ex,
+                    &ApiError::internal("a write of one item did not save exactly one"),
+                );
+            };
+            let mut response = Self::render_object(ex, status, &item);
+            if let Some(value) = location.and_then(|l| HeaderValue::try_from(l).ok()) {
+                response.headers_mut().insert(header::LOCATION, value);
             }
+            response
         }
-        headers
-            .insert(
+
+        /// Renders one page of a list: the bare array plus `Link`, `Has-More` and `Limit`.
+        fn render_page<T: Serialize>(
+            ex: &Exchange,
+            request: &PageRequest,
+            page: Page<T>,
+        ) -> Response {
+            let mut links = Vec::new();
+            if let (true, Some(last)) = (page.has_more, &page.last_id) {
+                let next = ex.link_with(&[("after", last.clone())], &["before"]);
+                links.push(format!("<{next}>; rel=\"next\""));
+            }
+            if let (true, Some(first)) = (
+                request.after.is_some() || request.before.is_some(),
+                &page.first_id,
+            ) {
+                let prev = ex.link_with(&[("before", first.clone())], &["after"]);
+                links.push(format!("<{prev}>; rel=\"prev\""));
+            }
+            let mut response = json_response(StatusCode::OK, &page.items);
+            let headers = response.headers_mut();
+            if let Ok(link) = HeaderValue::try_from(links.join(", ")) {
+                if !links.is_empty() {
+                    headers.insert(header::LINK, link);
+                }
+            }
+            headers.insert(
                 HAS_MORE_HEADER,
                 HeaderValue::from_static(if page.has_more { "true" } else { "false" }),
             );
-        headers.insert(LIMIT_HEADER, HeaderValue::from(request.limit));
-        response
-    }
-    /// Renders a success without content: `204`, no body.
-    pub fn render_no_content(_ex: &Exchange) -> Response {
-        let mut response = StatusCode::NO_CONTENT.into_response();
-        response.extensions_mut().insert(Styled);
-        response
-    }
-    /// Renders an error.
-    pub fn render_error(_ex: &Exchange, error: &ApiError) -> Response {
-        let body = ErrorBody {
-            kind: error.kind().to_string(),
-            message: error.message.clone(),
-        };
-        error.finish(json_response(error.status, &body))
-    }
-    /// Reads a write's body: in this style, the body is the item itself.
-    pub fn decode_write<T>(ex: &Exchange, body: &[u8]) -> Result<Vec<T>, Response>
-    where
-        T: serde::de::DeserializeOwned + crate::validate::Validate,
-    {
-        decode_body(body).map(|item| vec![item]).map_err(|e| render_error(ex, &e))
+            headers.insert(LIMIT_HEADER, HeaderValue::from(request.limit));
+            response
+        }
+
+        /// Renders a success without content: `204`, no body.
+        fn render_no_content(_ex: &Exchange) -> Response {
+            let mut response = StatusCode::NO_CONTENT.into_response();
+            response.extensions_mut().insert(Styled);
+            response
+        }
+
+        /// Renders an error.
+        fn render_error(_ex: &Exchange, error: &ApiError) -> Response {
+            let body = ErrorBody {
+                kind: error.kind().to_string(),
+                message: error.message.clone(),
+            };
+            error.finish(json_response(error.status, &body))
+        }
+
+        /// Reads a write's body: in this style, the body is the item itself.
+        fn decode_write<T>(ex: &Exchange, body: &[u8]) -> Result<Vec<T>, Response>
+        where
+            T: serde::de::DeserializeOwned + super::super::validate::Validate,
+        {
+            decode_body(body)
+                .map(|item| vec![item])
+                .map_err(|e| Self::render_error(ex, &e))
+        }
     }
 }
+
 /// The client half: how the client decodes this style.
 #[cfg(feature = "client")]
 pub mod client {
+    // Decoding the plain style: bare bodies, `{kind, message}` errors, pagination in headers.
     use reqwest::Url;
     use serde::de::DeserializeOwned;
     use serde::Serialize;
+
+    use super::super::client::{ApiError, ClientStyle, Error, RawResponse};
     pub use super::PageRequest;
     use super::{ErrorBody, HAS_MORE_HEADER, LIMIT_HEADER};
-    use crate::client::{ApiError, Error, RawResponse, Response, ResponseInfo};
+
+    /// A decoded response of this style.
+    pub type Response<T> = super::super::client::Response<T, Metadata>;
+    /// What came with a response of this style.
+    pub type ResponseInfo = super::super::client::ResponseInfo<Metadata>;
+    /// One page of a list in this style.
+    pub type Page<T> = super::super::client::Page<T, Metadata>;
+
+    impl ClientStyle for super::Style {
+        type Metadata = Metadata;
+
+        fn decode_error(raw: &RawResponse) -> Error {
+            decode_error(raw)
+        }
+
+        fn decode_page<T: DeserializeOwned>(
+            raw: &RawResponse,
+            collection: &str,
+        ) -> Result<(Vec<T>, ResponseInfo, Option<Url>), Error> {
+            decode_page(raw, collection)
+        }
+    }
+
     /// What a plain list response says about pagination, from its headers.
     #[derive(Clone, Debug, Default, PartialEq, Eq)]
     pub struct Metadata {
@@ -321,16 +376,17 @@ pub mod client {
         /// `Limit`: the page size the server applied.
         pub limit: Option<u32>,
     }
+
     /// The request body for one item: the item itself.
     pub fn encode_one<T: Serialize + ?Sized>(
         _collection: &str,
         item: &T,
     ) -> Result<Vec<u8>, Error> {
-        serde_json::to_vec(item)
-            .map_err(|e| Error::InvalidRequest(
-                format!("the request body cannot be written as JSON: {e}"),
-            ))
+        serde_json::to_vec(item).map_err(|e| {
+            Error::InvalidRequest(format!("the request body cannot be written as JSON: {e}"))
+        })
     }
+
     /// This style writes one item per request: no batch body.
     pub fn encode_batch<T: Serialize>(
         _collection: &str,
@@ -338,9 +394,12 @@ pub mod client {
     ) -> Result<Option<Vec<u8>>, Error> {
         Ok(None)
     }
+
     fn metadata(raw: &RawResponse) -> Result<Metadata, Error> {
         let mut metadata = Metadata {
-            has_more: raw.header(HAS_MORE_HEADER).and_then(|v| v.trim().parse().ok()),
+            has_more: raw
+                .header(HAS_MORE_HEADER)
+                .and_then(|v| v.trim().parse().ok()),
             limit: raw.header(LIMIT_HEADER).and_then(|v| v.trim().parse().ok()),
             ..Metadata::default()
         };
@@ -358,20 +417,15 @@ pub mod client {
                 } else {
                     continue;
                 };
-                let url = raw
-                    .url
-                    .join(&link.target)
-                    .map_err(|e| {
-                        raw
-                            .decode_error(
-                                format!("`Link` target {:?} is not a URL: {e}", link.target),
-                            )
-                    })?;
+                let url = raw.url.join(&link.target).map_err(|e| {
+                    raw.decode_error(format!("`Link` target {:?} is not a URL: {e}", link.target))
+                })?;
                 slot.get_or_insert(url);
             }
         }
         Ok(metadata)
     }
+
     /// An object response: the body is the resource.
     pub fn decode_one<T: DeserializeOwned>(
         raw: &RawResponse,
@@ -383,6 +437,7 @@ pub mod client {
             info: raw.info(None, metadata(raw)?),
         })
     }
+
     /// A response holding many items: the body is an array.
     pub fn decode_many<T: DeserializeOwned>(
         raw: &RawResponse,
@@ -390,16 +445,15 @@ pub mod client {
     ) -> Result<Response<Vec<T>>, Error> {
         decode_one(raw, collection)
     }
+
     /// A response without a resource (`204`); a body, if any, is ignored.
-    pub fn decode_none(
-        raw: &RawResponse,
-        _collection: &str,
-    ) -> Result<Response<()>, Error> {
+    pub fn decode_none(raw: &RawResponse, _collection: &str) -> Result<Response<()>, Error> {
         Ok(Response {
             value: (),
             info: raw.info(None, metadata(raw)?),
         })
     }
+
     /// A list page: the body is the array; the next page is the `Link` header's `rel="next"`.
     pub fn decode_page<T: DeserializeOwned>(
         raw: &RawResponse,
@@ -410,26 +464,24 @@ pub mod client {
         let next = metadata.next.clone();
         Ok((items, raw.info(None, metadata), next))
     }
+
     /// The error for an answer outside 2xx: `{kind, message}`, else a decode error that keeps the status.
     pub fn decode_error(raw: &RawResponse) -> Error {
         match serde_json::from_slice::<ErrorBody>(&raw.body) {
-            Ok(body) => {
-                Error::Api(
-                    Box::new(ApiError {
-                        status: raw.status,
-                        kind: Some(body.kind),
-                        code: None,
-                        message: body.message,
-                        field: None,
-                        description: None,
-                        request_id: raw.header_request_id(),
-                        retry_after: raw.retry_after(),
-                    }),
-                )
-            }
+            Ok(body) => Error::Api(Box::new(ApiError {
+                status: raw.status,
+                kind: Some(body.kind),
+                code: None,
+                message: body.message,
+                field: None,
+                description: None,
+                request_id: raw.header_request_id(),
+                retry_after: raw.retry_after(),
+            })),
             Err(e) => raw.decode_error(e.to_string()),
         }
     }
+
     /// One link of a `Link` header (RFC 8288): its target as written and its parameters.
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct Link {
@@ -438,6 +490,7 @@ pub mod client {
         /// The parameters, names lower-cased, values unquoted.
         pub params: Vec<(String, String)>,
     }
+
     impl Link {
         /// Whether `rel` (a space-separated list, compared case-insensitively) holds `rel`.
         pub fn has_rel(&self, rel: &str) -> bool {
@@ -446,18 +499,20 @@ pub mod client {
                 .filter(|(name, _)| name == "rel")
                 .take(1)
                 .any(|(_, value)| {
-                    value.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case(rel))
+                    value
+                        .split_ascii_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case(rel))
                 })
         }
     }
+
     /// Parses a `Link` header value (RFC 8288 section 3): comma-separated `<target>; name=value` links
     /// where values may be tokens or quoted strings (which may hold commas and semicolons).
     pub fn parse_link_header(value: &str) -> Result<Vec<Link>, String> {
         let mut links = Vec::new();
         let mut rest = value.trim_start();
         loop {
-            rest = rest
-                .trim_start_matches(|c: char| c == ',' || c.is_ascii_whitespace());
+            rest = rest.trim_start_matches(|c: char| c == ',' || c.is_ascii_whitespace());
             if rest.is_empty() {
                 return Ok(links);
             }
@@ -475,9 +530,7 @@ pub mod client {
             while let Some(after_semicolon) = rest.strip_prefix(';') {
                 let param = after_semicolon.trim_start();
                 let name_end = param
-                    .find(|c: char| {
-                        c == '=' || c == ';' || c == ',' || c.is_ascii_whitespace()
-                    })
+                    .find(|c: char| c == '=' || c == ';' || c == ',' || c.is_ascii_whitespace())
                     .unwrap_or(param.len());
                 let (name, after_name) = param.split_at(name_end);
                 if name.is_empty() {
@@ -507,6 +560,7 @@ pub mod client {
             links.push(link);
         }
     }
+
     /// The rest of a quoted string after its opening `"`: its unescaped content and what follows it.
     fn parse_quoted(input: &str) -> Result<(String, &str), String> {
         let mut out = String::new();
@@ -514,12 +568,10 @@ pub mod client {
         while let Some((i, c)) = chars.next() {
             match c {
                 '"' => return Ok((out, &input[i + c.len_utf8()..])),
-                '\\' => {
-                    match chars.next() {
-                        Some((_, escaped)) => out.push(escaped),
-                        None => break,
-                    }
-                }
+                '\\' => match chars.next() {
+                    Some((_, escaped)) => out.push(escaped),
+                    None => break,
+                },
                 _ => out.push(c),
             }
         }

@@ -6,15 +6,18 @@
 //! page request/page types that handlers use, and the server's renderers. Every style
 //! module of apigen has the same interface, so `server.rs` and `client.rs` never depend
 //! on which style was generated.
+
 use serde::de::DeserializeOwned;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
+
 /// The style's name, as given to `apigen generate --style`.
 pub const STYLE: &str = "result";
 /// The page size used when a request does not ask for one.
 pub const DEFAULT_LIMIT: u32 = 20;
 /// The largest page size a request may ask for (this style sets no maximum).
 pub const MAX_LIMIT: u32 = u32::MAX;
+
 /// The `result` property of every body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -26,6 +29,7 @@ pub enum Outcome {
     /// The request as a whole failed.
     Error,
 }
+
 /// The `type` of an [`Error`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -46,6 +50,7 @@ pub enum ErrorType {
     #[serde(other)]
     Other,
 }
+
 /// The style's error object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Error {
@@ -63,6 +68,7 @@ pub struct Error {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
+
 /// `{"result": "error", "error": Error}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -71,6 +77,7 @@ pub struct ErrorBody {
     /// What went wrong.
     pub error: Error,
 }
+
 /// `metadata` of a read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -86,6 +93,7 @@ pub struct ReadMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records_count: Option<u64>,
 }
+
 /// `metadata` of a write (success or failure).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -97,6 +105,7 @@ pub struct WriteMetadata {
     /// 0-based indices of the invalid items; `failures[i]` belongs to `invalid_items[i]`.
     pub invalid_items: Vec<usize>,
 }
+
 /// One invalid write item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -106,6 +115,7 @@ pub struct ItemFailure {
     /// Everything wrong with it.
     pub errors: Vec<Error>,
 }
+
 /// `{"result": "failure", "failures": [...], "metadata": WriteMetadata}` (status 422).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FailureBody {
@@ -116,6 +126,7 @@ pub struct FailureBody {
     /// Which items were valid and which were not.
     pub metadata: WriteMetadata,
 }
+
 /// `{"result": "success", "<collection>": [...], "metadata": M}`. The collection key
 /// depends on the operation, so (de)serialisation goes through [`SuccessBody::from_value`]
 /// and a hand-written `Serialize`.
@@ -128,6 +139,7 @@ pub struct SuccessBody<T, M> {
     /// [`ReadMetadata`] or [`WriteMetadata`].
     pub metadata: M,
 }
+
 impl<T: Serialize, M: Serialize> Serialize for SuccessBody<T, M> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(3))?;
@@ -137,6 +149,7 @@ impl<T: Serialize, M: Serialize> Serialize for SuccessBody<T, M> {
         map.end()
     }
 }
+
 impl<T: DeserializeOwned, M: DeserializeOwned> SuccessBody<T, M> {
     /// Reads a success body whose items are under `collection`.
     pub fn from_value(
@@ -146,14 +159,10 @@ impl<T: DeserializeOwned, M: DeserializeOwned> SuccessBody<T, M> {
         use serde::de::Error as _;
         let object = value
             .as_object_mut()
-            .ok_or_else(|| serde_json::Error::custom(
-                "a result body must be a JSON object",
-            ))?;
+            .ok_or_else(|| serde_json::Error::custom("a result body must be a JSON object"))?;
         let items = object
             .remove(collection)
-            .ok_or_else(|| serde_json::Error::custom(
-                format!("missing field `{collection}`"),
-            ))?;
+            .ok_or_else(|| serde_json::Error::custom(format!("missing field `{collection}`")))?;
         let metadata = object
             .remove("metadata")
             .ok_or_else(|| serde_json::Error::custom("missing field `metadata`"))?;
@@ -164,6 +173,7 @@ impl<T: DeserializeOwned, M: DeserializeOwned> SuccessBody<T, M> {
         })
     }
 }
+
 /// A write request body: `{"<collection>": [item, ...]}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WriteBody<T> {
@@ -172,6 +182,7 @@ pub struct WriteBody<T> {
     /// The items to write.
     pub items: Vec<T>,
 }
+
 impl<T: Serialize> Serialize for WriteBody<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(1))?;
@@ -179,6 +190,7 @@ impl<T: Serialize> Serialize for WriteBody<T> {
         map.end()
     }
 }
+
 /// Which page of a list to return: query parameters `page` (1-based) and `recordsPerPage`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -188,6 +200,7 @@ pub struct PageRequest {
     /// Items per page, `1..=MAX_LIMIT`.
     pub records_per_page: u32,
 }
+
 impl Default for PageRequest {
     fn default() -> Self {
         Self {
@@ -196,6 +209,7 @@ impl Default for PageRequest {
         }
     }
 }
+
 impl PageRequest {
     /// The first page with `limit` items per page (clamped to `1..=MAX_LIMIT`).
     pub fn first(limit: u32) -> Self {
@@ -204,23 +218,24 @@ impl PageRequest {
             records_per_page: limit.clamp(1, MAX_LIMIT),
         }
     }
+
     /// The page size.
     pub fn limit(&self) -> usize {
         self.records_per_page as usize
     }
+
     /// The query parameters that ask for this page.
     pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
         vec![
-            ("page", self.page.to_string()), ("recordsPerPage", self.records_per_page
-            .to_string()),
+            ("page", self.page.to_string()),
+            ("recordsPerPage", self.records_per_page.to_string()),
         ]
     }
+
     /// Reads `page` and `recordsPerPage` from a raw query string; anything else is ignored.
     pub fn from_query(query: Option<&str>) -> Result<Self, PageRequestError> {
         let mut request = Self::default();
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(
-                query.unwrap_or(""),
-            )
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
             .map_err(|e| PageRequestError {
                 parameter: "query",
                 message: format!("the query string cannot be read: {e}"),
@@ -228,36 +243,37 @@ impl PageRequest {
         for (key, value) in pairs {
             match key.as_str() {
                 "page" => {
-                    request.page = count(&value)
-                        .filter(|p| *p >= 1)
-                        .ok_or_else(|| {
-                            PageRequestError {
+                    request.page =
+                        count(&value)
+                            .filter(|p| *p >= 1)
+                            .ok_or_else(|| PageRequestError {
                                 parameter: "page",
                                 message: format!(
                                     "`page` must be an integer of at least 1, got {value:?}"
                                 ),
-                            }
-                        })?;
+                            })?;
                 }
                 "recordsPerPage" => {
-                    request.records_per_page = count(&value)
-                        .filter(|l| *l >= 1)
-                        .ok_or_else(|| PageRequestError {
+                    request.records_per_page = count(&value).filter(|l| *l >= 1).ok_or_else(
+                        || PageRequestError {
                             parameter: "recordsPerPage",
                             message: format!(
                                 "`recordsPerPage` must be an integer of at least 1, got {value:?}"
                             ),
-                        })?;
+                        },
+                    )?;
                 }
                 _ => {}
             }
         }
         Ok(request)
     }
+
     fn offset(&self) -> usize {
         (self.page.saturating_sub(1) as usize).saturating_mul(self.limit())
     }
 }
+
 /// A non-negative decimal integer; values too large for `u32` saturate (a page past the
 /// end is an empty page, not an error).
 fn count(value: &str) -> Option<u32> {
@@ -267,6 +283,7 @@ fn count(value: &str) -> Option<u32> {
     }
     Some(digits.parse::<u32>().unwrap_or(u32::MAX))
 }
+
 /// A pagination query parameter that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequestError {
@@ -275,6 +292,7 @@ pub struct PageRequestError {
     /// What is wrong with it.
     pub message: String,
 }
+
 /// One page of a list, as a handler returns it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
@@ -285,14 +303,11 @@ pub struct Page<T> {
     /// Whether items exist after this page.
     pub has_more: bool,
 }
+
 impl<T: Clone> Page<T> {
     /// Cuts the requested page out of a whole collection held in memory, in its
     /// natural (creation) order. `id` gives an item's id; cursor styles use it.
-    pub fn from_slice(
-        all: &[T],
-        request: &PageRequest,
-        id: impl Fn(&T) -> String,
-    ) -> Self {
+    pub fn from_slice(all: &[T], request: &PageRequest, id: impl Fn(&T) -> String) -> Self {
         let _ = &id;
         let offset = request.offset();
         let items: Vec<T> = all
@@ -308,21 +323,30 @@ impl<T: Clone> Page<T> {
         }
     }
 }
+
+/// This style, as the server and client runtimes take it ([`ServerStyle`], [`ClientStyle`]).
+///
+/// [`ServerStyle`]: super::server::ServerStyle
+/// [`ClientStyle`]: super::client::ClientStyle
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Style;
+
 /// The server half: how the router renders results and reads write bodies.
 #[cfg(feature = "server")]
-#[allow(clippy::result_large_err)]
-pub mod server {
-    use super::*;
-    use crate::server::{
-        decode_value, json_response, parse_json, ApiError, Exchange, Styled,
+mod server {
+    use super::super::server::{
+        decode_value, json_response, parse_json, ApiError, Exchange, ServerStyle, Styled,
     };
+    use super::*;
     use axum::http::StatusCode;
     use axum::response::Response;
+
     impl From<PageRequestError> for ApiError {
         fn from(e: PageRequestError) -> Self {
             ApiError::invalid(e.parameter, e.message)
         }
     }
+
     fn error_type(error: &ApiError) -> ErrorType {
         match error.error_type.as_deref() {
             Some("system") => return ErrorType::System,
@@ -341,12 +365,14 @@ pub mod server {
             _ => ErrorType::Client,
         }
     }
+
     /// [`SuccessBody`] as the server writes it: borrowed, nothing copied.
     struct Success<'a, T, M> {
         collection: &'a str,
         items: &'a [T],
         metadata: M,
     }
+
     impl<T: Serialize, M: Serialize> Serialize for Success<'_, T, M> {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut map = serializer.serialize_map(Some(3))?;
@@ -356,11 +382,8 @@ pub mod server {
             map.end()
         }
     }
-    fn success<T: Serialize, M: Serialize>(
-        ex: &Exchange,
-        items: &[T],
-        metadata: M,
-    ) -> Response {
+
+    fn success<T: Serialize, M: Serialize>(ex: &Exchange, items: &[T], metadata: M) -> Response {
         let body = Success {
             collection: ex.collection_key(),
             items,
@@ -368,182 +391,212 @@ pub mod server {
         };
         json_response(StatusCode::OK, &body)
     }
+
     /// The body of one resource, written straight into one buffer: the bytes [`Success`]
     /// writes for it, its constant parts (`result`, a [`ReadMetadata`] of one record on
     /// one page) as they are.
-    fn object_body<T: Serialize>(
-        ex: &Exchange,
-        item: &T,
-    ) -> serde_json::Result<Vec<u8>> {
+    fn object_body<T: Serialize>(ex: &Exchange, item: &T) -> serde_json::Result<Vec<u8>> {
         let mut body = Vec::with_capacity(512);
         body.extend_from_slice(b"{\"result\":\"success\",");
         serde_json::to_writer(&mut body, ex.collection_key())?;
         body.extend_from_slice(b":[");
         serde_json::to_writer(&mut body, item)?;
-        body.extend_from_slice(
-            b"],\"metadata\":{\"page\":1,\"recordsPerPage\":1,\"pagesCount\":1,\"recordsCount\":1}}",
-        );
+        body.extend_from_slice(b"],\"metadata\":{\"page\":1,\"recordsPerPage\":1,\"pagesCount\":1,\"recordsCount\":1}}");
         Ok(body)
     }
-    /// Renders one resource as a one-element collection.
-    pub fn render_object<T: Serialize>(
-        ex: &Exchange,
-        status: StatusCode,
-        item: &T,
-    ) -> Response {
-        let mut response = Styled::response(StatusCode::OK, object_body(ex, item));
-        if status != StatusCode::CREATED {
-            *response.status_mut() = status;
+
+    impl ServerStyle for super::Style {
+        type PageRequest = PageRequest;
+        type Page<T> = Page<T>;
+
+        fn page_request(query: Option<&str>) -> Result<PageRequest, ApiError> {
+            PageRequest::from_query(query).map_err(ApiError::from)
         }
-        response
-    }
-    /// Renders what a write saved (`200`; this style has no `201` and no `Location`).
-    pub fn render_written<T: Serialize>(
-        ex: &Exchange,
-        status: StatusCode,
-        saved: Vec<T>,
-        _location: Option<String>,
-    ) -> Response {
-        let metadata = WriteMetadata {
-            received_items_count: saved.len(),
-            valid_items: (0..saved.len()).collect(),
-            invalid_items: Vec::new(),
-        };
-        let mut response = success(ex, &saved, metadata);
-        if status != StatusCode::CREATED {
-            *response.status_mut() = status;
+
+        /// Renders one resource as a one-element collection.
+        fn render_object<T: Serialize>(ex: &Exchange, status: StatusCode, item: &T) -> Response {
+            let mut response = Styled::response(StatusCode::OK, object_body(ex, item));
+            if status != StatusCode::CREATED {
+                *response.status_mut() = status;
+            }
+            response
         }
-        response
-    }
-    /// Renders one page of a list.
-    pub fn render_page<T: Serialize>(
-        ex: &Exchange,
-        request: &PageRequest,
-        page: Page<T>,
-    ) -> Response {
-        let per_page = u64::from(request.records_per_page.max(1));
-        let metadata = ReadMetadata {
-            page: request.page,
-            records_per_page: request.records_per_page,
-            pages_count: page.total.map(|total| total.div_ceil(per_page)),
-            records_count: page.total,
-        };
-        success(ex, &page.items, metadata)
-    }
-    /// Renders a success without content: this style always has a body, so `200` with
-    /// an empty collection.
-    pub fn render_no_content(ex: &Exchange) -> Response {
-        let metadata = WriteMetadata {
-            received_items_count: 0,
-            valid_items: Vec::new(),
-            invalid_items: Vec::new(),
-        };
-        success::<(), _>(ex, &[], metadata)
-    }
-    /// Renders an error.
-    pub fn render_error(_ex: &Exchange, error: &ApiError) -> Response {
-        let body = ErrorBody {
-            result: Outcome::Error,
-            error: Error {
-                kind: error_type(error),
-                code: error.code.unwrap_or(error.status.as_u16()),
-                message: error.message.clone(),
-                description: error.description.clone(),
-                field: error.field.clone(),
-            },
-        };
-        error.finish(json_response(error.status, &body))
-    }
-    /// Reads a write's body `{"<collection>": [item, ...]}`: every item is decoded and
-    /// validated on its own; if any is invalid the answer is a `422` failure naming each
-    /// invalid item, and the handler is never called.
-    pub fn decode_write<T>(ex: &Exchange, body: &[u8]) -> Result<Vec<T>, Response>
-    where
-        T: DeserializeOwned + crate::validate::Validate,
-    {
-        let key = ex.collection_key();
-        let shape_error = || {
-            ApiError::bad_request(
-                format!(
+
+        /// Renders what a write saved (`200`; this style has no `201` and no `Location`).
+        fn render_written<T: Serialize>(
+            ex: &Exchange,
+            status: StatusCode,
+            saved: Vec<T>,
+            _location: Option<String>,
+        ) -> Response {
+            let metadata = WriteMetadata {
+                received_items_count: saved.len(),
+                valid_items: (0..saved.len()).collect(),
+                invalid_items: Vec::new(),
+            };
+            let mut response = success(ex, &saved, metadata);
+            if status != StatusCode::CREATED {
+                *response.status_mut() = status;
+            }
+            response
+        }
+
+        /// Renders one page of a list.
+        fn render_page<T: Serialize>(
+            ex: &Exchange,
+            request: &PageRequest,
+            page: Page<T>,
+        ) -> Response {
+            let per_page = u64::from(request.records_per_page.max(1));
+            let metadata = ReadMetadata {
+                page: request.page,
+                records_per_page: request.records_per_page,
+                pages_count: page.total.map(|total| total.div_ceil(per_page)),
+                records_count: page.total,
+            };
+            success(ex, &page.items, metadata)
+        }
+
+        /// Renders a success without content: this style always has a body, so `200` with
+        /// an empty collection.
+        fn render_no_content(ex: &Exchange) -> Response {
+            let metadata = WriteMetadata {
+                received_items_count: 0,
+                valid_items: Vec::new(),
+                invalid_items: Vec::new(),
+            };
+            success::<(), _>(ex, &[], metadata)
+        }
+
+        /// Renders an error.
+        fn render_error(_ex: &Exchange, error: &ApiError) -> Response {
+            let body = ErrorBody {
+                result: Outcome::Error,
+                error: Error {
+                    kind: error_type(error),
+                    code: error.code.unwrap_or(error.status.as_u16()),
+                    message: error.message.clone(),
+                    description: error.description.clone(),
+                    field: error.field.clone(),
+                },
+            };
+            error.finish(json_response(error.status, &body))
+        }
+
+        /// Reads a write's body `{"<collection>": [item, ...]}`: every item is decoded and
+        /// validated on its own; if any is invalid the answer is a `422` failure naming each
+        /// invalid item, and the handler is never called.
+        fn decode_write<T>(ex: &Exchange, body: &[u8]) -> Result<Vec<T>, Response>
+        where
+            T: DeserializeOwned + super::super::validate::Validate,
+        {
+            let key = ex.collection_key();
+            let shape_error = || {
+                ApiError::bad_request(format!(
                     "the body must be a JSON object whose `{key}` holds an array of items"
-                ),
-            )
-        };
-        let value = parse_json(body).map_err(|e| render_error(ex, &e))?;
-        let serde_json::Value::Object(mut object) = value else {
-            return Err(render_error(ex, &shape_error()));
-        };
-        let Some(serde_json::Value::Array(items)) = object.remove(key) else {
-            return Err(render_error(ex, &shape_error()));
-        };
-        if ex.addresses_item() && items.len() != 1 {
-            let message = format!(
-                "this operation writes one item: `{key}` must hold exactly one, got {}",
-                items.len()
-            );
-            return Err(render_error(ex, &ApiError::bad_request(message)));
-        }
-        let received_items_count = items.len();
-        let mut decoded = Vec::with_capacity(items.len());
-        let mut failures = Vec::new();
-        let mut valid_items = Vec::new();
-        let mut invalid_items = Vec::new();
-        for (index, raw) in items.into_iter().enumerate() {
-            match decode_value::<T>(raw.clone()) {
-                Ok(item) => {
-                    valid_items.push(index);
-                    decoded.push(item);
-                }
-                Err(violations) => {
-                    invalid_items.push(index);
-                    let errors = violations
-                        .into_iter()
-                        .map(|v| Error {
-                            kind: ErrorType::Validation,
-                            code: StatusCode::UNPROCESSABLE_ENTITY.as_u16(),
-                            message: v.message,
-                            description: None,
-                            field: v.field,
-                        })
-                        .collect();
-                    failures
-                        .push(ItemFailure {
+                ))
+            };
+            let value = parse_json(body).map_err(|e| Self::render_error(ex, &e))?;
+            let serde_json::Value::Object(mut object) = value else {
+                return Err(Self::render_error(ex, &shape_error()));
+            };
+            let Some(serde_json::Value::Array(items)) = object.remove(key) else {
+                return Err(Self::render_error(ex, &shape_error()));
+            };
+            if ex.addresses_item() && items.len() != 1 {
+                let message = format!(
+                    "this operation writes one item: `{key}` must hold exactly one, got {}",
+                    items.len()
+                );
+                return Err(Self::render_error(ex, &ApiError::bad_request(message)));
+            }
+            let received_items_count = items.len();
+            let mut decoded = Vec::with_capacity(items.len());
+            let mut failures = Vec::new();
+            let mut valid_items = Vec::new();
+            let mut invalid_items = Vec::new();
+            for (index, raw) in items.into_iter().enumerate() {
+                match decode_value::<T>(raw.clone()) {
+                    Ok(item) => {
+                        valid_items.push(index);
+                        decoded.push(item);
+                    }
+                    Err(violations) => {
+                        invalid_items.push(index);
+                        let errors = violations
+                            .into_iter()
+                            .map(|v| Error {
+                                kind: ErrorType::Validation,
+                                code: StatusCode::UNPROCESSABLE_ENTITY.as_u16(),
+                                message: v.message,
+                                description: None,
+                                field: v.field,
+                            })
+                            .collect();
+                        failures.push(ItemFailure {
                             raw_data: raw,
                             errors,
                         });
+                    }
                 }
             }
+            if failures.is_empty() {
+                return Ok(decoded);
+            }
+            let body = FailureBody {
+                result: Outcome::Failure,
+                failures,
+                metadata: WriteMetadata {
+                    received_items_count,
+                    valid_items,
+                    invalid_items,
+                },
+            };
+            Err(json_response(StatusCode::UNPROCESSABLE_ENTITY, &body))
         }
-        if failures.is_empty() {
-            return Ok(decoded);
-        }
-        let body = FailureBody {
-            result: Outcome::Failure,
-            failures,
-            metadata: WriteMetadata {
-                received_items_count,
-                valid_items,
-                invalid_items,
-            },
-        };
-        Err(json_response(StatusCode::UNPROCESSABLE_ENTITY, &body))
     }
 }
+
 /// The client half: how the client decodes this style.
 #[cfg(feature = "client")]
 pub mod client {
+    // Decoding the result style: `{"result": …}` bodies, items in a named collection, writes as
+    // collections, per-item failures.
     use reqwest::Url;
     use serde::de::DeserializeOwned;
     use serde::{Deserialize, Serialize};
+
+    use super::super::client::{
+        ApiError, ClientStyle, Error, Failure, ItemError, ItemFailure, RawResponse,
+    };
     pub use super::PageRequest;
     use super::{
         ErrorBody, ErrorType, FailureBody, Outcome, ReadMetadata, SuccessBody, WriteBody,
         WriteMetadata,
     };
-    use crate::client::{
-        ApiError, Error, Failure, ItemError, ItemFailure, RawResponse, Response,
-        ResponseInfo,
-    };
+
+    /// A decoded response of this style.
+    pub type Response<T> = super::super::client::Response<T, Metadata>;
+    /// What came with a response of this style.
+    pub type ResponseInfo = super::super::client::ResponseInfo<Metadata>;
+    /// One page of a list in this style.
+    pub type Page<T> = super::super::client::Page<T, Metadata>;
+
+    impl ClientStyle for super::Style {
+        type Metadata = Metadata;
+
+        fn decode_error(raw: &RawResponse) -> Error {
+            decode_error(raw)
+        }
+
+        fn decode_page<T: DeserializeOwned>(
+            raw: &RawResponse,
+            collection: &str,
+        ) -> Result<(Vec<T>, ResponseInfo, Option<Url>), Error> {
+            decode_page(raw, collection)
+        }
+    }
+
     /// The response's `metadata`: a read's page position or a write's valid and invalid items.
     #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
     #[serde(untagged)]
@@ -556,18 +609,18 @@ pub mod client {
         #[default]
         None,
     }
+
     /// Just the `result` of a body.
     #[derive(Deserialize)]
     struct Head {
         result: Outcome,
     }
+
     /// The request body for one item: `{"<collection>": [item]}`.
-    pub fn encode_one<T: Serialize + ?Sized>(
-        collection: &str,
-        item: &T,
-    ) -> Result<Vec<u8>, Error> {
+    pub fn encode_one<T: Serialize + ?Sized>(collection: &str, item: &T) -> Result<Vec<u8>, Error> {
         write_body(collection, vec![item])
     }
+
     /// The request body for many items: `{"<collection>": [items…]}`, one atomic request.
     pub fn encode_batch<T: Serialize>(
         collection: &str,
@@ -575,6 +628,7 @@ pub mod client {
     ) -> Result<Option<Vec<u8>>, Error> {
         write_body(collection, items.iter().collect()).map(Some)
     }
+
     fn write_body<T: Serialize + ?Sized>(
         collection: &str,
         items: Vec<&T>,
@@ -583,11 +637,11 @@ pub mod client {
             collection: collection.to_owned(),
             items,
         };
-        serde_json::to_vec(&body)
-            .map_err(|e| Error::InvalidRequest(
-                format!("the request body cannot be written as JSON: {e}"),
-            ))
+        serde_json::to_vec(&body).map_err(|e| {
+            Error::InvalidRequest(format!("the request body cannot be written as JSON: {e}"))
+        })
     }
+
     /// A success body: its collection's items and the response info; any other `result` is an error.
     fn open<T: DeserializeOwned>(
         raw: &RawResponse,
@@ -601,6 +655,7 @@ pub mod client {
             .map_err(|e| raw.decode_error(e.to_string()))?;
         Ok((body.items, raw.info(None, body.metadata)))
     }
+
     /// One resource: the collection's only item.
     pub fn decode_one<T: DeserializeOwned>(
         raw: &RawResponse,
@@ -611,15 +666,11 @@ pub mod client {
         match <[T; 1]>::try_from(items) {
             Ok([value]) => Ok(Response { value, info }),
             Err(_) => {
-                Err(
-                    raw
-                        .decode_error(
-                            format!("expected one item in `{collection}`, got {count}"),
-                        ),
-                )
+                Err(raw.decode_error(format!("expected one item in `{collection}`, got {count}")))
             }
         }
     }
+
     /// Many resources: the collection's items (the saved items of a batch write).
     pub fn decode_many<T: DeserializeOwned>(
         raw: &RawResponse,
@@ -628,14 +679,13 @@ pub mod client {
         let (value, info) = open(raw, collection)?;
         Ok(Response { value, info })
     }
+
     /// A response without a resource: a success body whose collection is empty.
-    pub fn decode_none(
-        raw: &RawResponse,
-        collection: &str,
-    ) -> Result<Response<()>, Error> {
+    pub fn decode_none(raw: &RawResponse, collection: &str) -> Result<Response<()>, Error> {
         let (_, info) = open::<serde_json::Value>(raw, collection)?;
         Ok(Response { value: (), info })
     }
+
     /// A list page; the next page is `page + 1` while `page < pagesCount`, or, without a count,
     /// while pages come back full.
     pub fn decode_page<T: DeserializeOwned>(
@@ -645,43 +695,40 @@ pub mod client {
         let (items, info) = open::<T>(raw, collection)?;
         let Metadata::Read(read) = &info.metadata else {
             return Err(
-                raw
-                    .decode_error(
-                        "a list without read `metadata` (`page`, `recordsPerPage`)",
-                    ),
+                raw.decode_error("a list without read `metadata` (`page`, `recordsPerPage`)")
             );
         };
         let more = match read.pages_count {
             Some(pages) => u64::from(read.page) < pages,
-            None => {
-                read.records_per_page > 0
-                    && items.len() >= read.records_per_page as usize
-            }
+            None => read.records_per_page > 0 && items.len() >= read.records_per_page as usize,
         };
-        let next = more
-            .then(|| {
-                let next_page = PageRequest {
-                    page: read.page.saturating_add(1),
-                    records_per_page: read.records_per_page,
-                };
-                let kept: Vec<(String, String)> = raw
-                    .url
-                    .query_pairs()
-                    .filter(|(k, _)| k != "page" && k != "recordsPerPage")
-                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                    .collect();
-                let mut url = raw.url.clone();
-                url.query_pairs_mut()
-                    .clear()
-                    .extend_pairs(kept)
-                    .extend_pairs(next_page.query_pairs());
-                url
-            });
+        let next = more.then(|| {
+            let next_page = PageRequest {
+                page: read.page.saturating_add(1),
+                records_per_page: read.records_per_page,
+            };
+            let kept: Vec<(String, String)> = raw
+                .url
+                .query_pairs()
+                .filter(|(k, _)| k != "page" && k != "recordsPerPage")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            let mut url = raw.url.clone();
+            url.query_pairs_mut()
+                .clear()
+                .extend_pairs(kept)
+                .extend_pairs(next_page.query_pairs());
+            url
+        });
         Ok((items, info, next))
     }
+
     fn type_name(kind: ErrorType) -> Option<String> {
-        serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_owned))
+        serde_json::to_value(kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
     }
+
     /// The error for an answer outside 2xx (or a body whose `result` is not `success`): `error` becomes
     /// [`Error::Api`], `failure` becomes [`Error::Failure`] with each item's request index.
     pub fn decode_error(raw: &RawResponse) -> Error {
@@ -696,13 +743,11 @@ pub mod client {
                     Err(e) => return e,
                 };
                 if body.failures.len() != body.metadata.invalid_items.len() {
-                    return raw
-                        .decode_error(
-                            format!(
-                                "{} failures for {} invalid items", body.failures.len(),
-                                body.metadata.invalid_items.len()
-                            ),
-                        );
+                    return raw.decode_error(format!(
+                        "{} failures for {} invalid items",
+                        body.failures.len(),
+                        body.metadata.invalid_items.len()
+                    ));
                 }
                 let items = body
                     .failures
@@ -724,35 +769,27 @@ pub mod client {
                             .collect(),
                     })
                     .collect();
-                Error::Failure(
-                    Box::new(Failure {
-                        status: raw.status,
-                        request_id: raw.header_request_id(),
-                        received: u64::try_from(body.metadata.received_items_count).ok(),
-                        valid_items: body.metadata.valid_items,
-                        items,
-                    }),
-                )
+                Error::Failure(Box::new(Failure {
+                    status: raw.status,
+                    request_id: raw.header_request_id(),
+                    received: u64::try_from(body.metadata.received_items_count).ok(),
+                    valid_items: body.metadata.valid_items,
+                    items,
+                }))
             }
-            Outcome::Error => {
-                match raw.json::<ErrorBody>() {
-                    Ok(ErrorBody { error, .. }) => {
-                        Error::Api(
-                            Box::new(ApiError {
-                                status: raw.status,
-                                kind: type_name(error.kind),
-                                code: Some(error.code.to_string()),
-                                message: error.message,
-                                field: error.field,
-                                description: error.description,
-                                request_id: raw.header_request_id(),
-                                retry_after: raw.retry_after(),
-                            }),
-                        )
-                    }
-                    Err(e) => e,
-                }
-            }
+            Outcome::Error => match raw.json::<ErrorBody>() {
+                Ok(ErrorBody { error, .. }) => Error::Api(Box::new(ApiError {
+                    status: raw.status,
+                    kind: type_name(error.kind),
+                    code: Some(error.code.to_string()),
+                    message: error.message,
+                    field: error.field,
+                    description: error.description,
+                    request_id: raw.header_request_id(),
+                    retry_after: raw.retry_after(),
+                })),
+                Err(e) => e,
+            },
             Outcome::Success => {
                 raw.decode_error(format!("a success body with status {}", raw.status))
             }

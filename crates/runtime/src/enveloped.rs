@@ -1,4 +1,3 @@
-{# context: Ir (crates/gen/src/ir.rs). The `enveloped` style module: src/style.rs #}
 //! The `enveloped` response style: every body is `{"meta", "data", "error", "links"}`.
 //!
 //! This module holds the style's wire types (shared by the server and the client), the
@@ -142,26 +141,32 @@ impl PageRequest {
 
     /// The query parameters that ask for this page.
     pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
-        vec![("limit", self.limit.to_string()), ("page", self.page.to_string())]
+        vec![
+            ("limit", self.limit.to_string()),
+            ("page", self.page.to_string()),
+        ]
     }
 
     /// Reads `page` and `limit` from a raw query string; anything else is ignored.
     pub fn from_query(query: Option<&str>) -> Result<Self, PageRequestError> {
         let mut request = Self::default();
-        let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_str(query.unwrap_or("")).map_err(|e| PageRequestError {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
+            .map_err(|e| PageRequestError {
                 parameter: "query",
                 message: format!("the query string cannot be read: {e}"),
             })?;
         for (key, value) in pairs {
             match key.as_str() {
                 "page" => {
-                    request.page = count(&value).filter(|p| *p >= 1).ok_or_else(|| {
-                        PageRequestError {
-                            parameter: "page",
-                            message: format!("`page` must be an integer of at least 1, got {value:?}"),
-                        }
-                    })?;
+                    request.page =
+                        count(&value)
+                            .filter(|p| *p >= 1)
+                            .ok_or_else(|| PageRequestError {
+                                parameter: "page",
+                                message: format!(
+                                    "`page` must be an integer of at least 1, got {value:?}"
+                                ),
+                            })?;
                 }
                 "limit" => {
                     request.limit = count(&value)
@@ -220,7 +225,12 @@ impl<T: Clone> Page<T> {
     pub fn from_slice(all: &[T], request: &PageRequest, id: impl Fn(&T) -> String) -> Self {
         let _ = &id;
         let offset = request.offset();
-        let items: Vec<T> = all.iter().skip(offset).take(request.limit()).cloned().collect();
+        let items: Vec<T> = all
+            .iter()
+            .skip(offset)
+            .take(request.limit())
+            .cloned()
+            .collect();
         Self {
             has_more: offset.saturating_add(items.len()) < all.len(),
             total: Some(all.len() as u64),
@@ -229,12 +239,18 @@ impl<T: Clone> Page<T> {
     }
 }
 
+/// This style, as the server and client runtimes take it ([`ServerStyle`], [`ClientStyle`]).
+///
+/// [`ServerStyle`]: super::server::ServerStyle
+/// [`ClientStyle`]: super::client::ClientStyle
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Style;
+
 /// The server half: how the router renders results and reads write bodies.
 #[cfg(feature = "server")]
-#[allow(clippy::result_large_err)]
-pub mod server {
+mod server {
+    use super::super::server::{decode_body, ApiError, Exchange, ServerStyle, Styled};
     use super::*;
-    use crate::server::{decode_body, ApiError, Exchange, Styled};
     use axum::http::{header, HeaderValue, StatusCode};
     use axum::response::{IntoResponse, Response};
 
@@ -316,11 +332,11 @@ pub mod server {
 
         /// [`Body::string`] for bytes known to be UTF-8 (a [`RequestId`]'s).
         ///
-        /// [`RequestId`]: crate::server::RequestId
+        /// [`RequestId`]: super::super::server::RequestId
         fn utf8(&mut self, bytes: &[u8]) -> serde_json::Result<()> {
-            let verbatim = bytes
-                .iter()
-                .fold(true, |verbatim, &b| verbatim & (b >= 0x20) & (b != b'"') & (b != b'\\'));
+            let verbatim = bytes.iter().fold(true, |verbatim, &b| {
+                verbatim & (b >= 0x20) & (b != b'"') & (b != b'\\')
+            });
             if verbatim {
                 self.0.reserve(bytes.len() + 2);
                 self.0.push(b'"');
@@ -379,34 +395,23 @@ pub mod server {
         Ok(body.close())
     }
 
-    /// Renders one resource (a read, an update, a `202`).
-    pub fn render_object<T: Serialize>(ex: &Exchange, status: StatusCode, item: &T) -> Response {
-        Styled::response(status, object_body(ex, item))
-    }
-
-    /// Renders what a write saved; `location` is set on a `201`.
-    pub fn render_written<T: Serialize>(
+    fn page_body<T: Serialize>(
         ex: &Exchange,
-        status: StatusCode,
-        saved: Vec<T>,
-        location: Option<String>,
-    ) -> Response {
-        let mut saved = saved.into_iter();
-        let (Some(item), None) = (saved.next(), saved.next()) else {
-            return render_error(ex, &ApiError::internal("a write of one item did not save exactly one"));
-        };
-        let mut response = render_object(ex, status, &item);
-        if let Some(value) = location.and_then(|l| HeaderValue::try_from(l).ok()) {
-            response.headers_mut().insert(header::LOCATION, value);
-        }
-        response
-    }
-
-    fn page_body<T: Serialize>(ex: &Exchange, request: &PageRequest, page: &Page<T>) -> serde_json::Result<Vec<u8>> {
+        request: &PageRequest,
+        page: &Page<T>,
+    ) -> serde_json::Result<Vec<u8>> {
         let pages = page
             .total
             .map(|total| total.div_ceil(u64::from(request.limit.max(1))));
-        let at = |n: u64| ex.link_with(&[("limit", request.limit.to_string()), ("page", n.to_string())], &[]);
+        let at = |n: u64| {
+            ex.link_with(
+                &[
+                    ("limit", request.limit.to_string()),
+                    ("page", n.to_string()),
+                ],
+                &[],
+            )
+        };
         let current = u64::from(request.page);
         let list = ListMeta {
             limit: request.limit,
@@ -428,18 +433,6 @@ pub mod server {
         Ok(body.close())
     }
 
-    /// Renders one page of a list.
-    pub fn render_page<T: Serialize>(ex: &Exchange, request: &PageRequest, page: Page<T>) -> Response {
-        Styled::response(StatusCode::OK, page_body(ex, request, &page))
-    }
-
-    /// Renders a success without content: `204`, no body.
-    pub fn render_no_content(_ex: &Exchange) -> Response {
-        let mut response = StatusCode::NO_CONTENT.into_response();
-        response.extensions_mut().insert(Styled);
-        response
-    }
-
     fn error_body(ex: &Exchange, error: &ApiError) -> serde_json::Result<Vec<u8>> {
         let mut body = Body::open(ex, MetaType::Error, None)?;
         body.raw(b",\"data\":null,\"error\":{\"message\":");
@@ -451,24 +444,221 @@ pub mod server {
         Ok(body.close())
     }
 
-    /// Renders an error.
-    pub fn render_error(ex: &Exchange, error: &ApiError) -> Response {
-        error.finish(Styled::response(error.status, error_body(ex, error)))
-    }
+    impl ServerStyle for super::Style {
+        type PageRequest = PageRequest;
+        type Page<T> = Page<T>;
 
-    /// Reads a write's body: in this style, the body is the item itself.
-    pub fn decode_write<T>(ex: &Exchange, body: &[u8]) -> Result<Vec<T>, Response>
-    where
-        T: serde::de::DeserializeOwned + crate::validate::Validate,
-    {
-        decode_body(body)
-            .map(|item| vec![item])
-            .map_err(|e| render_error(ex, &e))
+        fn page_request(query: Option<&str>) -> Result<PageRequest, ApiError> {
+            PageRequest::from_query(query).map_err(ApiError::from)
+        }
+
+        /// Renders one resource (a read, an update, a `202`).
+        fn render_object<T: Serialize>(ex: &Exchange, status: StatusCode, item: &T) -> Response {
+            Styled::response(status, object_body(ex, item))
+        }
+
+        /// Renders what a write saved; `location` is set on a `201`.
+        fn render_written<T: Serialize>(
+            ex: &Exchange,
+            status: StatusCode,
+            saved: Vec<T>,
+            location: Option<String>,
+        ) -> Response {
+            let mut saved = saved.into_iter();
+            let (Some(item), None) = (saved.next(), saved.next()) else {
+                return Self::render_error(
+                    ex,
+                    &ApiError::internal("a write of one item did not save exactly one"),
+                );
+            };
+            let mut response = Self::render_object(ex, status, &item);
+            if let Some(value) = location.and_then(|l| HeaderValue::try_from(l).ok()) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            response
+        }
+
+        /// Renders one page of a list.
+        fn render_page<T: Serialize>(
+            ex: &Exchange,
+            request: &PageRequest,
+            page: Page<T>,
+        ) -> Response {
+            Styled::response(StatusCode::OK, page_body(ex, request, &page))
+        }
+
+        /// Renders a success without content: `204`, no body.
+        fn render_no_content(_ex: &Exchange) -> Response {
+            let mut response = StatusCode::NO_CONTENT.into_response();
+            response.extensions_mut().insert(Styled);
+            response
+        }
+
+        /// Renders an error.
+        fn render_error(ex: &Exchange, error: &ApiError) -> Response {
+            error.finish(Styled::response(error.status, error_body(ex, error)))
+        }
+
+        /// Reads a write's body: in this style, the body is the item itself.
+        fn decode_write<T>(ex: &Exchange, body: &[u8]) -> Result<Vec<T>, Response>
+        where
+            T: serde::de::DeserializeOwned + super::super::validate::Validate,
+        {
+            decode_body(body)
+                .map(|item| vec![item])
+                .map_err(|e| Self::render_error(ex, &e))
+        }
     }
 }
 
 /// The client half: how the client decodes this style.
 #[cfg(feature = "client")]
 pub mod client {
-{% include "styles/enveloped/client.rs.jinja" ignore missing %}
+    // Decoding the enveloped style: every body is `{meta, data, error, links}`.
+    use reqwest::Url;
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+
+    use super::super::client::{ApiError, ClientStyle, Error, RawResponse};
+    pub use super::PageRequest;
+    use super::{Envelope, Links, Meta};
+
+    /// A decoded response of this style.
+    pub type Response<T> = super::super::client::Response<T, Metadata>;
+    /// What came with a response of this style.
+    pub type ResponseInfo = super::super::client::ResponseInfo<Metadata>;
+    /// One page of a list in this style.
+    pub type Page<T> = super::super::client::Page<T, Metadata>;
+
+    impl ClientStyle for super::Style {
+        type Metadata = Metadata;
+
+        fn decode_error(raw: &RawResponse) -> Error {
+            decode_error(raw)
+        }
+
+        fn decode_page<T: DeserializeOwned>(
+            raw: &RawResponse,
+            collection: &str,
+        ) -> Result<(Vec<T>, ResponseInfo, Option<Url>), Error> {
+            decode_page(raw, collection)
+        }
+    }
+
+    /// The envelope's `meta` and `links` (absent for a `204` without a body).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Metadata {
+        /// `meta`: request id, version, type and, for lists, the page position.
+        pub meta: Option<Meta>,
+        /// `links`: `self`, `parent`, and for lists `first`, `prev`, `next`, `last`.
+        pub links: Option<Links>,
+    }
+
+    fn open<T: DeserializeOwned>(raw: &RawResponse) -> Result<(Option<T>, ResponseInfo), Error> {
+        let envelope: Envelope<T> = raw.json()?;
+        let request_id = Some(envelope.meta.request_id.clone());
+        let metadata = Metadata {
+            meta: Some(envelope.meta),
+            links: Some(envelope.links),
+        };
+        Ok((envelope.data, raw.info(request_id, metadata)))
+    }
+
+    /// The request body for one item: the item itself.
+    pub fn encode_one<T: Serialize + ?Sized>(
+        _collection: &str,
+        item: &T,
+    ) -> Result<Vec<u8>, Error> {
+        serde_json::to_vec(item).map_err(|e| {
+            Error::InvalidRequest(format!("the request body cannot be written as JSON: {e}"))
+        })
+    }
+
+    /// This style writes one item per request: no batch body.
+    pub fn encode_batch<T: Serialize>(
+        _collection: &str,
+        _items: &[T],
+    ) -> Result<Option<Vec<u8>>, Error> {
+        Ok(None)
+    }
+
+    /// An object response: `data` is the resource.
+    pub fn decode_one<T: DeserializeOwned>(
+        raw: &RawResponse,
+        _collection: &str,
+    ) -> Result<Response<T>, Error> {
+        match open(raw)? {
+            (Some(value), info) => Ok(Response { value, info }),
+            (None, _) => Err(raw.decode_error("`data` is null in a success envelope")),
+        }
+    }
+
+    /// A response holding many items: `data` is an array.
+    pub fn decode_many<T: DeserializeOwned>(
+        raw: &RawResponse,
+        _collection: &str,
+    ) -> Result<Response<Vec<T>>, Error> {
+        let (value, info) = open::<Vec<T>>(raw)?;
+        Ok(Response {
+            value: value.unwrap_or_default(),
+            info,
+        })
+    }
+
+    /// A response without a resource: `204` with no body, or an envelope whose `data` is ignored.
+    pub fn decode_none(raw: &RawResponse, _collection: &str) -> Result<Response<()>, Error> {
+        if raw.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Response {
+                value: (),
+                info: raw.info(None, Metadata::default()),
+            });
+        }
+        let (_, info) = open::<serde_json::Value>(raw)?;
+        Ok(Response { value: (), info })
+    }
+
+    /// A list page: `data` is the array; the next page is `links.next`, resolved against the request URL.
+    pub fn decode_page<T: DeserializeOwned>(
+        raw: &RawResponse,
+        _collection: &str,
+    ) -> Result<(Vec<T>, ResponseInfo, Option<Url>), Error> {
+        let (items, info) = open::<Vec<T>>(raw)?;
+        let next_link = info
+            .metadata
+            .links
+            .as_ref()
+            .and_then(|links| links.page.as_ref())
+            .and_then(|page| page.next.as_deref());
+        let next = match next_link {
+            Some(link) => Some(raw.url.join(link).map_err(|e| {
+                raw.decode_error(format!("`links.next` {link:?} is not a URL: {e}"))
+            })?),
+            None => None,
+        };
+        Ok((items.unwrap_or_default(), info, next))
+    }
+
+    /// The error for an answer outside 2xx: the envelope's `error`, else a decode error that keeps the status.
+    pub fn decode_error(raw: &RawResponse) -> Error {
+        match serde_json::from_slice::<Envelope<serde_json::Value>>(&raw.body) {
+            Ok(Envelope {
+                meta,
+                error: Some(error),
+                ..
+            }) => Error::Api(Box::new(ApiError {
+                status: raw.status,
+                kind: error.kind,
+                code: None,
+                message: error.message,
+                field: None,
+                description: None,
+                request_id: Some(meta.request_id),
+                retry_after: raw.retry_after(),
+            })),
+            Ok(Envelope { error: None, .. }) => {
+                raw.decode_error("an error status without an `error` object")
+            }
+            Err(e) => raw.decode_error(e.to_string()),
+        }
+    }
 }

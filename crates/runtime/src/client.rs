@@ -1,0 +1,995 @@
+//! The client runtime: what every generated reqwest client runs on.
+//!
+//! A generated crate prints its `Client` (one method per operation) over a [`Core`]: the base
+//! URL, the HTTP client, credentials, default headers, timeouts and the [`RetryPolicy`].
+//! The one [`Error`] type, [`Page`], [`Response`] and the [`ClientStyle`] interface that
+//! each response style implements live here.
+//!
+//! This module never names the crate it is compiled in (only `super::`), so its source can
+//! be copied verbatim into a generated crate as well as used from `apigen-runtime`.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use futures_util::{Stream, TryStreamExt};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// How a response style decodes answers, for the parts of the client that are not one
+/// operation's: errors and list pages. Each style module of this crate has one
+/// implementation, its `Style`.
+pub trait ClientStyle: Send + Sync + 'static {
+    /// What the style's responses say besides the resource (envelope meta and links,
+    /// pagination headers, result metadata).
+    type Metadata: Clone + fmt::Debug + Send + Sync + 'static;
+
+    /// An answer outside 2xx as one [`Error`].
+    fn decode_error(raw: &RawResponse) -> Error;
+
+    /// A list page: its items, what came with them, and the next page's URL.
+    #[allow(clippy::type_complexity)]
+    fn decode_page<T: DeserializeOwned>(
+        raw: &RawResponse,
+        collection: &str,
+    ) -> Result<(Vec<T>, ResponseInfo<Self::Metadata>, Option<Url>), Error>;
+}
+
+/// What a generated client is, for the [`ClientBuilder`]: its style and security schemes.
+pub trait ApiClient: Sized {
+    /// The response style the API speaks.
+    type Style: ClientStyle;
+    /// The security schemes the spec declares.
+    const SECURITY_SCHEMES: &'static [SecurityScheme];
+    /// The `User-Agent` sent unless [`ClientBuilder::user_agent`] replaces it: the generated
+    /// crate's name and version.
+    const USER_AGENT: &'static str;
+
+    /// The generated client around a finished [`Core`].
+    fn from_core(core: Core<Self::Style>) -> Self;
+}
+
+/// A security scheme of the spec, as the client sends credentials for it.
+#[derive(Debug)]
+pub struct SecurityScheme {
+    /// The scheme's name in the spec.
+    pub name: &'static str,
+    /// `bearer`, `basic`, `api_key_header` or `api_key_query`.
+    pub kind: &'static str,
+    /// The header or query parameter of an API key.
+    pub parameter: Option<&'static str>,
+}
+
+/// The request header that carries a request id, echoed by the server.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// How many bytes of an undecodable body [`DecodeError::excerpt`] keeps.
+const EXCERPT_LEN: usize = 512;
+
+/// What every generated client holds: where and how requests are sent. A generated
+/// `Client` dereferences to it.
+#[derive(Debug)]
+pub struct Core<S> {
+    base_url: Url,
+    http: reqwest::Client,
+    credentials: Vec<(&'static str, Credential)>,
+    headers: HeaderMap,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    style: PhantomData<fn() -> S>,
+}
+
+impl<S> Clone for Core<S> {
+    fn clone(&self) -> Self {
+        Self {
+            base_url: self.base_url.clone(),
+            http: self.http.clone(),
+            credentials: self.credentials.clone(),
+            headers: self.headers.clone(),
+            timeout: self.timeout,
+            retry: self.retry.clone(),
+            style: PhantomData,
+        }
+    }
+}
+
+/// Configures a generated client; made by its `Client::builder`.
+pub struct ClientBuilder<C> {
+    base_url: String,
+    http: Option<reqwest::Client>,
+    secrets: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    timeout: Option<Duration>,
+    user_agent: String,
+    retry: RetryPolicy,
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Secrets never reach logs.
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field(
+                "schemes",
+                &self
+                    .secrets
+                    .iter()
+                    .map(|(scheme, _)| scheme)
+                    .collect::<Vec<_>>(),
+            )
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>(),
+            )
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A credential for one security scheme, ready to attach to a request.
+#[derive(Clone)]
+enum Credential {
+    Header(HeaderName, HeaderValue),
+    Query(String, String),
+    Basic(String, Option<String>),
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Secrets never reach logs.
+        match self {
+            Credential::Header(name, _) => write!(f, "Header({name}, <redacted>)"),
+            Credential::Query(name, _) => write!(f, "Query({name}, <redacted>)"),
+            Credential::Basic(user, _) => write!(f, "Basic({user}, <redacted>)"),
+        }
+    }
+}
+
+impl Credential {
+    /// Builds the credential for a scheme of `kind` (`bearer`, `basic`, `api_key_header`,
+    /// `api_key_query`); `name` is the header or query parameter of an API key.
+    fn new(kind: &str, name: Option<&str>, secret: &str) -> Result<Self, Error> {
+        let invalid = |what: &str| {
+            Error::InvalidRequest(format!("the {what} cannot be sent in an HTTP header (it holds a line break or a control character)"))
+        };
+        match (kind, name) {
+            ("bearer", _) => {
+                let mut value = HeaderValue::from_str(&format!("Bearer {secret}"))
+                    .map_err(|_| invalid("bearer token"))?;
+                value.set_sensitive(true);
+                Ok(Credential::Header(reqwest::header::AUTHORIZATION, value))
+            }
+            ("basic", _) => Ok(match secret.split_once(':') {
+                Some((user, password)) => {
+                    Credential::Basic(user.to_owned(), Some(password.to_owned()))
+                }
+                None => Credential::Basic(secret.to_owned(), None),
+            }),
+            ("api_key_header", Some(name)) => {
+                let name = HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| invalid("API key header name"))?;
+                let mut value = HeaderValue::from_str(secret).map_err(|_| invalid("API key"))?;
+                value.set_sensitive(true);
+                Ok(Credential::Header(name, value))
+            }
+            ("api_key_query", Some(name)) => {
+                Ok(Credential::Query(name.to_owned(), secret.to_owned()))
+            }
+            _ => Err(Error::InvalidRequest(format!(
+                "security scheme kind `{kind}` is not supported by this client"
+            ))),
+        }
+    }
+}
+
+/// When and how often a request is sent again.
+///
+/// Retried: answers `429 Too Many Requests` and `503 Service Unavailable`, waiting as long as their
+/// `Retry-After` header says (seconds or an HTTP date) or, without one, an exponential backoff from
+/// [`RetryPolicy::base_delay`]; and connection failures or timeouts. Only idempotent methods (`GET`,
+/// `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`) are retried unless
+/// [`RetryPolicy::retry_non_idempotent`] is set. A wait longer than [`RetryPolicy::max_wait`] is not
+/// taken: the error is returned at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; `1` never retries.
+    pub max_attempts: u32,
+    /// The longest single wait the client accepts before an attempt.
+    pub max_wait: Duration,
+    /// The first backoff when the server gives no `Retry-After`; doubled on each attempt.
+    pub base_delay: Duration,
+    /// Whether `POST` and `PATCH` are retried too (only safe when the server deduplicates them).
+    pub retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    /// No retries.
+    fn default() -> Self {
+        RetryPolicy::retries(0)
+    }
+}
+
+impl RetryPolicy {
+    /// Retry up to `retries` times (so `retries + 1` attempts), waiting at most 60 s at a time.
+    pub fn retries(retries: u32) -> Self {
+        RetryPolicy {
+            max_attempts: retries.saturating_add(1),
+            max_wait: Duration::from_secs(60),
+            base_delay: Duration::from_millis(200),
+            retry_non_idempotent: false,
+        }
+    }
+
+    /// Sets [`RetryPolicy::max_wait`].
+    pub fn max_wait(mut self, max_wait: Duration) -> Self {
+        self.max_wait = max_wait;
+        self
+    }
+
+    /// Sets [`RetryPolicy::base_delay`].
+    pub fn base_delay(mut self, base_delay: Duration) -> Self {
+        self.base_delay = base_delay;
+        self
+    }
+
+    /// Sets [`RetryPolicy::retry_non_idempotent`].
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.retry_non_idempotent = retry;
+        self
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 1u32
+            .checked_shl(attempt.saturating_sub(1))
+            .unwrap_or(u32::MAX);
+        self.base_delay.saturating_mul(factor).min(self.max_wait)
+    }
+}
+
+impl<C: ApiClient> ClientBuilder<C> {
+    /// A builder for a client of the API at `base_url` (e.g. `https://api.example.com/v1`).
+    pub fn new(base_url: impl Into<String>) -> Self {
+        ClientBuilder {
+            base_url: base_url.into(),
+            http: None,
+            secrets: Vec::new(),
+            headers: Vec::new(),
+            timeout: None,
+            user_agent: C::USER_AGENT.to_owned(),
+            retry: RetryPolicy::default(),
+            client: PhantomData,
+        }
+    }
+
+    /// Sends requests with this `reqwest::Client` (its connection pool, proxies, TLS settings).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Adds a header to every request.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Gives up on a request (each attempt) after this long.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Replaces the `User-Agent` header ([`ApiClient::USER_AGENT`]).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Retries failed requests as `policy` says.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Authenticates with the spec's security scheme `scheme` (its name in the spec):
+    /// a bearer token, an API key, or `user:password` for HTTP basic.
+    /// [`ClientBuilder::build`] fails on a name the API does not declare.
+    pub fn credential(mut self, scheme: &str, secret: impl Into<String>) -> Self {
+        self.secrets.push((scheme.to_owned(), secret.into()));
+        self
+    }
+
+    /// Makes the client; fails when the base URL, a header or a credential cannot be used.
+    pub fn build(self) -> Result<C, Error> {
+        let base_url = Url::parse(&self.base_url).map_err(|e| {
+            Error::InvalidRequest(format!("base URL {:?} is not a URL: {e}", self.base_url))
+        })?;
+        if base_url.cannot_be_a_base() || !matches!(base_url.scheme(), "http" | "https") {
+            return Err(Error::InvalidRequest(format!(
+                "base URL {:?} must be an http:// or https:// URL",
+                self.base_url
+            )));
+        }
+        let mut headers = HeaderMap::new();
+        let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
+            Error::InvalidRequest(format!(
+                "user agent {:?} is not a valid header value",
+                self.user_agent
+            ))
+        })?;
+        headers.insert(reqwest::header::USER_AGENT, user_agent);
+        for (name, value) in &self.headers {
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::InvalidRequest(format!("{name:?} is not a valid header name"))
+            })?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                Error::InvalidRequest(format!(
+                    "the value of header {name:?} is not a valid header value"
+                ))
+            })?;
+            headers.append(header, value);
+        }
+        let mut credentials = Vec::with_capacity(self.secrets.len());
+        for (name, secret) in &self.secrets {
+            let Some(scheme) = C::SECURITY_SCHEMES
+                .iter()
+                .find(|scheme| scheme.name == name)
+            else {
+                let known: Vec<&str> = C::SECURITY_SCHEMES
+                    .iter()
+                    .map(|scheme| scheme.name)
+                    .collect();
+                return Err(Error::InvalidRequest(format!(
+                    "the API has no security scheme {name:?} (it has: {})",
+                    if known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
+                )));
+            };
+            credentials.push((
+                scheme.name,
+                Credential::new(scheme.kind, scheme.parameter, secret)?,
+            ));
+        }
+        Ok(C::from_core(Core {
+            base_url,
+            http: self.http.unwrap_or_default(),
+            credentials,
+            headers,
+            timeout: self.timeout,
+            retry: self.retry,
+            style: PhantomData,
+        }))
+    }
+}
+
+/// What every successful response carries besides its value.
+#[derive(Clone, Debug)]
+pub struct ResponseInfo<M> {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The server's request id (from the body where the style has one, else `X-Request-Id`).
+    pub request_id: Option<String>,
+    /// The response style's metadata (envelope meta and links, pagination headers, result metadata).
+    pub metadata: M,
+}
+
+/// A decoded response: the value and what came with it.
+#[derive(Clone, Debug)]
+pub struct Response<T, M> {
+    /// The resource.
+    pub value: T,
+    /// Status, headers, request id and style metadata.
+    pub info: ResponseInfo<M>,
+}
+
+impl<T, M> Response<T, M> {
+    /// The resource, without the rest.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+/// One page of a list.
+#[derive(Clone, Debug)]
+pub struct Page<T, M> {
+    /// The items on this page, in the server's order.
+    pub items: Vec<T>,
+    /// Status, headers, request id and style metadata.
+    pub info: ResponseInfo<M>,
+    next: Option<Url>,
+    call: PageCall,
+}
+
+/// How a list was asked for, to ask for its next page the same way.
+#[derive(Clone, Debug)]
+pub struct PageCall {
+    /// The list operation's method.
+    pub method: Method,
+    /// Its header parameters.
+    pub headers: HeaderMap,
+    /// Its body, if it takes one.
+    pub body: Option<Vec<u8>>,
+    /// The security schemes it accepts.
+    pub security: &'static [&'static str],
+    /// Its collection key (`result` style).
+    pub collection: &'static str,
+}
+
+impl<T, M> Page<T, M> {
+    /// Whether the server says there is a page after this one.
+    pub fn has_next(&self) -> bool {
+        self.next.is_some()
+    }
+
+    /// The URL of the next page, if any.
+    pub fn next_url(&self) -> Option<&Url> {
+        self.next.as_ref()
+    }
+}
+
+/// A response as received, handed to the style module to decode.
+#[doc(hidden)]
+#[derive(Clone, Debug)]
+pub struct RawResponse {
+    /// The URL the request went to (relative links resolve against it).
+    pub url: Url,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// `X-Request-Id`, when the server sent one.
+    pub fn header_request_id(&self) -> Option<String> {
+        self.header(REQUEST_ID_HEADER).map(str::to_owned)
+    }
+
+    /// A header's value when it is present and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// `Retry-After` as a duration: seconds, or an HTTP date (a past date is zero).
+    pub fn retry_after(&self) -> Option<Duration> {
+        parse_retry_after(self.header("retry-after")?)
+    }
+
+    /// Decodes the body as JSON, or explains why it is not what the API promised.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        serde_json::from_slice(&self.body).map_err(|e| self.decode_error(e.to_string()))
+    }
+
+    /// A [`Error::Decode`] for this response.
+    pub fn decode_error(&self, reason: impl Into<String>) -> Error {
+        let text = String::from_utf8_lossy(&self.body);
+        let excerpt = match text.char_indices().nth(EXCERPT_LEN) {
+            Some((end, _)) => format!("{}…", &text[..end]),
+            None => text.into_owned(),
+        };
+        Error::Decode(Box::new(DecodeError {
+            status: self.status,
+            headers: self.headers.clone(),
+            excerpt,
+            reason: reason.into(),
+        }))
+    }
+
+    /// The [`ResponseInfo`] of this response with the style's metadata.
+    pub fn info<M>(&self, request_id: Option<String>, metadata: M) -> ResponseInfo<M> {
+        ResponseInfo {
+            status: self.status,
+            headers: self.headers.clone(),
+            request_id: request_id.or_else(|| self.header_request_id()),
+            metadata,
+        }
+    }
+}
+
+/// Parses a `Retry-After` value: delay-seconds or an HTTP date.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// Everything that can go wrong with a call.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with an error in the API's style.
+    Api(Box<ApiError>),
+    /// Some items of a batch write were invalid; nothing was saved (`422` in the `result` style).
+    Failure(Box<Failure>),
+    /// The request did not complete: connection refused or reset, timeout, TLS, …
+    Transport(reqwest::Error),
+    /// The server answered, but not with what the API describes.
+    Decode(Box<DecodeError>),
+    /// The request could not be made from what was given (base URL, header, parameter).
+    InvalidRequest(String),
+}
+
+/// An error answer from the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// What went wrong, in the style's vocabulary: the error `kind` (`plain`, `enveloped`, e.g.
+    /// `not_found`) or the error `type` (`result`, e.g. `client`).
+    pub kind: Option<String>,
+    /// The error code, where the style has one (`result`: the HTTP status unless the API defines codes).
+    pub code: Option<String>,
+    /// The server's message.
+    pub message: String,
+    /// The request field at fault, when the server names one.
+    pub field: Option<String>,
+    /// A longer explanation, when the server gives one.
+    pub description: Option<String>,
+    /// The server's request id, to quote when reporting a problem.
+    pub request_id: Option<String>,
+    /// How long the server asked to wait before trying again (`Retry-After`).
+    pub retry_after: Option<Duration>,
+}
+
+/// A rejected batch write: which request items were invalid and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Failure {
+    /// The HTTP status (422).
+    pub status: StatusCode,
+    /// The server's request id.
+    pub request_id: Option<String>,
+    /// How many items the server received.
+    pub received: Option<u64>,
+    /// Indices (0-based, in the request) of the items that were valid.
+    pub valid_items: Vec<usize>,
+    /// One entry per invalid item.
+    pub items: Vec<ItemFailure>,
+}
+
+/// Why one item of a batch write was rejected.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemFailure {
+    /// The item's index (0-based) in the request.
+    pub index: usize,
+    /// The item as the server received it.
+    pub raw_data: serde_json::Value,
+    /// What is wrong with it.
+    pub errors: Vec<ItemError>,
+}
+
+/// One problem with one item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemError {
+    /// The error type or kind (`validation`).
+    pub kind: Option<String>,
+    /// The error code.
+    pub code: Option<String>,
+    /// The server's message.
+    pub message: String,
+    /// The field at fault.
+    pub field: Option<String>,
+    /// A longer explanation.
+    pub description: Option<String>,
+}
+
+/// A response that could not be decoded.
+#[derive(Clone, Debug)]
+pub struct DecodeError {
+    /// The HTTP status the server answered with.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The start of the body (at most 512 characters).
+    pub excerpt: String,
+    /// Why it did not decode.
+    pub reason: String,
+}
+
+impl Error {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Failure(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            Error::Transport(e) => e.status(),
+            Error::InvalidRequest(_) => None,
+        }
+    }
+
+    /// The server's request id, when it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id.as_deref(),
+            Error::Failure(e) => e.request_id.as_deref(),
+            Error::Decode(_) | Error::Transport(_) | Error::InvalidRequest(_) => None,
+        }
+    }
+
+    /// The server's error kind or type (see [`ApiError::kind`]).
+    pub fn kind(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.kind.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => {
+                write!(f, "the server answered {}", e.status)?;
+                if let Some(kind) = &e.kind {
+                    write!(f, " ({kind}")?;
+                    if let Some(code) = &e.code {
+                        write!(f, " {code}")?;
+                    }
+                    write!(f, ")")?;
+                }
+                write!(f, ": {}", e.message)?;
+                if let Some(field) = &e.field {
+                    write!(f, " [field `{field}`]")?;
+                }
+                if let Some(description) = &e.description {
+                    write!(f, " — {description}")?;
+                }
+                if let Some(wait) = e.retry_after {
+                    write!(f, "; retry after {} s", wait.as_secs())?;
+                }
+                if let Some(id) = &e.request_id {
+                    write!(f, " (request id {id})")?;
+                }
+                Ok(())
+            }
+            Error::Failure(e) => {
+                write!(
+                    f,
+                    "the server rejected {} item(s), nothing was saved",
+                    e.items.len()
+                )?;
+                for item in &e.items {
+                    write!(f, "; item {}:", item.index)?;
+                    for error in &item.errors {
+                        match &error.field {
+                            Some(field) => write!(f, " `{field}`: {}", error.message)?,
+                            None => write!(f, " {}", error.message)?,
+                        }
+                    }
+                }
+                if let Some(id) = &e.request_id {
+                    write!(f, " (request id {id})")?;
+                }
+                Ok(())
+            }
+            Error::Transport(e) => {
+                write!(f, "the request failed before an answer arrived: {e}")?;
+                // reqwest's own message rarely says why; its causes do ("connection refused").
+                let mut cause = std::error::Error::source(e);
+                while let Some(inner) = cause {
+                    write!(f, ": {inner}")?;
+                    cause = inner.source();
+                }
+                Ok(())
+            }
+            Error::Decode(e) => write!(
+                f,
+                "the server answered {} with a body this client cannot read ({}): {:?}",
+                e.status, e.reason, e.excerpt
+            ),
+            Error::InvalidRequest(message) => write!(f, "the request cannot be made: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A path or query value as text: strings as they are, numbers and booleans printed.
+fn text_value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Option<Vec<String>>, Error> {
+    let value = serde_json::to_value(value)
+        .map_err(|e| Error::InvalidRequest(format!("parameter `{name}`: {e}")))?;
+    let scalar = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Ok(s.clone()),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        serde_json::Value::Bool(b) => Ok(b.to_string()),
+        _ => Err(Error::InvalidRequest(format!(
+            "parameter `{name}` must be a string, number, boolean or an array of them"
+        ))),
+    };
+    match &value {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(scalar)
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        other => scalar(other).map(|s| Some(vec![s])),
+    }
+}
+
+/// A path parameter's value, percent-encoded later as one path segment.
+pub fn path_value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<String, Error> {
+    Ok(text_value(name, value)?.unwrap_or_default().join(","))
+}
+
+/// Adds a header parameter: absent values are left out; arrays are joined with commas.
+pub fn push_header<T: Serialize + ?Sized>(
+    headers: &mut HeaderMap,
+    name: &'static str,
+    value: &T,
+) -> Result<(), Error> {
+    if let Some(values) = text_value(name, value)? {
+        let value = HeaderValue::from_str(&values.join(",")).map_err(|_| {
+            Error::InvalidRequest(format!(
+                "header parameter `{name}` holds a line break or a control character"
+            ))
+        })?;
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::InvalidRequest(format!("`{name}` is not a valid header name")))?;
+        headers.insert(name, value);
+    }
+    Ok(())
+}
+
+/// Appends a query parameter: absent values are left out; arrays repeat the parameter when
+/// `explode`, else join their items with commas.
+pub fn push_query<T: Serialize + ?Sized>(
+    url: &mut Url,
+    name: &str,
+    value: &T,
+    explode: bool,
+) -> Result<(), Error> {
+    if let Some(values) = text_value(name, value)? {
+        let mut pairs = url.query_pairs_mut();
+        if explode {
+            for value in &values {
+                pairs.append_pair(name, value);
+            }
+        } else {
+            pairs.append_pair(name, &values.join(","));
+        }
+    }
+    Ok(())
+}
+
+impl<S: ClientStyle> Core<S> {
+    /// The first page of a list operation, asked for as `request` says.
+    pub async fn first_page<T: DeserializeOwned>(
+        &self,
+        request: Result<(Url, PageCall), Error>,
+    ) -> Result<Page<T, S::Metadata>, Error> {
+        let (url, call) = request?;
+        self.fetch_page(url, call).await
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    /// The URL of a path template with its parameters substituted, each percent-encoded within its
+    /// path segment (a `/` or `?` in a value never changes the path).
+    pub fn endpoint(&self, template: &str, params: &[(&str, String)]) -> Result<Url, Error> {
+        let mut url = self.base_url.clone();
+        {
+            let mut segments = url.path_segments_mut().map_err(|()| {
+                Error::InvalidRequest(format!("base URL {} cannot take a path", self.base_url))
+            })?;
+            segments.pop_if_empty();
+            for segment in template.split('/').filter(|s| !s.is_empty()) {
+                segments.push(&substitute(segment, params));
+            }
+        }
+        Ok(url)
+    }
+
+    /// Sends a request, retrying as the policy says; an answer outside 2xx becomes the style's error.
+    pub async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        extra_headers: HeaderMap,
+        body: Option<Vec<u8>>,
+        security: &[&str],
+    ) -> Result<RawResponse, Error> {
+        let credential = self
+            .credentials
+            .iter()
+            .find(|(scheme, _)| security.contains(scheme))
+            .map(|(_, c)| c);
+        // The URL as sent may carry an API key; the one kept in the response (which next-page
+        // links resolve against) does not.
+        let mut sent_url = url.clone();
+        if let Some(Credential::Query(name, value)) = credential {
+            sent_url.query_pairs_mut().append_pair(name, value);
+        }
+        let retry_allowed = self.retry.retry_non_idempotent
+            || matches!(
+                method,
+                Method::GET
+                    | Method::HEAD
+                    | Method::PUT
+                    | Method::DELETE
+                    | Method::OPTIONS
+                    | Method::TRACE
+            );
+        let mut attempt = 1;
+        loop {
+            let mut request = self
+                .http
+                .request(method.clone(), sent_url.clone())
+                .headers(self.headers.clone());
+            match credential {
+                Some(Credential::Header(name, value)) => {
+                    request = request.header(name, value.clone())
+                }
+                Some(Credential::Basic(user, password)) => {
+                    request = request.basic_auth(user, password.as_ref())
+                }
+                Some(Credential::Query(..)) | None => {}
+            }
+            request = request.headers(extra_headers.clone());
+            request = request.header(reqwest::header::ACCEPT, "application/json");
+            if let Some(body) = &body {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            if let Some(timeout) = self.timeout {
+                request = request.timeout(timeout);
+            }
+            let may_retry = retry_allowed && attempt < self.retry.max_attempts;
+            let response = match request.send().await {
+                Ok(response) => response,
+                Err(error) if may_retry && (error.is_connect() || error.is_timeout()) => {
+                    tokio::time::sleep(self.retry.backoff(attempt)).await;
+                    attempt += 1;
+                    continue;
+                }
+                Err(error) => return Err(Error::Transport(error)),
+            };
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
+            let raw = RawResponse {
+                url: url.clone(),
+                status,
+                headers,
+                body,
+            };
+            if status.is_success() {
+                return Ok(raw);
+            }
+            if may_retry
+                && (status == StatusCode::TOO_MANY_REQUESTS
+                    || status == StatusCode::SERVICE_UNAVAILABLE)
+            {
+                let wait = raw
+                    .retry_after()
+                    .unwrap_or_else(|| self.retry.backoff(attempt));
+                if wait <= self.retry.max_wait {
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                    continue;
+                }
+            }
+            return Err(S::decode_error(&raw));
+        }
+    }
+
+    async fn fetch_page<T: DeserializeOwned>(
+        &self,
+        url: Url,
+        call: PageCall,
+    ) -> Result<Page<T, S::Metadata>, Error> {
+        let raw = self
+            .send(
+                call.method.clone(),
+                url,
+                call.headers.clone(),
+                call.body.clone(),
+                call.security,
+            )
+            .await?;
+        let (items, info, next) = S::decode_page(&raw, call.collection)?;
+        Ok(Page {
+            items,
+            info,
+            next,
+            call,
+        })
+    }
+
+    /// The page after `page`, or `None` on the last page.
+    pub async fn next_page<T: DeserializeOwned>(
+        &self,
+        page: &Page<T, S::Metadata>,
+    ) -> Result<Option<Page<T, S::Metadata>>, Error> {
+        match &page.next {
+            Some(url) => self
+                .fetch_page(url.clone(), page.call.clone())
+                .await
+                .map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Every item of every page from `first` on; stops at the first error, or when the server
+    /// links back to a page already read (so a looping server cannot make the stream endless).
+    pub fn paginate<T: DeserializeOwned + 'static>(
+        &self,
+        first: Result<(Url, PageCall), Error>,
+    ) -> impl Stream<Item = Result<T, Error>> + '_ {
+        let start = (Some(first), std::collections::HashSet::<Url>::new());
+        futures_util::stream::try_unfold(start, move |(next, mut seen)| async move {
+            let (url, call) = match next {
+                None => return Ok(None),
+                Some(request) => request?,
+            };
+            if !seen.insert(url.clone()) {
+                return Ok(None);
+            }
+            let page: Page<T, S::Metadata> = self.fetch_page(url, call).await?;
+            let items = futures_util::stream::iter(page.items.into_iter().map(Ok::<T, Error>));
+            let next = page.next.map(|next| Ok((next, page.call)));
+            Ok(Some((items, (next, seen))))
+        })
+        .try_flatten()
+    }
+}
+
+/// Substitutes `{name}` placeholders in one path segment in a single pass (a value that itself
+/// contains `{…}` is not substituted again).
+fn substitute(segment: &str, params: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(segment.len());
+    let mut rest = segment;
+    while let Some(open) = rest.find('{') {
+        let (before, after) = rest.split_at(open);
+        out.push_str(before);
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[1..close];
+                match params.iter().find(|(n, _)| *n == name) {
+                    Some((_, value)) => out.push_str(value),
+                    None => out.push_str(&after[..=close]),
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(after);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
