@@ -53,7 +53,9 @@ fn generate_then_check_finds_drift() {
         "Cargo.toml",
         "src/lib.rs",
         "src/types.rs",
-        "src/style.rs",
+        "src/runtime/mod.rs",
+        "src/runtime/plain.rs",
+        "src/runtime/server.rs",
         ".apigen",
     ] {
         assert!(out.join(file).is_file(), "{file} missing");
