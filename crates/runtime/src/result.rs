@@ -254,14 +254,15 @@ impl PageRequest {
                             })?;
                 }
                 "recordsPerPage" => {
-                    request.records_per_page = count(&value).filter(|l| *l >= 1).ok_or_else(
-                        || PageRequestError {
-                            parameter: "recordsPerPage",
-                            message: format!(
+                    request.records_per_page =
+                        count(&value)
+                            .filter(|l| *l >= 1)
+                            .ok_or_else(|| PageRequestError {
+                                parameter: "recordsPerPage",
+                                message: format!(
                                 "`recordsPerPage` must be an integer of at least 1, got {value:?}"
                             ),
-                        },
-                    )?;
+                            })?;
                 }
                 _ => {}
             }
