@@ -2,7 +2,6 @@
 //! operation, served in each style, answers its own route and renders every failure (unknown
 //! route, wrong method, refused credentials, a handler's error) in that style.
 
-use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -65,16 +64,14 @@ impl<S: ServerStyle> Operations for Ops<S> {
         vec![get_thing::<S>]
     }
 
-    fn authenticate(
+    async fn authenticate(
         _app: &(),
         credential: Option<Credential>,
-    ) -> impl Future<Output = Result<Principal, ApiError>> + Send {
-        async move {
-            match credential {
-                Some(Credential::Bearer { token, .. }) if token == "ok" => Ok(Principal::new("me")),
-                Some(_) => Err(ApiError::token_invalid()),
-                None => Err(ApiError::token_missing()),
-            }
+    ) -> Result<Principal, ApiError> {
+        match credential {
+            Some(Credential::Bearer { token, .. }) if token == "ok" => Ok(Principal::new("me")),
+            Some(_) => Err(ApiError::token_invalid()),
+            None => Err(ApiError::token_missing()),
         }
     }
 }
