@@ -7,6 +7,8 @@
 
 use crate::ir::Ir;
 use crate::Error;
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use std::path::{Path, PathBuf};
 
@@ -37,9 +39,14 @@ impl Renderer {
     pub(crate) fn new(overrides: Option<PathBuf>) -> Self {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_trim_blocks(true);
-        env.set_lstrip_blocks(true);
-        env.set_keep_trailing_newline(true);
+        env.set_syntax(
+            SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .keep_trailing_newline(true)
+                .build()
+                .expect("the default delimiters are a valid syntax"),
+        );
         env.set_auto_escape_callback(|_| AutoEscape::None);
         let dir = overrides.clone();
         env.set_loader(move |name| Ok(load(dir.as_deref(), name)));
@@ -89,7 +96,7 @@ impl Renderer {
     pub(crate) fn context(&self, ir: &Ir) -> Value {
         minijinja::context! {
             modules => self.modules(),
-            ..Value::from_serialize(ir)
+            ..Value::from(Serde(ir))
         }
     }
 
