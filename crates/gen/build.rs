@@ -1,16 +1,30 @@
 //! Embeds every template under the workspace's `templates/` folder, so templates that
 //! other work adds (a new style's folder, a new module) are picked up without code changes.
+//!
+//! The templates live at the top of the repository; `crates/gen/templates` is a symbolic
+//! link to them, which `cargo package` follows, so the published crate carries its own
+//! copy and builds from the registry. A checkout without symbolic links (Git on Windows
+//! with `core.symlinks` off writes the link as a small text file) falls back to the
+//! repository's folder.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let root = manifest.join("../../templates");
+    let root = [manifest.join("templates"), manifest.join("../../templates")]
+        .into_iter()
+        .find(|dir| dir.is_dir())
+        .unwrap_or_else(|| panic!("no templates folder in {}", manifest.display()));
+    // The folder the link points to: cargo watches what it can see changing.
+    let root = root.canonicalize().unwrap_or(root);
     println!("cargo:rerun-if-changed={}", root.display());
     let mut found = Vec::new();
     collect(&root, &root, &mut found);
     found.sort();
+    if found.is_empty() {
+        panic!("no templates (*.jinja) under {}", root.display());
+    }
     let mut out = String::from("/// Every embedded template: (name relative to `templates/`, text).\npub static TEMPLATES: &[(&str, &str)] = &[\n");
     for (name, path) in &found {
         let _ = writeln!(
