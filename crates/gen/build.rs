@@ -2,6 +2,12 @@
 //! other work adds (a new style's folder, a new module) are picked up without code changes,
 //! and the runtime's source files (`crates/runtime/src/*.rs`), which a generated crate gets
 //! a verbatim copy of.
+//!
+//! Both live outside this crate; `crates/gen/templates` and `crates/gen/runtime` are
+//! symbolic links to them, which `cargo package` follows, so the published crate carries
+//! its own copies and builds from the registry. A checkout without symbolic links (Git on
+//! Windows with `core.symlinks` off writes a link as a small text file) falls back to the
+//! repository's folders.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -10,17 +16,27 @@ fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default());
     embed(
-        &manifest.join("../../templates"),
+        &folder(&manifest, "templates", "../../templates"),
         "jinja",
         "/// Every embedded template: (name relative to `templates/`, text).\npub static TEMPLATES",
         &out_dir.join("templates.rs"),
     );
     embed(
-        &manifest.join("../runtime/src"),
+        &folder(&manifest, "runtime", "../runtime/src"),
         "rs",
         "/// The runtime's source files: (name relative to `crates/runtime/src/`, text).\npub static RUNTIME_FILES",
         &out_dir.join("runtime_files.rs"),
     );
+}
+
+/// The crate's own folder `link`, else the repository's `fallback`, canonicalised (cargo
+/// watches the folder the link points to).
+fn folder(manifest: &Path, link: &str, fallback: &str) -> PathBuf {
+    let dir = [manifest.join(link), manifest.join(fallback)]
+        .into_iter()
+        .find(|dir| dir.is_dir())
+        .unwrap_or_else(|| panic!("no {link} folder in {}", manifest.display()));
+    dir.canonicalize().unwrap_or(dir)
 }
 
 /// Writes `dest`: a static `name` listing every file ending in `.extension` under `root`.
@@ -29,6 +45,9 @@ fn embed(root: &Path, extension: &str, name: &str, dest: &Path) {
     let mut found = Vec::new();
     collect(root, root, extension, &mut found);
     found.sort();
+    if found.is_empty() {
+        panic!("no *.{extension} files under {}", root.display());
+    }
     let mut out = format!("{name}: &[(&str, &str)] = &[\n");
     for (name, path) in &found {
         let _ = writeln!(

