@@ -26,6 +26,7 @@ pub use crate::runtime::client::{
     ApiClient, ApiError, ClientBuilder, Core, DecodeError, Error, Failure, ItemError,
     ItemFailure, RawResponse, RetryPolicy, SecurityScheme, REQUEST_ID_HEADER,
 };
+#[allow(unused_imports)]
 use crate::style::client as wire;
 pub use crate::style::client::{Metadata, Page, PageRequest, Response, ResponseInfo};
 #[allow(unused_imports)]

@@ -102,10 +102,14 @@ impl<A: Api> Operations for Generated<A> {
     const ROUTES: &'static [Route] = ROUTES;
     const SECURITY_SCHEMES: &'static [SecurityScheme] = SECURITY_SCHEMES;
     fn handlers() -> Vec<Handle<Self>> {
-        vec![
-            list_widgets::< A >, create_widget::< A >, delete_widget::< A >,
-            get_widget::< A >, update_widget::< A >,
-        ]
+        let handlers: [Handle<Self>; 5] = [
+            list_widgets::<A>,
+            create_widget::<A>,
+            delete_widget::<A>,
+            get_widget::<A>,
+            update_widget::<A>,
+        ];
+        handlers.into()
     }
     fn authenticate(
         app: &A,
