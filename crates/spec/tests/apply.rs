@@ -75,7 +75,7 @@ fn wire_specs_of_every_example_in_every_style() {
         for style in STYLES {
             let wire = apply(&source, *style, None).expect("applies");
             assert_eq!(wire.openapi, "3.0.3");
-            let yaml = serde_yaml::to_string(&wire).expect("serialises");
+            let yaml = apigen_spec::yaml::to_string(&wire).expect("serialises");
             insta::with_settings!({
                 snapshot_path => "../../../snapshots/apply",
                 prepend_module_to_snapshot => false,
@@ -94,7 +94,7 @@ fn apply_is_idempotent_for_every_example_and_style() {
             for components_ref in [None, Some("https://specs.test/components.yaml")] {
                 let once = apply(&source, *style, components_ref).expect("applies");
                 // Through text, as a user would run it on the written file.
-                let text = serde_yaml::to_string(&once).expect("serialises");
+                let text = apigen_spec::yaml::to_string(&once).expect("serialises");
                 let reread: OpenAPI = serde_yaml::from_str(&text).expect("reparses");
                 let twice = apply(&reread, *style, components_ref).expect("applies again");
                 assert!(
@@ -305,7 +305,7 @@ fn components_ref_points_at_the_published_file() {
         "components must not be inlined"
     );
     assert!(c.responses.is_empty());
-    let text = serde_yaml::to_string(&spec).expect("yaml");
+    let text = apigen_spec::yaml::to_string(&spec).expect("yaml");
     assert!(text.contains("https://specs.test/enveloped.yaml#/components/responses/NotFound"));
     assert!(text.contains("https://specs.test/enveloped.yaml#/components/schemas/ObjectMeta"));
     assert!(!text.contains("'#/components/responses/"));
