@@ -69,15 +69,11 @@ fn differences(yaml: &Yaml, json: &serde_json::Value, at: &str, out: &mut Vec<St
         (Yaml::String(a), J::String(b)) => a == b,
         (Yaml::Integer(a), J::Number(b)) => b.as_i64() == Some(*a),
         (Yaml::Real(a), J::Number(b)) => b.is_f64() && a.parse::<f64>().ok() == b.as_f64(),
-        (Yaml::Array(a), J::Array(b)) => {
-            if a.len() == b.len() {
-                for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                    differences(x, y, &format!("{at}/{i}"), out);
-                }
-                true
-            } else {
-                false
+        (Yaml::Array(a), J::Array(b)) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                differences(x, y, &format!("{at}/{i}"), out);
             }
+            true
         }
         (Yaml::Hash(a), J::Object(b)) => {
             let keys: Vec<String> = a
