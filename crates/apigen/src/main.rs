@@ -2,6 +2,7 @@
 
 mod commands;
 mod report;
+mod workspace;
 
 use clap::Parser;
 use std::process::ExitCode;

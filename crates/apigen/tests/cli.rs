@@ -285,3 +285,48 @@ fn invalid_specs_exit_1_without_panicking() {
         );
     }
 }
+
+/// `generate` into a directory that a Cargo workspace would claim without listing it warns,
+/// with the line that fixes it; with that line added, it does not.
+#[test]
+fn generate_inside_an_unlisting_workspace_warns_with_the_fix() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().canonicalize().expect("real path");
+    let manifest = root.join("Cargo.toml");
+    std::fs::write(&manifest, "[workspace]\nmembers = [\"crates/*\"]\n").expect("manifest");
+    let out = root.join("out/widgets");
+    let out = out.to_str().expect("UTF-8 path");
+    let args = [
+        "generate",
+        "--style",
+        "plain",
+        "specs/examples/widgets.yaml",
+        "-o",
+        out,
+    ];
+    let run = apigen(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    snap!("generate-workspace-unlisted", run.report(Some(&root)));
+    // The fix, as the help words it: the line under `[workspace]` of that manifest.
+    let run = apigen(&[&["--format", "json"], &args[..], &["--force"]].concat());
+    let report: serde_json::Value = serde_json::from_str(&run.stderr).expect("JSON diagnostics");
+    let warning = &report["diagnostics"][0];
+    assert_eq!(warning["code"], "generate/workspace-unlisted");
+    let line = "exclude = [\"out/widgets\"]";
+    let help = warning["help"].as_str().unwrap_or_default();
+    assert!(
+        help.starts_with(&format!(
+            "add the line `{line}` under `[workspace]` in {}",
+            manifest.display()
+        )),
+        "{help}"
+    );
+    std::fs::write(
+        &manifest,
+        format!("[workspace]\nmembers = [\"crates/*\"]\n{line}\n"),
+    )
+    .expect("manifest");
+    let run = apigen(&[&args[..], &["--force"]].concat());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "", "no warning once the workspace excludes it");
+}

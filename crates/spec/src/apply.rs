@@ -14,7 +14,10 @@
 //! - list `GET`s get the style's pagination parameters (unless the operation already
 //!   has a query parameter of that name) and the style's list headers;
 //! - every operation gets the style's error responses for the statuses
-//!   [`Style::error_statuses`] names, unless it declares that status itself;
+//!   [`Style::error_statuses`] names, unless it declares that status itself; an error
+//!   response it declares without content gets the style's error body (its description
+//!   kept);
+//! - every response declares the `X-Request-Id` header ([`REQUEST_ID_HEADER`]);
 //! - the output is OpenAPI 3.0.3 and records the style in the root `x-apigen-style`.
 //!
 //! **Idempotent**: a rewritten success response and request body carry
@@ -81,14 +84,113 @@ pub fn apply(
         if shape.is_list && shape.method == "get" {
             add_pagination(spec, &shape, style, &refs, &mut operation);
         }
+        fill_error_bodies(spec, style, &refs, &mut operation);
         add_error_responses(&shape, style, &refs, &mut operation);
         sort_responses(&mut operation);
         if let Some(slot) = operation_mut(&mut out, shape.path, shape.method) {
             *slot = operation;
         }
     }
+    declare_request_id(&mut out, &refs);
     prune_unused(&mut out, &added_by_style);
     Ok(out)
+}
+
+/// The response header every generated server sends on every response, in every style
+/// (the request's id, echoed or generated); each style's components define it.
+pub const REQUEST_ID_HEADER: &str = "X-Request-Id";
+
+/// Declares [`REQUEST_ID_HEADER`] on every response of the wire spec that does not declare
+/// it yet: inline responses of operations, and the spec's own `components/responses` they
+/// refer to (the style's responses carry it already; a response in another file is left
+/// as it is).
+fn declare_request_id(out: &mut OpenAPI, refs: &Refs) {
+    let header = || ReferenceOr::Reference {
+        reference: refs.to("headers", REQUEST_ID_HEADER),
+    };
+    let mut referenced = BTreeSet::new();
+    for item in out.paths.paths.values_mut() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        let operations = [
+            item.get.as_mut(),
+            item.put.as_mut(),
+            item.post.as_mut(),
+            item.delete.as_mut(),
+            item.options.as_mut(),
+            item.head.as_mut(),
+            item.patch.as_mut(),
+            item.trace.as_mut(),
+        ];
+        for operation in operations.into_iter().flatten() {
+            let responses = &mut operation.responses;
+            for response in responses
+                .responses
+                .values_mut()
+                .chain(responses.default.as_mut())
+            {
+                match response {
+                    ReferenceOr::Item(r) => {
+                        r.headers
+                            .entry(REQUEST_ID_HEADER.to_string())
+                            .or_insert_with(header);
+                    }
+                    ReferenceOr::Reference { reference } => {
+                        if let Some(name) = shape::component_name(reference, "responses") {
+                            referenced.insert(name.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let Some(components) = out.components.as_mut() else {
+        return;
+    };
+    for name in referenced {
+        if let Some(ReferenceOr::Item(r)) = components.responses.get_mut(&name) {
+            r.headers
+                .entry(REQUEST_ID_HEADER.to_string())
+                .or_insert_with(header);
+        }
+    }
+}
+
+/// Gives each error response the source declares without content (`"404": {description:
+/// No such gadget}`) the style's error body, keeping its description and headers: a server
+/// of the style answers every failure with that body. Also the error headers of the style
+/// (and `Allow` on 405, `Retry-After` on 429), as the style's own error responses have them.
+fn fill_error_bodies(spec: &OpenAPI, style: &dyn Style, refs: &Refs, operation: &mut Operation) {
+    for (code, response) in operation.responses.responses.iter_mut() {
+        let (status, schema) = match code {
+            StatusCode::Code(c) if *c >= 400 => (Some(*c), style.error_schema_for(*c)),
+            StatusCode::Range(r) if *r >= 4 => (None, style.error_schema()),
+            _ => continue,
+        };
+        let Some(declared) = shape::resolve_response(spec, response) else {
+            continue;
+        };
+        if !declared.content.is_empty() {
+            continue;
+        }
+        let mut filled = declared.clone();
+        filled.content = json_content(refs.schema(schema));
+        let extra: &[&str] = match status {
+            Some(405) => &["Allow"],
+            Some(429) => &["Retry-After"],
+            _ => &[],
+        };
+        for name in style.error_headers().iter().chain(extra) {
+            filled
+                .headers
+                .entry(name.to_string())
+                .or_insert_with(|| ReferenceOr::Reference {
+                    reference: refs.to("headers", name),
+                });
+        }
+        *response = ReferenceOr::Item(filled);
+    }
 }
 
 /// Removes the inlined style components nothing refers to (the wire spec carries only

@@ -21,6 +21,7 @@ pub mod source;
 pub mod style;
 mod typed;
 mod validate;
+pub mod yaml;
 
 pub use diag::{Diagnostic, Location, Severity};
 pub use load::{load, Loaded, Locator};

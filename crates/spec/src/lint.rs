@@ -9,12 +9,15 @@
 //! | `lint/path-item-ref` | warning | a path item that is a `$ref` is skipped by apply and generation |
 //! | `lint/invalid-collection-key` | warning | `x-apigen-collection` is not a non-empty string of letters, digits and `_` |
 //! | `lint/pagination-param-clash` | warning | a list operation's own query parameter has the name of one of the style's pagination parameters |
-//! | `lint/error-response-contradicts-style` | warning | a declared error response is not the style's error body |
+//! | `lint/error-response-contradicts-style` | warning | a declared error response (with content) is not the style's error body |
+//! | `lint/create-status` | warning | a create answers another status than the style's (`201` with `Location` in enveloped and plain), which the wire spec and the server use instead |
 //! | `apply/component-clash` | error | the spec defines a component under a name the style's components use |
 //!
-//! The last three need a style (`--style`, or the spec's `x-apigen-style`).
+//! The last four need a style (`--style`, or the spec's `x-apigen-style`). An error
+//! response declared without content is no contradiction: `apply` gives it the style's
+//! error body and keeps its description.
 
-use crate::apply::inline_plan;
+use crate::apply::{inline_plan, resource_names};
 use crate::diag::{escape_pointer_token, Diagnostic};
 use crate::shape::{self, OperationShape, COLLECTION_EXTENSION};
 use crate::style::{error_response_name, Refs, Style};
@@ -70,6 +73,7 @@ pub fn lint(spec: &OpenAPI, style: Option<&dyn Style>) -> Vec<Diagnostic> {
         if let Some(style) = style {
             pagination(spec, &shape, style, &refs, &what, &mut out);
             error_responses(spec, &shape, style, &refs, &what, &mut out);
+            create_status(&shape, style, &refs, &what, &mut out);
         }
     }
     out
@@ -293,8 +297,12 @@ fn error_responses(
                 continue;
             }
         }
-        let body =
-            shape::resolve_response(spec, response).and_then(|r| shape::json_schema(&r.content));
+        let resolved = shape::resolve_response(spec, response);
+        // Without content, `apply` gives it the style's error body.
+        if resolved.is_some_and(|r| r.content.is_empty()) {
+            continue;
+        }
+        let body = resolved.and_then(|r| shape::json_schema(&r.content));
         let wanted = status.map_or(style.error_schema(), |s| style.error_schema_for(s));
         let matches_style = matches!(body, Some(ReferenceOr::Reference { reference })
             if is_style_ref(reference, refs, "schemas", wanted));
@@ -316,6 +324,49 @@ fn error_responses(
             );
         }
     }
+}
+
+/// A create (the style adds `Location` to its success) whose source status is not the
+/// one the style answers with.
+fn create_status(
+    shape: &OperationShape<'_>,
+    style: &dyn Style,
+    refs: &Refs,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let wrap = style.wrap(shape, &resource_names(shape), refs);
+    if !wrap.headers.contains(&"Location") || wrap.status == shape.success_status {
+        return;
+    }
+    let key = [shape.success_status.to_string(), "2XX".to_string()]
+        .into_iter()
+        .find(|k| {
+            shape
+                .operation
+                .responses
+                .responses
+                .keys()
+                .any(|c| c.to_string() == *k)
+        })
+        .unwrap_or_else(|| "default".to_string());
+    out.push(
+        Diagnostic::warning(
+            "lint/create-status",
+            format!(
+                "{what} creates a resource, which the `{}` style answers with {} and a `Location` header, not {}; the wire spec says {} and so do the style's servers",
+                style.name(),
+                wrap.status,
+                shape.success_status,
+                wrap.status
+            ),
+        )
+        .with_help(format!(
+            "declare the created resource under `\"{}\"` (the wire spec adds `Location`)",
+            wrap.status
+        ))
+        .at_pointer(format!("{}/responses/{key}", shape.pointer)),
+    );
 }
 
 /// Whether `reference` is the style's component `kind/name`: as inlined (under the name

@@ -75,7 +75,7 @@ fn wire_specs_of_every_example_in_every_style() {
         for style in STYLES {
             let wire = apply(&source, *style, None).expect("applies");
             assert_eq!(wire.openapi, "3.0.3");
-            let yaml = serde_yaml::to_string(&wire).expect("serialises");
+            let yaml = apigen_spec::yaml::to_string(&wire).expect("serialises");
             insta::with_settings!({
                 snapshot_path => "../../../snapshots/apply",
                 prepend_module_to_snapshot => false,
@@ -94,7 +94,7 @@ fn apply_is_idempotent_for_every_example_and_style() {
             for components_ref in [None, Some("https://specs.test/components.yaml")] {
                 let once = apply(&source, *style, components_ref).expect("applies");
                 // Through text, as a user would run it on the written file.
-                let text = serde_yaml::to_string(&once).expect("serialises");
+                let text = apigen_spec::yaml::to_string(&once).expect("serialises");
                 let reread: OpenAPI = serde_yaml::from_str(&text).expect("reparses");
                 let twice = apply(&reread, *style, components_ref).expect("applies again");
                 assert!(
@@ -124,10 +124,7 @@ fn enveloped_success_bodies_have_null_error_and_required_data() {
         envelope["required"],
         serde_json::json!(["meta", "data", "error", "links"])
     );
-    assert_eq!(
-        envelope["properties"]["error"]["enum"],
-        serde_json::json!([null])
-    );
+    assert_null_only(&envelope["properties"]["error"], "success body");
     assert_eq!(
         envelope["properties"]["data"]["$ref"],
         "#/components/schemas/Widget"
@@ -164,8 +161,43 @@ fn enveloped_success_bodies_have_null_error_and_required_data() {
             "#/components/parameters/Limit"
         ]
     );
-    // 204 stays 204 without a body.
-    assert_eq!(statuses(&spec, "/widgets/{widget_id}", "delete")[0], "204");
+    // Every response carries the envelope: the 204 of a delete is a 200 with `data: null`.
+    assert_eq!(statuses(&spec, "/widgets/{widget_id}", "delete")[0], "200");
+    assert_eq!(
+        success_ref(&spec, "/widgets/{widget_id}", "delete", 200),
+        "#/components/schemas/EmptyEnvelope"
+    );
+    let empty = schema_json(&spec, "EmptyEnvelope");
+    assert_eq!(
+        empty["required"],
+        serde_json::json!(["meta", "data", "error", "links"])
+    );
+    assert_null_only(&empty["properties"]["data"], "no resource");
+    assert_null_only(&empty["properties"]["error"], "success body");
+    assert_eq!(
+        empty["properties"]["meta"]["$ref"],
+        "#/components/schemas/ObjectMeta"
+    );
+}
+
+/// `schema` is the form `apply` writes for "always null here": `type: object, nullable:
+/// true, maxProperties: 0` (openapi-generator's typescript-fetch cannot generate a model
+/// holding `enum: [null]`), with a description that says so and mentions `what`.
+fn assert_null_only(schema: &serde_json::Value, what: &str) {
+    let mut form = schema.clone();
+    let description = form
+        .as_object_mut()
+        .and_then(|o| o.remove("description"))
+        .unwrap_or_default();
+    assert_eq!(
+        form,
+        serde_json::json!({"type": "object", "nullable": true, "maxProperties": 0})
+    );
+    let description = description.as_str().unwrap_or_default();
+    assert!(
+        description.starts_with("Always null") && description.contains(what),
+        "{description}"
+    );
 }
 
 #[test]
@@ -176,7 +208,7 @@ fn plain_keeps_bodies_and_adds_list_headers() {
         .as_item()
         .expect("inline");
     let headers: Vec<&str> = ok.headers.keys().map(String::as_str).collect();
-    assert_eq!(headers, ["Link", "Has-More", "Limit"]);
+    assert_eq!(headers, ["X-Request-Id", "Link", "Has-More", "Limit"]);
     let body = serde_json::to_value(&ok.content["application/json"].schema).expect("json");
     assert_eq!(body["type"], "array");
     assert_eq!(body["items"]["$ref"], "#/components/schemas/Widget");
@@ -239,12 +271,21 @@ fn result_wraps_collections_and_answers_writes_with_200() {
     );
     let update = schema_json(&spec, "UpdateWidgetRequest");
     assert_eq!(update["properties"]["widgets"]["maxItems"], 1);
-    // Metadata counts are optional.
+    // Every GET answers all four paging facts (DIALECTS.md rev. 2).
     let meta = schema_json(&spec, "ReadMetadata");
     assert_eq!(
         meta["required"],
-        serde_json::json!(["page", "recordsPerPage"])
+        serde_json::json!(["page", "recordsPerPage", "pagesCount", "recordsCount"])
     );
+    // `Error.code` is an integer of any size.
+    let code = &schema_json(&spec, "Error")["properties"]["code"];
+    assert_eq!(code["type"], "integer");
+    for bound in ["format", "maximum", "minimum"] {
+        assert!(
+            code.get(bound).is_none(),
+            "Error.code has a {bound}: {code}"
+        );
+    }
 }
 
 #[test]
@@ -305,7 +346,7 @@ fn components_ref_points_at_the_published_file() {
         "components must not be inlined"
     );
     assert!(c.responses.is_empty());
-    let text = serde_yaml::to_string(&spec).expect("yaml");
+    let text = apigen_spec::yaml::to_string(&spec).expect("yaml");
     assert!(text.contains("https://specs.test/enveloped.yaml#/components/responses/NotFound"));
     assert!(text.contains("https://specs.test/enveloped.yaml#/components/schemas/ObjectMeta"));
     assert!(!text.contains("'#/components/responses/"));
@@ -443,4 +484,202 @@ fn a_wire_spec_in_another_style_is_refused() {
         "{}",
         errors[0].message
     );
+}
+
+/// A source spec that leaves the style's conventions out: a create answering 200, error
+/// responses without content (inline, a range, a reference), a delete answering 204.
+const GADGETS: &str = r##"
+openapi: 3.0.3
+info: {title: Gadgets, version: "1"}
+paths:
+  /gadgets:
+    post:
+      operationId: createGadget
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/Gadget"}}}
+      responses:
+        "200":
+          description: The gadget as saved.
+          content: {application/json: {schema: {$ref: "#/components/schemas/Gadget"}}}
+  /gadgets/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get:
+      operationId: getGadget
+      responses:
+        "200":
+          description: The gadget.
+          content: {application/json: {schema: {$ref: "#/components/schemas/Gadget"}}}
+        "404": {description: No such gadget}
+        "4XX": {description: Something else is wrong with the request}
+        "429": {$ref: "#/components/responses/Slow"}
+    delete:
+      operationId: deleteGadget
+      responses:
+        "204": {description: Gone.}
+components:
+  responses:
+    Slow: {description: Slow down}
+  schemas:
+    Gadget: {type: object, properties: {id: {type: string}}}
+"##;
+
+fn gadgets() -> OpenAPI {
+    serde_yaml::from_str(GADGETS).expect("fixture parses")
+}
+
+fn response_json(spec: &OpenAPI, path: &str, method: &str, key: &str) -> serde_json::Value {
+    let op = operation(spec, path, method);
+    let responses = serde_json::to_value(&op.responses).expect("json");
+    responses[key].clone()
+}
+
+#[test]
+fn error_responses_declared_without_content_get_the_style_error_body() {
+    for style in STYLES {
+        let wire = apply(&gadgets(), *style, None).expect("applies");
+        let body =
+            |r: &serde_json::Value| r["content"]["application/json"]["schema"]["$ref"].clone();
+        let schema = |name: &str| serde_json::json!(format!("#/components/schemas/{name}"));
+        let not_found = response_json(&wire, "/gadgets/{id}", "get", "404");
+        assert_eq!(
+            not_found["description"],
+            "No such gadget",
+            "{}",
+            style.name()
+        );
+        assert_eq!(
+            body(&not_found),
+            schema(style.error_schema_for(404)),
+            "{}",
+            style.name()
+        );
+        assert!(
+            not_found["headers"]["X-Request-Id"].is_object(),
+            "{not_found}"
+        );
+        let range = response_json(&wire, "/gadgets/{id}", "get", "4XX");
+        assert_eq!(
+            range["description"],
+            "Something else is wrong with the request"
+        );
+        assert_eq!(
+            body(&range),
+            schema(style.error_schema()),
+            "{}",
+            style.name()
+        );
+        // A reference to the spec's own content-less response is written inline.
+        let slow = response_json(&wire, "/gadgets/{id}", "get", "429");
+        assert_eq!(slow["description"], "Slow down");
+        assert_eq!(body(&slow), schema(style.error_schema_for(429)));
+        assert!(slow["headers"]["Retry-After"].is_object(), "{slow}");
+        // The schema it names is in the wire spec, and applying again changes nothing.
+        let name = style.error_schema_for(404);
+        assert!(wire
+            .components
+            .as_ref()
+            .is_some_and(|c| c.schemas.contains_key(name)));
+        assert!(apply(&wire, *style, None).expect("applies again") == wire);
+    }
+}
+
+#[test]
+fn creates_answer_201_with_location_in_enveloped_and_plain() {
+    for style in STYLES {
+        let wire = apply(&gadgets(), *style, None).expect("applies");
+        let statuses = statuses(&wire, "/gadgets", "post");
+        let expected = if style.name() == "result" {
+            "200"
+        } else {
+            "201"
+        };
+        assert_eq!(statuses[0], expected, "{}", style.name());
+        let created = response_json(&wire, "/gadgets", "post", expected);
+        assert_eq!(created["description"], "The gadget as saved.");
+        assert_eq!(
+            created["headers"]["Location"].is_object(),
+            style.name() != "result",
+            "{}: {created}",
+            style.name()
+        );
+        let warned: Vec<String> = apigen_spec::lint::lint(&gadgets(), Some(*style))
+            .into_iter()
+            .filter(|d| d.code == "lint/create-status")
+            .filter_map(|d| d.pointer)
+            .collect();
+        let expected: &[&str] = if style.name() == "result" {
+            &[]
+        } else {
+            &["#/paths/~1gadgets/post/responses/200"]
+        };
+        assert_eq!(warned, expected, "{}", style.name());
+    }
+}
+
+#[test]
+fn enveloped_never_answers_204() {
+    let wire = apply(&gadgets(), style::find("enveloped").expect("style"), None).expect("applies");
+    assert_eq!(statuses(&wire, "/gadgets/{id}", "delete")[0], "200");
+    let gone = response_json(&wire, "/gadgets/{id}", "delete", "200");
+    assert_eq!(gone["description"], "Gone.");
+    assert_eq!(
+        gone["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/EmptyEnvelope"
+    );
+    for name in ["plain", "result"] {
+        let wire = apply(&gadgets(), style::find(name).expect("style"), None).expect("applies");
+        let expected = if name == "plain" { "204" } else { "200" };
+        assert_eq!(
+            statuses(&wire, "/gadgets/{id}", "delete")[0],
+            expected,
+            "{name}"
+        );
+    }
+}
+
+/// Every response of every wire spec declares `X-Request-Id`: inline, or through the
+/// response component it refers to.
+#[test]
+fn every_response_declares_x_request_id() {
+    let mut specs: Vec<(String, OpenAPI)> = examples()
+        .iter()
+        .map(|p| (p.display().to_string(), load(p)))
+        .collect();
+    specs.push(("gadgets".into(), gadgets()));
+    for (name, source) in specs {
+        for style in STYLES {
+            let wire = apply(&source, *style, None).expect("applies");
+            let json = serde_json::to_value(&wire).expect("json");
+            let header = json["components"]["headers"]["X-Request-Id"].clone();
+            assert_eq!(
+                header["schema"]["type"],
+                "string",
+                "{name} {}",
+                style.name()
+            );
+            for (path, item) in json["paths"].as_object().expect("paths") {
+                for (method, op) in item.as_object().expect("path item") {
+                    let Some(responses) = op.get("responses").and_then(|r| r.as_object()) else {
+                        continue;
+                    };
+                    for (status, response) in responses {
+                        let response = match response["$ref"].as_str() {
+                            Some(r) => json
+                                .pointer(r.trim_start_matches('#'))
+                                .cloned()
+                                .unwrap_or_default(),
+                            None => response.clone(),
+                        };
+                        assert_eq!(
+                            response["headers"]["X-Request-Id"]["$ref"],
+                            "#/components/headers/X-Request-Id",
+                            "{name} {}: {method} {path} {status}",
+                            style.name()
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

@@ -14,7 +14,7 @@ fn published(name: &str) -> PathBuf {
 fn published_components_are_current() {
     let mut stale = Vec::new();
     for style in STYLES {
-        let expected = serde_yaml::to_string(&style::components_document(*style))
+        let expected = apigen_spec::yaml::to_string(&style::components_document(*style))
             .expect("components serialise");
         let path = published(style.name());
         let actual = std::fs::read_to_string(&path).unwrap_or_default();
@@ -93,5 +93,76 @@ fn every_style_is_published_and_snapshotted() {
             let snap = root.join(format!("snapshots/apply/{example}.{}.snap", style.name()));
             assert!(snap.is_file(), "missing {}", snap.display());
         }
+    }
+}
+
+/// What the wire contract (DIALECTS.md rev. 2) says of the components, style by style.
+#[test]
+fn components_follow_the_wire_contract() {
+    let doc = |name: &str| {
+        serde_json::to_value(style::components_document(
+            style::find(name).expect("a style"),
+        ))
+        .expect("to json")
+    };
+    // enveloped: the `links` keys are "possible" ones, `org_id`/`project_id` optional.
+    let enveloped = doc("enveloped");
+    let schemas = &enveloped["components"]["schemas"];
+    for links in ["Links", "ListLinks"] {
+        assert!(
+            schemas[links].get("required").is_none(),
+            "{links}: {}",
+            schemas[links]
+        );
+    }
+    for meta in ["Meta", "ObjectMeta", "ListMeta", "ErrorMeta"] {
+        let required = schemas[meta]["required"].as_array().expect("required");
+        for id in ["org_id", "project_id"] {
+            assert!(!required.contains(&serde_json::json!(id)), "{meta} {id}");
+        }
+        assert!(schemas[meta]["properties"]["org_id"].is_object());
+    }
+    // result: every GET answers all four paging facts; `Error.code` is any integer.
+    let result = doc("result");
+    let schemas = &result["components"]["schemas"];
+    assert_eq!(
+        schemas["ReadMetadata"]["required"],
+        serde_json::json!(["page", "recordsPerPage", "pagesCount", "recordsCount"])
+    );
+    let code = &schemas["Error"]["properties"]["code"];
+    assert_eq!(code["type"], "integer");
+    for bound in ["format", "maximum", "minimum"] {
+        assert!(code.get(bound).is_none(), "{code}");
+    }
+    let bad_request =
+        &result["components"]["responses"]["BadRequest"]["content"]["application/json"];
+    assert_eq!(bad_request["example"]["error"]["type"], "syntax");
+    for style in STYLES {
+        let doc = doc(style.name());
+        // "Always null" is never `enum: [null]` (openapi-generator cannot generate it).
+        let text = doc.to_string();
+        assert!(
+            !text.contains(r#""enum":[null]"#),
+            "{} writes enum: [null]",
+            style.name()
+        );
+        // Every error response declares the `X-Request-Id` that every server sends.
+        let responses = doc["components"]["responses"]
+            .as_object()
+            .expect("responses");
+        for (name, response) in responses {
+            assert_eq!(
+                response["headers"]["X-Request-Id"]["$ref"],
+                "#/components/headers/X-Request-Id",
+                "{} {name}",
+                style.name()
+            );
+        }
+        assert_eq!(
+            doc["components"]["headers"]["X-Request-Id"]["required"],
+            true,
+            "{}",
+            style.name()
+        );
     }
 }

@@ -89,8 +89,12 @@ fn codes(diags: &[Diagnostic]) -> Vec<&str> {
 }
 
 /// Warnings an example raises on purpose: `hostile.yaml` has an inline request body to
-/// exercise the generator's synthetic names.
-const INTENDED: &[(&str, &str)] = &[("hostile", "lint/inline-object-schema")];
+/// exercise the generator's synthetic names; `fieldwork.yaml`'s `assignJobCrew` creates
+/// and answers 200, to show what the enveloped and plain styles make of that (201).
+const INTENDED: &[(&str, &str)] = &[
+    ("hostile", "lint/inline-object-schema"),
+    ("fieldwork", "lint/create-status"),
+];
 
 #[test]
 fn examples_lint_clean_in_every_style() {
@@ -226,5 +230,44 @@ fn a_wire_spec_with_external_components_lints_clean() {
         let wire = apigen_spec::apply::apply(&source, *style, Some(&url)).expect("applies");
         let diags = lint(&wire, Some(*style));
         assert!(diags.is_empty(), "{}:\n{}", style.name(), render(&diags));
+    }
+}
+
+/// An error response declared without content is no contradiction: `apply` gives it the
+/// style's error body and keeps its description.
+#[test]
+fn an_error_response_without_content_does_not_contradict_the_style() {
+    let spec: OpenAPI = serde_yaml::from_str(
+        r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /gadgets/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    get:
+      operationId: getGadget
+      responses:
+        "200":
+          description: The gadget.
+          content: {application/json: {schema: {type: string}}}
+        "404": {description: No such gadget}
+        "409":
+          description: Taken
+          content: {application/json: {schema: {type: string}}}
+"##,
+    )
+    .expect("parses");
+    for style in STYLES {
+        let contradictions: Vec<String> = lint(&spec, Some(*style))
+            .into_iter()
+            .filter(|d| d.code == "lint/error-response-contradicts-style")
+            .filter_map(|d| d.pointer)
+            .collect();
+        assert_eq!(
+            contradictions,
+            ["#/paths/~1gadgets~1{id}/get/responses/409"],
+            "{}",
+            style.name()
+        );
     }
 }

@@ -35,5 +35,6 @@ pub fn run(args: Args, format: Format) -> Result<(), CommandError> {
             loaded.locate_all(&mut diags);
             CommandError::Input(diags)
         })?;
+    let wire = serde_json::to_value(wire).map_err(super::components::unserialisable)?;
     super::components::write_document(&wire, args.output.as_deref())
 }

@@ -25,13 +25,22 @@ pub fn run(args: Args, _format: Format) -> Result<(), CommandError> {
         )
         .with_help(format!("use one of: {}", style::names()))])
     })?;
-    write_document(&style::components_document(style), args.output.as_deref())
+    write_document(
+        &serde_json::to_value(style::components_document(style)).map_err(unserialisable)?,
+        args.output.as_deref(),
+    )
 }
 
-/// Writes an OpenAPI document to `output` (JSON when its name ends in `.json`, else YAML),
-/// or as YAML to stdout.
+/// The error of a document that cannot be turned into JSON (`serde_json::to_value`).
+pub(crate) fn unserialisable(e: serde_json::Error) -> CommandError {
+    CommandError::Internal(format!("cannot serialise the document: {e}"))
+}
+
+/// Writes a document (an OpenAPI document, the IR) to `output` (JSON when its name ends in
+/// `.json`, else YAML), or as YAML to stdout. The YAML reads back the same with YAML 1.1
+/// and 1.2 readers alike (`apigen_spec::yaml`).
 pub(crate) fn write_document(
-    doc: &openapiv3::OpenAPI,
+    doc: &serde_json::Value,
     output: Option<&Path>,
 ) -> Result<(), CommandError> {
     let json = output
@@ -42,7 +51,7 @@ pub(crate) fn write_document(
             .map(|s| s + "\n")
             .map_err(|e| e.to_string())
     } else {
-        serde_yaml::to_string(doc).map_err(|e| e.to_string())
+        apigen_spec::yaml::to_string(doc).map_err(|e| e.to_string())
     }
     .map_err(|e| CommandError::Internal(format!("cannot serialise the document: {e}")))?;
     match output {

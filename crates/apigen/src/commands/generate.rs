@@ -115,6 +115,12 @@ pub fn run(args: Args, format: Format) -> Result<(), CommandError> {
         apigen_gen::emit(ir, &options)
     })
     .map_err(|e| failure(e, None, Some(&args.output)))?;
+    if let Some(unlisted) = crate::workspace::unlisted(&args.output) {
+        let (message, help) = unlisted.message(&args.output);
+        let diagnostic = apigen_spec::Diagnostic::warning("generate/workspace-unlisted", message)
+            .with_help(help);
+        warn(&[diagnostic], format);
+    }
     if args.check {
         return match apigen_gen::output::check(&args.output, &files) {
             Ok(None) => Ok(()),

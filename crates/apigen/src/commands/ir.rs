@@ -16,9 +16,12 @@ pub struct Args {
     /// The Cargo package name the IR carries (default: from the spec's title).
     #[arg(long)]
     pub crate_name: Option<String>,
+    /// Where to write the IR (YAML, or JSON when the name ends in `.json`); stdout when left out.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
 }
 
-/// Runs `apigen ir`: prints the IR the templates see, as YAML.
+/// Runs `apigen ir`: prints (or writes) the IR the templates see, as YAML (or JSON).
 pub fn run(args: Args, format: Format) -> Result<(), CommandError> {
     let loaded = load(&args.spec, format)?;
     let style = style_of(args.style.as_deref(), &loaded)?;
@@ -30,8 +33,6 @@ pub fn run(args: Args, format: Format) -> Result<(), CommandError> {
         .map_err(|e| failure(e, Some(&loaded), None))?;
     loaded.locate_all(&mut warnings);
     warn(&warnings, format);
-    let yaml = serde_yaml::to_string(&ir)
-        .map_err(|e| CommandError::Internal(format!("cannot write the IR as YAML: {e}")))?;
-    print!("{yaml}");
-    Ok(())
+    let ir = serde_json::to_value(ir).map_err(super::components::unserialisable)?;
+    super::components::write_document(&ir, args.output.as_deref())
 }

@@ -6,7 +6,7 @@ use super::{
     Wrap,
 };
 use crate::shape::OperationShape;
-use openapiv3::{Components, ReferenceOr};
+use openapiv3::{Components, ObjectType, ReferenceOr, Schema, SchemaKind, Type};
 
 /// The `enveloped` style.
 #[derive(Debug, Clone, Copy)]
@@ -132,12 +132,11 @@ components:
           enum: [error]
     Links:
       type: object
-      description: Links of a body about one object (or of an error body).
-      required: [self]
+      description: Links of a body about one object (or of an error body). Every key is a possible one (the seed's word), so a client accepts a body without any of them.
       properties:
         self:
           type: string
-          description: The request's path and query as received (absolute when the server knows its base URL).
+          description: The resource's own URL (for a create, the new resource's, the same as `Location`); in an error body, the request's path and query as received. Absolute when the server knows its base URL.
           example: /widgets/wdg_1
         parent:
           type: string
@@ -145,8 +144,7 @@ components:
           example: /widgets
     ListLinks:
       type: object
-      description: Links of a page of a list; `prev` is null on the first page and `next` on the last.
-      required: [self, first, prev, next]
+      description: Links of a page of a list; `prev` is null on the first page and `next` on the last. Every key is a possible one (the seed's word), so a client accepts a body without any of them.
       properties:
         self:
           type: string
@@ -191,10 +189,10 @@ components:
         meta:
           $ref: "#/components/schemas/ErrorMeta"
         data:
-          type: string
+          type: object
           description: Always null in an error body.
           nullable: true
-          enum: [null]
+          maxProperties: 0
         error:
           $ref: "#/components/schemas/Error"
         links:
@@ -280,53 +278,107 @@ impl Style for Enveloped {
         STATUSES
     }
 
+    /// Every success travels in an envelope: one object, a page of a list, or (for a
+    /// success the source declares without content) `data: null` under `200` where the
+    /// source said `204`, since every response carries the envelope. A create answers `201`
+    /// with `Location`, whatever status the source wrote (`lint/create-status` says so).
     fn wrap(&self, shape: &OperationShape<'_>, names: &ResourceNames, refs: &Refs) -> Wrap {
         let mut headers = vec!["X-Request-Id"];
-        if shape.is_create && shape.success_status == 201 {
+        let status = if creates(shape) {
             headers.push("Location");
-        }
-        let body = item_schema(shape).map_or(Body::Keep, |item| {
-            let (meta, data, links, suffix, what) = if shape.is_list {
-                (
-                    "ListMeta",
-                    ReferenceOr::Item(array(item, None, None)),
-                    "ListLinks",
-                    "ListEnvelope",
-                    "a page of",
-                )
-            } else {
-                ("ObjectMeta", item, "Links", "Envelope", "one")
-            };
-            let schema = object(
-                &["meta", "data", "error", "links"],
-                vec![
-                    ("meta".into(), refs.schema(meta)),
-                    ("data".into(), data),
+            201
+        } else if shape.success_status == 204 {
+            200
+        } else {
+            shape.success_status
+        };
+        let error = (
+            "error".to_string(),
+            ReferenceOr::Item(null_only("Always null in a success body.")),
+        );
+        let body = match item_schema(shape) {
+            Some(item) => {
+                let (meta, data, links, suffix, what) = if shape.is_list {
                     (
-                        "error".into(),
-                        ReferenceOr::Item(always_null("Always null in a success body.")),
+                        "ListMeta",
+                        ReferenceOr::Item(array(item, None, None)),
+                        "ListLinks",
+                        "ListEnvelope",
+                        "a page of",
+                    )
+                } else {
+                    ("ObjectMeta", item, "Links", "Envelope", "one")
+                };
+                let schema = object(
+                    &["meta", "data", "error", "links"],
+                    vec![
+                        ("meta".into(), refs.schema(meta)),
+                        ("data".into(), data),
+                        error,
+                        ("links".into(), refs.schema(links)),
+                    ],
+                );
+                NamedSchema {
+                    names: vec![
+                        format!("{}{suffix}", names.item),
+                        format!("{}{}{suffix}", names.operation, names.item),
+                    ],
+                    schema: described(
+                        schema,
+                        format!("The enveloped body of {what} `{}`.", names.item),
                     ),
-                    ("links".into(), refs.schema(links)),
-                ],
-            );
-            Body::Named(Box::new(NamedSchema {
-                names: vec![
-                    format!("{}{suffix}", names.item),
-                    format!("{}{}{suffix}", names.operation, names.item),
-                ],
+                }
+            }
+            // The same schema for every such operation, so one component serves them all.
+            None => NamedSchema {
+                names: vec!["EmptyEnvelope".to_string()],
                 schema: described(
-                    schema,
-                    format!("The enveloped body of {what} `{}`.", names.item),
+                    object(
+                        &["meta", "data", "error", "links"],
+                        vec![
+                            ("meta".into(), refs.schema("ObjectMeta")),
+                            (
+                                "data".into(),
+                                ReferenceOr::Item(null_only(
+                                    "Always null: this success carries no resource.",
+                                )),
+                            ),
+                            error,
+                            ("links".into(), refs.schema("Links")),
+                        ],
+                    ),
+                    "The enveloped body of a success without a resource (a delete): `data` is null.".to_string(),
                 ),
-            }))
-        });
+            },
+        };
         Wrap {
-            status: shape.success_status,
-            body,
+            status,
+            body: Body::Named(Box::new(body)),
             headers,
             request: None,
         }
     }
+}
+
+/// A create in the sense of the wire contract: a `POST` to a collection that answers the
+/// created resource (not a `202`, not a list).
+pub(crate) fn creates(shape: &OperationShape<'_>) -> bool {
+    shape.is_create && !shape.accepted && !shape.is_list && shape.success_schema.is_some()
+}
+
+/// A property that is always null, in a form other generators read: `type: object,
+/// nullable: true, maxProperties: 0` (null, or an object with nothing in it). The
+/// `type: string, nullable: true, enum: [null]` form that [`always_null`] builds is exact,
+/// but openapi-generator's `typescript-fetch` cannot generate a model holding it and its
+/// `python` generator logs errors; `nullable` without a `type` has no effect in OpenAPI
+/// 3.0.3 (Redocly flags it). `scripts/wire-clients.sh` generates both clients.
+fn null_only(description: &str) -> Schema {
+    let mut s = always_null(description);
+    s.schema_kind = SchemaKind::Type(Type::Object(ObjectType {
+        max_properties: Some(0),
+        ..ObjectType::default()
+    }));
+    s
 }
 
 fn example(case: &ErrorCase) -> serde_json::Value {

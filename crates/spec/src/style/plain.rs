@@ -1,6 +1,7 @@
 //! `plain`: objects and arrays as they are, `{kind, message}` errors, cursor pagination
 //! with `Link`/`Has-More`/`Limit` headers (seed `001`).
 
+use super::enveloped::creates;
 use super::{
     add_error_responses, parse_components, Body, ErrorCase, PaginationParameter, Refs,
     ResourceNames, SharedHeaders, Style, Wrap,
@@ -13,6 +14,9 @@ use openapiv3::Components;
 pub struct Plain;
 
 const STATUSES: &[u16] = &[400, 401, 402, 403, 404, 405, 413, 429, 500, 503];
+
+/// The header every response carries.
+const REQUEST_ID: &str = "X-Request-Id";
 
 const COMPONENTS: &str = r##"
 components:
@@ -70,6 +74,12 @@ components:
         default: desc
       example: desc
   headers:
+    X-Request-Id:
+      description: The request's id, echoed from the request's `X-Request-Id` when it sent one, else generated.
+      required: true
+      schema:
+        type: string
+      example: req_01
     Link:
       description: 'RFC 8288 links: `rel="next"` when there are more results, `rel="prev"` when the request had a cursor; absent when there is neither.'
       required: false
@@ -104,7 +114,7 @@ impl Style for Plain {
 
     fn components(&self) -> Components {
         let mut c = parse_components(self.name(), COMPONENTS, SharedHeaders::WithLocation);
-        add_error_responses(&mut c, STATUSES, "Error", &[], example);
+        add_error_responses(&mut c, STATUSES, "Error", &[REQUEST_ID], example);
         c
     }
 
@@ -133,6 +143,10 @@ impl Style for Plain {
         &["Link", "Has-More", "Limit"]
     }
 
+    fn error_headers(&self) -> &'static [&'static str] {
+        &[REQUEST_ID]
+    }
+
     fn error_schema(&self) -> &'static str {
         "Error"
     }
@@ -141,16 +155,21 @@ impl Style for Plain {
         STATUSES
     }
 
+    /// Bodies travel as they are; a create answers `201` with `Location`, whatever status
+    /// the source wrote (`lint/create-status` says so).
     fn wrap(&self, shape: &OperationShape<'_>, _names: &ResourceNames, _refs: &Refs) -> Wrap {
-        let mut headers = Vec::new();
+        let mut headers = vec![REQUEST_ID];
         if shape.is_list && shape.method == "get" {
             headers.extend(self.list_headers());
         }
-        if shape.is_create && shape.success_status == 201 {
+        let status = if creates(shape) {
             headers.push("Location");
-        }
+            201
+        } else {
+            shape.success_status
+        };
         Wrap {
-            status: shape.success_status,
+            status,
             body: Body::Keep,
             headers,
             request: None,

@@ -15,6 +15,9 @@ pub struct ResultStyle;
 
 const STATUSES: &[u16] = &[400, 401, 402, 403, 404, 405, 413, 422, 429, 500, 503];
 
+/// The header every response carries.
+const REQUEST_ID: &str = "X-Request-Id";
+
 const COMPONENTS: &str = r##"
 components:
   schemas:
@@ -25,12 +28,12 @@ components:
       properties:
         type:
           type: string
-          description: "`syntax` (unparseable) or `content` for 400 and 413, `client` for 401/404/405/429, `permission` for 403, `system` for 5xx, `validation` for a problem with one item (with `field`)."
+          description: "`syntax` for 400 (a request that cannot be understood: not JSON, a parameter that does not parse), `content` for a 422 whose request is understood but invalid (and for 413), `client` for 401/404/405/429, `permission` for 403, `system` for 5xx, `validation` for a problem with one item (with `field`)."
           enum: [system, client, syntax, content, permission, validation]
           example: client
         code:
           type: integer
-          description: The HTTP status, unless the API defines its own codes.
+          description: The HTTP status, unless the API defines its own codes. An integer of any size (no `format`), so a client decodes any integer.
           example: 404
         message:
           type: string
@@ -46,8 +49,8 @@ components:
           example: name
     ReadMetadata:
       type: object
-      description: Paging facts of a read; the counts are present when the total is known.
-      required: [page, recordsPerPage]
+      description: Paging facts of a read, all four present in every answer to a GET (a one-item read is page 1 of 1).
+      required: [page, recordsPerPage, pagesCount, recordsCount]
       properties:
         page:
           type: integer
@@ -62,12 +65,12 @@ components:
         pagesCount:
           type: integer
           minimum: 0
-          description: How many pages there are, when the total is known.
+          description: How many pages there are.
           example: 3
         recordsCount:
           type: integer
           minimum: 0
-          description: How many records there are, when the total is known.
+          description: How many records there are.
           example: 5
     WriteMetadata:
       type: object
@@ -152,6 +155,12 @@ components:
         default: 20
       example: 20
   headers:
+    X-Request-Id:
+      description: The request's id, echoed from the request's `X-Request-Id` when it sent one, else generated.
+      required: true
+      schema:
+        type: string
+      example: req_01
 "##;
 
 impl Style for ResultStyle {
@@ -166,12 +175,18 @@ impl Style for ResultStyle {
     fn components(&self) -> Components {
         let mut c = parse_components(self.name(), COMPONENTS, SharedHeaders::StatusOnly);
         let errors: Vec<u16> = STATUSES.iter().copied().filter(|s| *s != 422).collect();
-        add_error_responses(&mut c, &errors, "ErrorEnvelope", &[], error_example);
+        add_error_responses(
+            &mut c,
+            &errors,
+            "ErrorEnvelope",
+            &[REQUEST_ID],
+            error_example,
+        );
         add_error_responses(
             &mut c,
             &[422],
             self.error_schema_for(422),
-            &[],
+            &[REQUEST_ID],
             failure_example,
         );
         c
@@ -192,6 +207,10 @@ impl Style for ResultStyle {
 
     fn list_headers(&self) -> &'static [&'static str] {
         &[]
+    }
+
+    fn error_headers(&self) -> &'static [&'static str] {
+        &[REQUEST_ID]
     }
 
     fn error_schema(&self) -> &'static str {
@@ -307,16 +326,21 @@ impl Style for ResultStyle {
         Wrap {
             status,
             body,
-            headers: Vec::new(),
+            headers: vec![REQUEST_ID],
             request,
         }
     }
 }
 
 fn error_example(case: &ErrorCase) -> serde_json::Value {
+    // A 400 is a request that cannot be understood (DIALECTS.md rev. 2: `syntax`).
+    let (kind, message) = match case.status {
+        400 => ("syntax", "the body is not valid JSON"),
+        _ => (case.result_type, case.message),
+    };
     serde_json::json!({
         "result": "error",
-        "error": {"type": case.result_type, "code": case.status, "message": case.message}
+        "error": {"type": kind, "code": case.status, "message": message}
     })
 }
 
