@@ -7,16 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Known mismatches between the example server and the wire contract (DIALECTS.md rev. 2),
-# as STYLE:OPERATION_ID:CHECK, each with what the server does. They belong to the generated
-# server runtime and are awaiting its change; meanwhile the operation runs every other
-# check, and the mismatch is printed. Remove an entry once the server answers as the wire
-# spec says; SCHEMATHESIS_STRICT=1 runs every check everywhere.
-KNOWN_SERVER_MISMATCHES=(
-    # DELETE answers 204 without a body; rev. 2: 200 with the envelope (`data: null`).
-    "enveloped:deleteWidget:status_code_conformance"
-)
-if [ "${SCHEMATHESIS_STRICT:-0}" = 1 ]; then KNOWN_SERVER_MISMATCHES=(); fi
 
 VERSION=4.32.5
 VENV=.venv-tools
@@ -53,32 +43,11 @@ for style in ${STYLES:-enveloped plain result}; do
         if curl -s -o /dev/null "http://127.0.0.1:$port/"; then break; fi
         sleep 0.1
     done
-    known=()
-    for entry in "${KNOWN_SERVER_MISMATCHES[@]}"; do
-        if [ "${entry%%:*}" = "$style" ]; then known+=("$entry"); fi
-    done
-    excluded=()
-    for entry in "${known[@]}"; do
-        rest="${entry#*:}"
-        excluded+=(--exclude-operation-id "${rest%%:*}")
-    done
     if ! "$VENV/bin/schemathesis" run "$work/$style.yaml" --url "http://127.0.0.1:$port" \
         -H "Authorization: Bearer $KEY" --checks all --phases examples,coverage,fuzzing \
-        --max-examples 40 --seed 1 "${excluded[@]}"; then
+        --max-examples 40 --seed 1; then
         failed+=("$style")
     fi
-    for entry in "${known[@]}"; do
-        rest="${entry#*:}"
-        operation="${rest%%:*}"
-        check="${rest#*:}"
-        echo "== $style $operation without $check: KNOWN SERVER MISMATCH (see KNOWN_SERVER_MISMATCHES)"
-        if ! "$VENV/bin/schemathesis" run "$work/$style.yaml" --url "http://127.0.0.1:$port" \
-            -H "Authorization: Bearer $KEY" --checks all --exclude-checks "$check" \
-            --phases examples,coverage,fuzzing --max-examples 40 --seed 1 \
-            --include-operation-id "$operation"; then
-            failed+=("$style $operation")
-        fi
-    done
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
     pid=

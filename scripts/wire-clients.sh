@@ -10,11 +10,6 @@
 #
 #   scripts/wire-clients.sh                   # every style
 #   STYLES=plain scripts/wire-clients.sh      # one style
-#   WIRE_CLIENTS_STRICT=1 scripts/wire-clients.sh
-#
-# Known mismatches between the server and the wire contract are listed in
-# scripts/wire-clients.py (KNOWN_SERVER_MISMATCHES); they are printed but do not fail the
-# run unless WIRE_CLIENTS_STRICT=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -24,6 +24,7 @@ pub struct Envelope<T> {
     /// `null` on success.
     pub error: Option<ErrorBody>,
     /// `self`, `parent`, and the page links of a list.
+    #[serde(default)]
     pub links: Links,
 }
 
@@ -69,12 +70,14 @@ pub struct Meta {
     pub pages: Option<u64>,
 }
 
-/// The `links` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The `links` object. Every key is "possible": a client accepts an envelope whose
+/// `links` lacks any of them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Links {
-    /// The request's own URL.
-    #[serde(rename = "self")]
-    pub self_: String,
+    /// The URL of the resource itself (after a create, the new resource); of a list or an
+    /// error, the request's URL.
+    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
+    pub self_: Option<String>,
     /// The collection this resource belongs to, when the path has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
@@ -252,7 +255,7 @@ mod server {
     use super::super::server::{decode_body, ApiError, Exchange, ServerStyle, Styled};
     use super::*;
     use axum::http::{header, HeaderValue, StatusCode};
-    use axum::response::{IntoResponse, Response};
+    use axum::response::Response;
 
     impl From<PageRequestError> for ApiError {
         fn from(e: PageRequestError) -> Self {
@@ -386,12 +389,32 @@ mod server {
         }
     }
 
-    fn object_body<T: Serialize>(ex: &Exchange, item: &T) -> serde_json::Result<Vec<u8>> {
+    fn object_body<T: Serialize + ?Sized>(ex: &Exchange, item: &T) -> serde_json::Result<Vec<u8>> {
         let mut body = Body::open(ex, MetaType::Object, None)?;
         body.raw(b",\"data\":");
         body.json(item)?;
         body.raw(b",\"error\":null");
         body.links(ex, true)?;
+        Ok(body.close())
+    }
+
+    /// A created resource: `links.self` is its own URL (the `Location`), `links.parent`
+    /// the collection it was created in (the request's path).
+    fn created_body<T: Serialize>(
+        ex: &Exchange,
+        item: &T,
+        location: Option<&str>,
+    ) -> serde_json::Result<Vec<u8>> {
+        let mut body = Body::open(ex, MetaType::Object, None)?;
+        body.raw(b",\"data\":");
+        body.json(item)?;
+        body.raw(b",\"error\":null,\"links\":{\"self\":");
+        match location {
+            Some(location) => body.string(location)?,
+            None => body.string(&ex.self_link())?,
+        }
+        body.raw(b",\"parent\":");
+        body.string(&ex.path_link())?;
         Ok(body.close())
     }
 
@@ -457,12 +480,13 @@ mod server {
             Styled::response(status, object_body(ex, item))
         }
 
-        /// Renders what a write saved; `location` is set on a `201`.
+        /// Renders what a write saved. A create answers `201` with `Location`, whatever
+        /// status the spec declared, and `links.self` is the new resource's URL.
         fn render_written<T: Serialize>(
             ex: &Exchange,
             status: StatusCode,
             saved: Vec<T>,
-            location: Option<String>,
+            created: bool,
         ) -> Response {
             let mut saved = saved.into_iter();
             let (Some(item), None) = (saved.next(), saved.next()) else {
@@ -471,7 +495,14 @@ mod server {
                     &ApiError::internal("a write of one item did not save exactly one"),
                 );
             };
-            let mut response = Self::render_object(ex, status, &item);
+            if !created {
+                return Self::render_object(ex, status, &item);
+            }
+            let location = ex.location(Some(&item));
+            let mut response = Styled::response(
+                StatusCode::CREATED,
+                created_body(ex, &item, location.as_deref()),
+            );
             if let Some(value) = location.and_then(|l| HeaderValue::try_from(l).ok()) {
                 response.headers_mut().insert(header::LOCATION, value);
             }
@@ -487,11 +518,10 @@ mod server {
             Styled::response(StatusCode::OK, page_body(ex, request, &page))
         }
 
-        /// Renders a success without content: `204`, no body.
-        fn render_no_content(_ex: &Exchange) -> Response {
-            let mut response = StatusCode::NO_CONTENT.into_response();
-            response.extensions_mut().insert(Styled);
-            response
+        /// Renders a success without content: every answer of this style is an envelope,
+        /// so `200` with `data: null` (never `204`).
+        fn render_no_content(ex: &Exchange) -> Response {
+            Styled::response(StatusCode::OK, object_body(ex, &()))
         }
 
         /// Renders an error.

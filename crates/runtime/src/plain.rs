@@ -248,12 +248,13 @@ mod server {
             json_response(status, item)
         }
 
-        /// Renders what a write saved; `location` is set on a `201`.
+        /// Renders what a write saved. A create answers `201` with `Location`, whatever
+        /// status the spec declared.
         fn render_written<T: Serialize>(
             ex: &Exchange,
             status: StatusCode,
             saved: Vec<T>,
-            location: Option<String>,
+            created: bool,
         ) -> Response {
             let mut saved = saved.into_iter();
             let (Some(item), None) = (saved.next(), saved.next()) else {
@@ -262,7 +263,11 @@ mod server {
                     &ApiError::internal("a write of one item did not save exactly one"),
                 );
             };
-            let mut response = Self::render_object(ex, status, &item);
+            if !created {
+                return Self::render_object(ex, status, &item);
+            }
+            let mut response = Self::render_object(ex, StatusCode::CREATED, &item);
+            let location = ex.location(Some(&item));
             if let Some(value) = location.and_then(|l| HeaderValue::try_from(l).ok()) {
                 response.headers_mut().insert(header::LOCATION, value);
             }

@@ -57,8 +57,8 @@ pub struct Error {
     /// The kind of problem.
     #[serde(rename = "type")]
     pub kind: ErrorType,
-    /// The HTTP status unless the API defines its own codes.
-    pub code: u16,
+    /// The HTTP status unless the API defines its own codes: an integer of any size.
+    pub code: serde_json::Number,
     /// What went wrong, for people.
     pub message: String,
     /// More detail.
@@ -239,30 +239,13 @@ impl PageRequest {
             .map_err(|e| PageRequestError {
                 parameter: "query",
                 message: format!("the query string cannot be read: {e}"),
+                unparseable: true,
             })?;
         for (key, value) in pairs {
             match key.as_str() {
-                "page" => {
-                    request.page =
-                        count(&value)
-                            .filter(|p| *p >= 1)
-                            .ok_or_else(|| PageRequestError {
-                                parameter: "page",
-                                message: format!(
-                                    "`page` must be an integer of at least 1, got {value:?}"
-                                ),
-                            })?;
-                }
+                "page" => request.page = at_least_one("page", &value)?,
                 "recordsPerPage" => {
-                    request.records_per_page =
-                        count(&value)
-                            .filter(|l| *l >= 1)
-                            .ok_or_else(|| PageRequestError {
-                                parameter: "recordsPerPage",
-                                message: format!(
-                                "`recordsPerPage` must be an integer of at least 1, got {value:?}"
-                            ),
-                            })?;
+                    request.records_per_page = at_least_one("recordsPerPage", &value)?;
                 }
                 _ => {}
             }
@@ -272,6 +255,19 @@ impl PageRequest {
 
     fn offset(&self) -> usize {
         (self.page.saturating_sub(1) as usize).saturating_mul(self.limit())
+    }
+}
+
+/// `parameter`'s value as a count of at least 1.
+fn at_least_one(parameter: &'static str, value: &str) -> Result<u32, PageRequestError> {
+    let message = format!("`{parameter}` must be an integer of at least 1, got {value:?}");
+    match count(value) {
+        Some(n) if n >= 1 => Ok(n),
+        parsed => Err(PageRequestError {
+            parameter,
+            message,
+            unparseable: parsed.is_none(),
+        }),
     }
 }
 
@@ -292,6 +288,9 @@ pub struct PageRequestError {
     pub parameter: &'static str,
     /// What is wrong with it.
     pub message: String,
+    /// The value does not parse (`page=abc`: `400 syntax`); else it parses but is out of
+    /// range (`page=0`: `422 content`).
+    pub unparseable: bool,
 }
 
 /// One page of a list, as a handler returns it.
@@ -299,8 +298,9 @@ pub struct PageRequestError {
 pub struct Page<T> {
     /// The items on this page.
     pub items: Vec<T>,
-    /// The number of items in the whole collection, when known.
-    pub total: Option<u64>,
+    /// The number of items in the whole collection: every read reports it
+    /// (`recordsCount`, `pagesCount`).
+    pub total: u64,
     /// Whether items exist after this page.
     pub has_more: bool,
 }
@@ -319,7 +319,7 @@ impl<T: Clone> Page<T> {
             .collect();
         Self {
             has_more: offset.saturating_add(items.len()) < all.len(),
-            total: Some(all.len() as u64),
+            total: all.len() as u64,
             items,
         }
     }
@@ -344,7 +344,8 @@ mod server {
 
     impl From<PageRequestError> for ApiError {
         fn from(e: PageRequestError) -> Self {
-            ApiError::invalid(e.parameter, e.message)
+            let kind = if e.unparseable { "syntax" } else { "content" };
+            ApiError::invalid(e.parameter, e.message).with_type(kind)
         }
     }
 
@@ -359,9 +360,8 @@ mod server {
             _ => {}
         }
         match error.status.as_u16() {
-            400 | 413 | 415 => ErrorType::Content,
+            400 | 413 | 415 | 422 => ErrorType::Content,
             403 => ErrorType::Permission,
-            422 => ErrorType::Validation,
             s if s >= 500 => ErrorType::System,
             _ => ErrorType::Client,
         }
@@ -428,7 +428,7 @@ mod server {
             ex: &Exchange,
             status: StatusCode,
             saved: Vec<T>,
-            _location: Option<String>,
+            _created: bool,
         ) -> Response {
             let metadata = WriteMetadata {
                 received_items_count: saved.len(),
@@ -452,8 +452,8 @@ mod server {
             let metadata = ReadMetadata {
                 page: request.page,
                 records_per_page: request.records_per_page,
-                pages_count: page.total.map(|total| total.div_ceil(per_page)),
-                records_count: page.total,
+                pages_count: Some(page.total.div_ceil(per_page)),
+                records_count: Some(page.total),
             };
             success(ex, &page.items, metadata)
         }
@@ -469,19 +469,27 @@ mod server {
             success::<(), _>(ex, &[], metadata)
         }
 
-        /// Renders an error.
+        /// Renders an error. A request that was understood but whose content is wrong
+        /// (type `content`) answers `422`; only one that cannot be understood (`syntax`:
+        /// not JSON, the wrong content type, a parameter that does not parse) answers `400`.
         fn render_error(_ex: &Exchange, error: &ApiError) -> Response {
+            let kind = error_type(error);
+            let status = if kind == ErrorType::Content && error.status == StatusCode::BAD_REQUEST {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                error.status
+            };
             let body = ErrorBody {
                 result: Outcome::Error,
                 error: Error {
-                    kind: error_type(error),
-                    code: error.code.unwrap_or(error.status.as_u16()),
+                    kind,
+                    code: error.code.unwrap_or(status.as_u16()).into(),
                     message: error.message.clone(),
                     description: error.description.clone(),
                     field: error.field.clone(),
                 },
             };
-            error.finish(json_response(error.status, &body))
+            error.finish(json_response(status, &body))
         }
 
         /// Reads a write's body `{"<collection>": [item, ...]}`: every item is decoded and
@@ -509,7 +517,10 @@ mod server {
                     "this operation writes one item: `{key}` must hold exactly one, got {}",
                     items.len()
                 );
-                return Err(Self::render_error(ex, &ApiError::bad_request(message)));
+                return Err(Self::render_error(
+                    ex,
+                    &ApiError::bad_request(message).with_type("content"),
+                ));
             }
             let received_items_count = items.len();
             let mut decoded = Vec::with_capacity(items.len());
@@ -528,7 +539,7 @@ mod server {
                             .into_iter()
                             .map(|v| Error {
                                 kind: ErrorType::Validation,
-                                code: StatusCode::UNPROCESSABLE_ENTITY.as_u16(),
+                                code: StatusCode::UNPROCESSABLE_ENTITY.as_u16().into(),
                                 message: v.message,
                                 description: None,
                                 field: v.field,

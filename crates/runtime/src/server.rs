@@ -421,12 +421,13 @@ pub trait ServerStyle: Send + Sync + 'static {
     fn page_request(query: Option<&str>) -> Result<Self::PageRequest, ApiError>;
     /// Renders one resource (a read, an update, a `202`).
     fn render_object<T: Serialize>(ex: &Exchange, status: StatusCode, item: &T) -> Response;
-    /// Renders what a write saved; `location` is set on a `201`.
+    /// Renders what a write saved; `created`: the write is a create (its item's URL is
+    /// [`Exchange::location`]).
     fn render_written<T: Serialize>(
         ex: &Exchange,
         status: StatusCode,
         saved: Vec<T>,
-        location: Option<String>,
+        created: bool,
     ) -> Response;
     /// Renders one page of a list.
     fn render_page<T: Serialize>(
@@ -1133,6 +1134,12 @@ impl Exchange {
         self.url(&format!("{}?{query}", self.uri.path()))
     }
 
+    /// The request's path, without its query (absolute with a base URL): the collection a
+    /// create writes to.
+    pub fn path_link(&self) -> String {
+        self.url(self.uri.path())
+    }
+
     /// The operation's collection key (`result` style).
     pub fn collection_key(&self) -> &str {
         self.op.map_or("items", |op| op.collection_key)
@@ -1337,10 +1344,10 @@ pub async fn path_params<T: DeserializeOwned + Send>(
 ) -> Result<T, Response> {
     match Path::<T>::from_request_parts(parts, &()).await {
         Ok(Path(params)) => Ok(params),
-        Err(rejection) => Err(ex.reject(&ApiError::bad_request(format!(
-            "bad path parameter: {}",
-            rejection.body_text()
-        )))),
+        Err(rejection) => {
+            let message = format!("bad path parameter: {}", rejection.body_text());
+            Err(ex.reject(&ApiError::bad_request(message).with_type("syntax")))
+        }
     }
 }
 
@@ -1352,7 +1359,7 @@ pub fn query_params<T: DeserializeOwned>(
     non_exploded: &[&str],
 ) -> Result<T, Response> {
     let bad = |e: &dyn std::fmt::Display| {
-        ex.reject(&ApiError::bad_request(format!("bad query parameter: {e}")))
+        ex.reject(&ApiError::bad_request(format!("bad query parameter: {e}")).with_type("syntax"))
     };
     let raw = parts.uri.query().unwrap_or("");
     if non_exploded.is_empty() {
@@ -1406,10 +1413,8 @@ async fn body_bytes(
             ex.reject(&ApiError::new(rejection.status(), rejection.body_text()))
         })?;
     if !json && !bytes.is_empty() {
-        return Err(ex.reject(&ApiError::invalid(
-            "Content-Type",
-            "the body must be sent as `application/json`",
-        )));
+        let message = "the body must be sent as `application/json`";
+        return Err(ex.reject(&ApiError::invalid("Content-Type", message).with_type("syntax")));
     }
     Ok(bytes)
 }
@@ -1463,9 +1468,10 @@ pub fn exactly_one<T>(ex: &Exchange, items: Vec<T>) -> Result<T, Response> {
     let mut items = items.into_iter();
     match (items.next(), items.next()) {
         (Some(item), None) => Ok(item),
-        _ => Err(ex.reject(&ApiError::bad_request(format!(
-            "this operation takes exactly one item, got {count}"
-        )))),
+        _ => {
+            let message = format!("this operation takes exactly one item, got {count}");
+            Err(ex.reject(&ApiError::bad_request(message).with_type("content")))
+        }
     }
 }
 

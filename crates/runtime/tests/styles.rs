@@ -158,6 +158,26 @@ fn enveloped_clients_unwrap_data_and_error() {
     assert_eq!(e.request_id.as_deref(), Some("r3"));
 }
 
+/// The seed calls the `links` keys "possible": an envelope without `links.self` (or without
+/// `links` at all) and without `org_id`/`project_id` still decodes.
+#[test]
+fn enveloped_clients_accept_possible_links_left_out() {
+    for body in [
+        r#"{"meta":{"request_id":"r","version":"1","type":"object"},"data":{"id":"w"},"error":null,"links":{}}"#,
+        r#"{"meta":{"request_id":"r","version":"1","type":"object"},"data":{"id":"w"},"error":null,"links":{"parent":"/widgets"}}"#,
+        r#"{"meta":{"request_id":"r","version":"1","type":"object"},"data":{"id":"w"},"error":null}"#,
+    ] {
+        let one =
+            enveloped::client::decode_one::<serde_json::Value>(&raw(200, &[], body), "widgets");
+        assert_eq!(one.expect(body).value["id"], "w");
+    }
+    let list = r#"{"meta":{"request_id":"r","version":"1","type":"list","limit":2,"page":1},"data":[{"id":"a"}],"error":null,"links":{"next":null}}"#;
+    let (items, _, next) =
+        enveloped::client::decode_page::<serde_json::Value>(&raw(200, &[], list), "widgets")
+            .unwrap();
+    assert_eq!((items.len(), next), (1, None));
+}
+
 #[test]
 fn result_clients_read_collections_failures_and_codes() {
     let read = r#"{"result":"success","widgets":[{"id":"w"}],"metadata":{"page":1,"recordsPerPage":20,"pagesCount":1,"recordsCount":1}}"#;

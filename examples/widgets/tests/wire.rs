@@ -214,11 +214,21 @@ async fn enveloped_create_and_delete() {
     assert_eq!(reply.header("location"), Some("/widgets/wdg_1"));
     assert_eq!(reply.json()["data"], sprocket());
     assert_eq!(reply.json()["meta"]["type"], json!("object"));
+    // After a create, `links.self` is the new resource (the `Location`), `parent` the collection.
+    assert_eq!(
+        reply.json()["links"],
+        json!({"self": "/widgets/wdg_1", "parent": "/widgets"})
+    );
     let deleted = server
         .send(Method::DELETE, "/widgets/wdg_1", None, &[])
         .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
-    assert_eq!(deleted.text, "");
+    // Every answer is an envelope: a success without content is 200 with `data: null`.
+    assert_eq!(deleted.status, StatusCode::OK);
+    let body = deleted.json();
+    assert_eq!(body["data"], Value::Null);
+    assert_eq!(body["error"], Value::Null);
+    assert_eq!(body["meta"]["type"], json!("object"));
+    assert_eq!(body["links"]["self"], json!("/widgets/wdg_1"));
     assert_eq!(
         server.get("/widgets/wdg_1").await.status,
         StatusCode::NOT_FOUND
@@ -556,6 +566,61 @@ async fn result_list_page() {
     );
 }
 
+/// 400 `syntax` only when the request cannot be understood; 422 `content` when it is
+/// understood but invalid (the seed's own table).
+#[tokio::test]
+async fn result_splits_syntax_from_content() {
+    let server = start(Style::Result, 0, None, None).await;
+    five_widgets(&server, Style::Result).await;
+    let error = |reply: &Reply| {
+        (
+            reply.status,
+            reply.json()["error"]["type"].clone(),
+            reply.json()["error"]["code"].clone(),
+        )
+    };
+    let syntax = |code: u16| {
+        (
+            StatusCode::from_u16(code).unwrap(),
+            json!("syntax"),
+            json!(code),
+        )
+    };
+    let content = (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        json!("content"),
+        json!(422),
+    );
+    assert_eq!(
+        error(&server.post("/widgets", "not json").await),
+        syntax(400)
+    );
+    assert_eq!(error(&server.get("/widgets?page=abc").await), syntax(400));
+    assert_eq!(
+        error(&server.get("/widgets?recordsPerPage=x").await),
+        syntax(400)
+    );
+    assert_eq!(error(&server.get("/widgets?page=0").await), content);
+    assert_eq!(
+        error(
+            &server
+                .post("/widgets", r#"{"widgets":{"name":"Gear"}}"#)
+                .await
+        ),
+        content
+    );
+    assert_eq!(
+        error(&server.post("/widgets", r#"[{"name":"Gear"}]"#).await),
+        content
+    );
+    // Every GET carries all four counts.
+    let past = server.get("/widgets?page=9&recordsPerPage=2").await.json();
+    assert_eq!(
+        past["metadata"],
+        json!({"page": 9, "recordsPerPage": 2, "pagesCount": 3, "recordsCount": 5})
+    );
+}
+
 #[tokio::test]
 async fn result_atomic_write_failure() {
     let server = start(Style::Result, 0, None, None).await;
@@ -619,8 +684,10 @@ async fn result_writes() {
             &[],
         )
         .await;
-    assert_eq!(two.status, StatusCode::BAD_REQUEST);
+    // The wrong item count for a single-item write is understood but invalid: 422 content.
+    assert_eq!(two.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(two.json()["error"]["type"], json!("content"));
+    assert_eq!(two.json()["error"]["code"], json!(422));
     let patched = server
         .send(
             Method::PATCH,
@@ -735,7 +802,8 @@ async fn enveloped_meta_carries_the_principals_org_and_project() {
     let deleted = server
         .send(Method::DELETE, "/widgets/wdg_1", None, &auth)
         .await;
-    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    assert_eq!(deleted.status, StatusCode::OK);
+    assert_eq!(deleted.json()["meta"]["org_id"], json!("org_7"));
     let head = server
         .send(Method::HEAD, "/widgets/wdg_1", None, &auth)
         .await;

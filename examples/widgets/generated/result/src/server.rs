@@ -229,8 +229,7 @@ fn create_widget<A: Api>(
                 .map_err(|e| ex.reject(&e))?;
             saved.push(item);
         }
-        let location = ex.location(saved.first());
-        Ok(Style::render_written(&ex, status(201), saved, location))
+        Ok(Style::render_written(&ex, status(201), saved, true))
     })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
@@ -285,7 +284,6 @@ fn update_widget<A: Api>(
                 .map_err(|e| ex.reject(&e))?;
             saved.push(item);
         }
-        let location = None;
-        Ok(Style::render_written(&ex, status(200), saved, location))
+        Ok(Style::render_written(&ex, status(200), saved, false))
     })
 }
