@@ -222,20 +222,21 @@ pub enum Presence {
     Flattened,
 }
 
-/// A default value, by how a template writes it.
+/// A default value, by how a template writes it. `N` names an enum type: its name in the
+/// IR, a type id while the IR is built.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DefaultValue {
+pub struct DefaultValue<N = String> {
     /// The name of the private function serde calls (`#[serde(default = "…")]`).
     pub fn_name: String,
     /// How to write the value.
     #[serde(flatten)]
-    pub value: DefaultExpr,
+    pub value: DefaultExpr<N>,
 }
 
 /// How to write a default value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "expr", rename_all = "snake_case")]
-pub enum DefaultExpr {
+pub enum DefaultExpr<N = String> {
     /// `true`/`false`.
     Bool {
         /// The value.
@@ -259,14 +260,14 @@ pub enum DefaultExpr {
     /// `Type::from(lit)` for a string enum.
     StrEnum {
         /// The enum type.
-        type_name: String,
+        type_name: N,
         /// The value (escape with `lit`).
         value: String,
     },
     /// `Type::from(n)` for an integer enum.
     IntEnum {
         /// The enum type.
-        type_name: String,
+        type_name: N,
         /// The value.
         value: i64,
     },
@@ -492,7 +493,17 @@ pub fn build(
     let mut types = schema::TypeBuilder::new(root, &file);
     types.add_components();
     let (operations, security) = ops::build(&mut types, root, &loaded.spec, style);
-    let (mut types, mut features, warnings) = types.finish(&used_by(&operations));
+    let mut bodies = Vec::new();
+    for ty in operations.iter().filter_map(ops::DraftOperation::body_type) {
+        ty.ids(&mut bodies);
+    }
+    let schema::Finished {
+        types,
+        names,
+        mut features,
+        warnings,
+    } = types.finish(&used_by(&operations), &bodies);
+    let operations: Vec<Operation> = operations.into_iter().map(|op| op.write(&names)).collect();
     features.string_enums = types
         .iter()
         .any(|t| matches!(t.kind, TypeKind::StringEnum { .. }));
@@ -505,7 +516,6 @@ pub fn build(
                     .any(|f| f.presence == Presence::RequiredNullable);
         }
     }
-    validation::mark(&mut types, &operations);
     let meta = crate_meta(&loaded.spec.info, options.crate_name.as_deref());
     Ok((
         Ir {
@@ -520,37 +530,14 @@ pub fn build(
     ))
 }
 
-/// Every identifier in the types the operations name (parameters, query structs, bodies,
-/// responses, enum defaults): those types keep their names.
-fn used_by(operations: &[Operation]) -> foldhash::HashSet<String> {
-    let mut texts: Vec<&str> = Vec::new();
+/// Every type the operations name (parameters, query structs, bodies, responses, enum
+/// defaults): those types keep their names.
+fn used_by(operations: &[ops::DraftOperation]) -> foldhash::HashSet<schema::TypeId> {
+    let mut ids = Vec::new();
     for op in operations {
-        let params = op
-            .path_params
-            .iter()
-            .chain(&op.headers)
-            .chain(op.query.iter().flat_map(|q| &q.params));
-        for p in params {
-            texts.extend([p.rust_type.as_str(), p.inner_type.as_str()]);
-            if let Some(DefaultValue {
-                value:
-                    DefaultExpr::StrEnum { type_name, .. } | DefaultExpr::IntEnum { type_name, .. },
-                ..
-            }) = &p.default
-            {
-                texts.push(type_name);
-            }
-        }
-        texts.extend(op.query.as_ref().map(|q| q.type_name.as_str()));
-        texts.extend(op.body.as_ref().map(|b| b.rust_type.as_str()));
-        texts.extend(op.success.rust_type.as_deref());
-        texts.extend(op.success.item_type.as_deref());
+        op.uses(&mut ids);
     }
-    texts
-        .into_iter()
-        .flat_map(names::type_words)
-        .map(str::to_string)
-        .collect()
+    ids.into_iter().collect()
 }
 
 fn crate_meta(info: &openapiv3::Info, crate_name: Option<&str>) -> CrateMeta {

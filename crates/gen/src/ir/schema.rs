@@ -2,9 +2,12 @@
 //!
 //! The builder works on the spec as JSON (the loaded model serialised back), so JSON
 //! pointers in diagnostics and [`Origin`]s are pointers into the bundled document and
-//! `$ref`s resolve by pointer. Types live in an arena keyed by their (unique) Rust name
-//! and come out sorted. Component schemas are named first, so inline schemas never take
-//! a component's name; inline schemas are named after where they sit
+//! `$ref`s resolve by pointer. Types live in an arena and refer to each other by
+//! [`TypeId`]; each id's (unique) Rust name is chosen when the type is created, so names
+//! never depend on what the finishing passes do with other types, but names are written
+//! into type expressions only at the end, after the duplicate merge, and the types come
+//! out sorted by name. Component schemas are named first, so inline schemas never take a
+//! component's name; inline schemas are named after where they sit
 //! (`CreateWidgetRequest`, `WidgetTagsItem`).
 
 use super::names::{self, Namer, RESERVED_TYPE_NAMES};
@@ -21,9 +24,9 @@ mod model;
 mod resolve;
 mod structs;
 
-pub(crate) use finish::to_field;
+pub(crate) use finish::{to_field, Finished};
 use model::{Component, Draft, DraftBody, EnumRepr, Resolved};
-pub(crate) use model::{DraftField, FieldOf, Ty};
+pub(crate) use model::{DraftField, FieldOf, Ty, TypeId};
 
 /// How many `$ref` hops are followed before a chain counts as a cycle.
 const MAX_REF_HOPS: usize = 32;
@@ -41,14 +44,18 @@ pub(crate) struct TypeBuilder<'a> {
     file: String,
     namer: Namer,
     fn_namer: Namer,
-    drafts: BTreeMap<String, Draft>,
+    /// The type arena: each type's name, by [`TypeId`].
+    names: Vec<String>,
+    /// Each type's definition, by [`TypeId`] (`None` until it is built, and once it is
+    /// merged into another).
+    drafts: Vec<Option<Draft>>,
     components: BTreeMap<String, Component>,
     expanding: Vec<String>,
     /// What the schema at each pointer resolved to, so a schema is resolved once however
     /// many `$ref`s reach it: specs converted from Swagger often point deep into other
     /// schemas, and resolving every reference anew grows exponentially with the nesting.
     expanded: HashMap<String, Resolved>,
-    enum_reprs: HashMap<String, EnumRepr>,
+    enum_reprs: HashMap<TypeId, EnumRepr>,
     depth: usize,
     warnings: Vec<Diagnostic>,
     features: Features,
@@ -61,7 +68,8 @@ impl<'a> TypeBuilder<'a> {
             file: file.to_string(),
             namer: Namer::with_reserved(RESERVED_TYPE_NAMES),
             fn_namer: Namer::default(),
-            drafts: BTreeMap::new(),
+            names: Vec::new(),
+            drafts: Vec::new(),
             components: BTreeMap::new(),
             expanding: Vec::new(),
             expanded: HashMap::new(),
@@ -79,9 +87,30 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    /// Reserves a type name (for types other stages add, like query structs).
-    pub(crate) fn reserve_name(&mut self, base: &str) -> String {
-        self.namer.unique(&names::pascal(base))
+    /// A new type in the arena, named `base` or, when that is taken, `base2`, `base3`, ….
+    fn new_type(&mut self, base: &str) -> TypeId {
+        let id = TypeId::new(self.names.len());
+        self.names.push(self.namer.unique(base));
+        self.drafts.push(None);
+        id
+    }
+
+    /// The name of a type.
+    fn name(&self, id: TypeId) -> &str {
+        self.names.get(id.index()).map_or("", String::as_str)
+    }
+
+    /// Defines a type.
+    fn define(&mut self, id: TypeId, draft: Draft) {
+        if let Some(slot) = self.drafts.get_mut(id.index()) {
+            *slot = Some(draft);
+        }
+    }
+
+    /// Reserves a type named after `base` (for types other stages add, like query
+    /// structs, defined with [`TypeBuilder::add_struct`]).
+    pub(crate) fn reserve(&mut self, base: &str) -> TypeId {
+        self.new_type(&names::pascal(base))
     }
 
     /// Records a warning about something that could not be expressed.
@@ -119,31 +148,32 @@ impl<'a> TypeBuilder<'a> {
             let nominal = schemas
                 .get(key.as_str())
                 .is_some_and(|s| self.is_nominal(s));
-            let name = self.namer.unique(&names::pascal(key));
+            let id = self.new_type(&names::pascal(key));
             if nominal {
                 if let Some(repr) = schemas
                     .get(key.as_str())
                     .and_then(enum_values)
                     .and_then(|v| enum_repr(&v))
                 {
-                    self.enum_reprs.insert(name.clone(), repr);
+                    self.enum_reprs.insert(id, repr);
                 }
             }
-            self.components.insert(pointer, Component { name, nominal });
+            self.components.insert(pointer, Component { id, nominal });
         }
         for key in keys {
             let pointer = format!("#/components/schemas/{}", escape_pointer_token(key));
             let Some(schema) = schemas.get(key.as_str()) else {
                 continue;
             };
-            let Some(component) = self.components.get(&pointer).cloned() else {
+            let Some(component) = self.components.get(&pointer).copied() else {
                 continue;
             };
             if component.nominal {
-                self.build_named(schema, &pointer, &component.name);
+                self.build_named(schema, &pointer, component.id);
             } else {
                 self.expanding.push(pointer.clone());
-                let resolved = self.resolve(schema, &pointer, &component.name);
+                let hint = self.name(component.id).to_string();
+                let resolved = self.resolve(schema, &pointer, &hint);
                 self.expanding.pop();
                 let draft = Draft {
                     doc: doc_of(schema),
@@ -151,43 +181,34 @@ impl<'a> TypeBuilder<'a> {
                     body: DraftBody::Alias(resolved.ty, resolved.nullable),
                     origin: self.origin(&pointer),
                 };
-                self.drafts.insert(component.name, draft);
+                self.define(component.id, draft);
             }
         }
     }
 
-    /// Builds the named type `name` for a nominal schema; returns whether the schema
-    /// admits null (a `null` member or enum value).
-    fn build_named(&mut self, schema: &'a Value, pointer: &str, name: &str) -> bool {
+    /// Builds the named type `id` for a nominal schema; returns whether the schema admits
+    /// null (a `null` member or enum value).
+    fn build_named(&mut self, schema: &'a Value, pointer: &str, id: TypeId) -> bool {
         let doc = doc_of(schema);
         let deprecated = flag(schema, "deprecated");
         let origin = self.origin(pointer);
-        // Placeholder first, so a recursive reference finds the name taken.
-        self.drafts.insert(
-            name.to_string(),
-            Draft {
-                doc: doc.clone(),
-                deprecated,
-                body: DraftBody::Alias(Ty::Value, false),
-                origin: origin.clone(),
-            },
-        );
+        let name = self.name(id).to_string();
         let mut nullable = false;
         let body = if let Some(values) = enum_values(schema) {
             nullable = values.iter().any(Value::is_null);
             if let Some(repr) = enum_repr(&values) {
-                self.enum_reprs.insert(name.to_string(), repr);
+                self.enum_reprs.insert(id, repr);
             }
             self.enum_body(&values, pointer)
         } else if union_members(schema).is_some() && !has_properties(schema) {
-            let (body, null) = self.union_body(schema, pointer, name);
+            let (body, null) = self.union_body(schema, pointer, &name);
             nullable = null;
             body
         } else {
-            self.struct_body(schema, pointer, name)
+            self.struct_body(schema, pointer, &name)
         };
-        self.drafts.insert(
-            name.to_string(),
+        self.define(
+            id,
             Draft {
                 doc,
                 deprecated,

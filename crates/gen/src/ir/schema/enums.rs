@@ -179,7 +179,7 @@ impl<'a> TypeBuilder<'a> {
     fn variant_name(&self, member: &Value) -> String {
         if let Some(reference) = member.get("$ref").and_then(Value::as_str) {
             if let Some(component) = self.components.get(reference) {
-                return component.name.clone();
+                return self.name(component.id).to_string();
             }
             let last = reference.rsplit('/').next().unwrap_or(reference);
             return names::pascal(last);

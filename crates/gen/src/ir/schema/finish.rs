@@ -1,8 +1,9 @@
 //! The finishing passes: duplicate inline types merged, recursion boxed, `Eq`/`Hash`
 //! worked out, and the types written out as [`TypeDef`]s.
 
-use super::model::{Draft, DraftBody, DraftField, Ty};
+use super::model::{Draft, DraftBody, DraftField, Ty, TypeId};
 use super::TypeBuilder;
+use crate::ir::validation::{self, Marks, Role};
 use crate::ir::{
     DefaultExpr, DefaultValue, Features, Field, Presence, TaggedVariant, TypeDef, TypeKind,
     UntaggedVariant, Validation,
@@ -11,26 +12,41 @@ use apigen_spec::Diagnostic;
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::fmt::Write as _;
 
-impl<'a> TypeBuilder<'a> {
-    /// Merges duplicate inline types, boxes recursion, works out `Eq`/`Hash`, and writes
-    /// the types out. `pinned`: names the operations use (they stay as they are).
-    pub(crate) fn finish(
-        mut self,
-        pinned: &HashSet<String>,
-    ) -> (Vec<TypeDef>, Features, Vec<Diagnostic>) {
+impl TypeBuilder<'_> {
+    /// Merges duplicate inline types, boxes recursion, works out `Eq`/`Hash`, marks what
+    /// `validate.rs` checks, and writes the types out. `pinned`: the types the operations
+    /// use (they stay as they are); `bodies`: the request body types (validated).
+    pub(crate) fn finish(mut self, pinned: &HashSet<TypeId>, bodies: &[TypeId]) -> Finished {
         self.merge_duplicates(pinned);
         self.box_recursion();
         let (eq, hash) = self.eq_hash();
-        let types = self
+        let graph: Vec<Option<(Role, Vec<TypeId>)>> = self
             .drafts
             .iter()
-            .map(|(name, draft)| {
-                let eq = eq.get(name).copied().unwrap_or(false);
-                let hash = hash.get(name).copied().unwrap_or(false);
-                to_typedef(name, draft, eq, hash)
+            .map(|d| d.as_ref().map(|d| (role(&d.body), holds(&d.body))))
+            .collect();
+        let marks = validation::mark(&graph, bodies);
+        let mut live: Vec<(TypeId, &Draft)> = self
+            .drafts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| d.as_ref().map(|d| (TypeId::new(i), d)))
+            .collect();
+        live.sort_by(|a, b| self.names[a.0.index()].cmp(&self.names[b.0.index()]));
+        let types = live
+            .into_iter()
+            .map(|(id, draft)| {
+                let i = id.index();
+                let validation = marks.validation(id, role(&draft.body));
+                to_typedef(&self.names, i, draft, (eq[i], hash[i]), validation, &marks)
             })
             .collect();
-        (types, self.features, self.warnings)
+        Finished {
+            types,
+            names: self.names,
+            features: self.features,
+            warnings: self.warnings,
+        }
     }
 
     /// One type for inline schemas that are the same type under different names. Specs
@@ -40,58 +56,75 @@ impl<'a> TypeBuilder<'a> {
     /// the same when everything but their names, docs and spec locations is (fields with
     /// their names, wire names, types, presence and constraints; variants; tags); types that
     /// hold them become the same in turn, so this runs to a fixpoint. The shortest name (then
-    /// the first) is kept. Component schemas keep their own types (they are named by the spec),
-    /// and so do the types operations use directly (`pinned`: query structs, bodies).
-    fn merge_duplicates(&mut self, pinned: &HashSet<String>) {
-        let fixed: HashSet<&str> = self
+    /// the first) is kept, and a merged type's id is named after it. Component schemas keep
+    /// their own types (they are named by the spec), and so do the types operations use
+    /// directly (`pinned`: query structs, bodies).
+    fn merge_duplicates(&mut self, pinned: &HashSet<TypeId>) {
+        let fixed: HashSet<TypeId> = self
             .components
             .values()
-            .map(|c| c.name.as_str())
-            .chain(pinned.iter().map(String::as_str))
+            .map(|c| c.id)
+            .chain(pinned.iter().copied())
             .collect();
         // Each type's key, as a number (equal keys, equal numbers), computed again only when
-        // a merge renamed something the type holds.
+        // a merge changed something the type holds.
         let mut numbers: HashMap<String, usize> = HashMap::new();
         let mut number = |key: String| {
             let next = numbers.len();
             *numbers.entry(key).or_insert(next)
         };
-        let mut keys: HashMap<String, usize> = self
+        let mut keys: HashMap<TypeId, usize> = self
             .drafts
             .iter()
-            .filter(|(name, _)| !fixed.contains(name.as_str()))
-            .map(|(name, draft)| (name.clone(), number(shape_key(&draft.body))))
+            .enumerate()
+            .filter_map(|(i, d)| Some((TypeId::new(i), d.as_ref()?)))
+            .filter(|(id, _)| !fixed.contains(id))
+            .map(|(id, draft)| (id, number(shape_key(&draft.body))))
             .collect();
+        // Every merged type → the type kept in its place (which may be merged later).
+        let mut kept_for: HashMap<TypeId, TypeId> = HashMap::new();
         loop {
-            let mut groups: HashMap<usize, Vec<&str>> = HashMap::new();
-            for (name, key) in &keys {
-                groups.entry(*key).or_default().push(name);
+            let mut groups: HashMap<usize, Vec<TypeId>> = HashMap::new();
+            for (id, key) in &keys {
+                groups.entry(*key).or_default().push(*id);
             }
-            let mut renames: HashMap<String, String> = HashMap::new();
-            for names in groups.values().filter(|names| names.len() > 1) {
-                let keep = names
-                    .iter()
-                    .min_by_key(|name| (name.len(), **name))
-                    .copied()
-                    .unwrap_or_default();
-                for name in names.iter().filter(|name| **name != keep) {
-                    renames.insert((*name).to_string(), keep.to_string());
+            let mut merged: HashMap<TypeId, TypeId> = HashMap::new();
+            for ids in groups.values().filter(|ids| ids.len() > 1) {
+                let Some(keep) = ids.iter().copied().min_by(|a, b| {
+                    let (a, b) = (&self.names[a.index()], &self.names[b.index()]);
+                    (a.len(), a).cmp(&(b.len(), b))
+                }) else {
+                    continue;
+                };
+                for id in ids.iter().filter(|id| **id != keep) {
+                    merged.insert(*id, keep);
                 }
             }
-            if renames.is_empty() {
-                return;
+            if merged.is_empty() {
+                break;
             }
-            for name in renames.keys() {
-                self.drafts.remove(name);
-                keys.remove(name);
+            for id in merged.keys() {
+                self.drafts[id.index()] = None;
+                keys.remove(id);
             }
-            for (name, draft) in self.drafts.iter_mut() {
-                if rename_in(&mut draft.body, &renames) {
-                    if let Some(key) = keys.get_mut(name) {
+            for (i, draft) in self.drafts.iter_mut().enumerate() {
+                let Some(draft) = draft else {
+                    continue;
+                };
+                if merge_in(&mut draft.body, &merged) {
+                    if let Some(key) = keys.get_mut(&TypeId::new(i)) {
                         *key = number(shape_key(&draft.body));
                     }
                 }
             }
+            kept_for.extend(merged);
+        }
+        for (&gone, &kept) in &kept_for {
+            let mut kept = kept;
+            while let Some(&next) = kept_for.get(&kept) {
+                kept = next;
+            }
+            self.names[gone.index()] = self.names[kept.index()].clone();
         }
     }
 
@@ -119,35 +152,28 @@ impl<'a> TypeBuilder<'a> {
     /// Boxes every direct reference that closes a cycle (a reference to a type in the
     /// same strongly connected component of the "contains without indirection" graph).
     fn box_recursion(&mut self) {
-        let names: Vec<String> = self.drafts.keys().cloned().collect();
-        let index: HashMap<&str, usize> = names
+        let edges: Vec<Vec<usize>> = self
+            .drafts
             .iter()
-            .enumerate()
-            .map(|(i, n)| (n.as_str(), i))
-            .collect();
-        let edges: Vec<Vec<usize>> = names
-            .iter()
-            .map(|n| {
-                self.drafts
-                    .get(n)
+            .map(|d| {
+                d.as_ref()
                     .map(|d| {
                         Self::tys(&d.body)
                             .into_iter()
-                            .filter_map(|t| t.direct_names())
-                            .filter_map(|t| index.get(t).copied())
+                            .filter_map(Ty::direct)
+                            .map(TypeId::index)
                             .collect()
                     })
                     .unwrap_or_default()
             })
             .collect();
         let component = strongly_connected(&edges);
-        for (i, name) in names.iter().enumerate() {
-            let Some(draft) = self.drafts.get_mut(name) else {
+        for (i, draft) in self.drafts.iter_mut().enumerate() {
+            let Some(draft) = draft else {
                 continue;
             };
             for ty in Self::tys_mut(&mut draft.body) {
-                let target = ty.direct_names().and_then(|t| index.get(t).copied());
-                if let Some(target) = target {
+                if let Some(target) = ty.direct().map(TypeId::index) {
                     let cyclic = target == i
                         || component
                             .get(target)
@@ -161,33 +187,34 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    /// Which types can derive `Eq` and `Hash` (a fixpoint: a type can when all it
-    /// contains can).
-    pub(super) fn eq_hash(&self) -> (HashMap<String, bool>, HashMap<String, bool>) {
-        let mut eq: HashMap<String, bool> = self.drafts.keys().map(|n| (n.clone(), true)).collect();
+    /// Which types can derive `Eq` and `Hash`, by type id (a fixpoint: a type can when all
+    /// it contains can).
+    fn eq_hash(&self) -> (Vec<bool>, Vec<bool>) {
+        let mut eq = vec![true; self.drafts.len()];
         let mut hash = eq.clone();
+        let mut refs = Vec::new();
         loop {
             let mut changed = false;
-            for (name, draft) in &self.drafts {
+            for (i, draft) in self.drafts.iter().enumerate() {
+                let Some(draft) = draft else {
+                    continue;
+                };
                 let mut e = true;
                 let mut h = true;
                 for ty in Self::tys(&draft.body) {
                     let (te, th) = ty.eq_hash();
                     e &= te;
                     h &= th;
-                    let mut refs = Vec::new();
-                    ty.all_names(&mut refs);
-                    for r in refs {
-                        e &= eq.get(r).copied().unwrap_or(true);
-                        h &= hash.get(r).copied().unwrap_or(true);
+                    refs.clear();
+                    ty.ids(&mut refs);
+                    for r in &refs {
+                        e &= eq.get(r.index()).copied().unwrap_or(true);
+                        h &= hash.get(r.index()).copied().unwrap_or(true);
                     }
                 }
-                if eq.get(name) != Some(&e) {
-                    eq.insert(name.clone(), e);
-                    changed = true;
-                }
-                if hash.get(name) != Some(&h) {
-                    hash.insert(name.clone(), h);
+                if eq[i] != e || hash[i] != h {
+                    eq[i] = e;
+                    hash[i] = h;
                     changed = true;
                 }
             }
@@ -196,6 +223,39 @@ impl<'a> TypeBuilder<'a> {
             }
         }
     }
+}
+
+/// The types written out, with what the rest of the IR needs from the arena.
+pub(crate) struct Finished {
+    /// The types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Every type id's name (a merged type's is the name of the type kept in its place), to
+    /// write the operations' types with.
+    pub names: Vec<String>,
+    /// What the types need.
+    pub features: Features,
+    /// What could not be expressed.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What a type is to validation marking.
+fn role(body: &DraftBody) -> Role {
+    match body {
+        DraftBody::Struct { .. } | DraftBody::StringEnum { .. } | DraftBody::IntEnum { .. } => {
+            Role::Checks
+        }
+        DraftBody::Tagged { .. } | DraftBody::Untagged { .. } => Role::Holds,
+        DraftBody::Alias(..) => Role::Alias,
+    }
+}
+
+/// The types a type holds (fields, variants, the aliased type).
+fn holds(body: &DraftBody) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    for ty in TypeBuilder::tys(body) {
+        ty.ids(&mut out);
+    }
+    out
 }
 
 /// Tarjan's algorithm, iteratively (deep type graphs must not overflow the stack).
@@ -290,44 +350,51 @@ fn shape_key(body: &DraftBody) -> String {
     }
 }
 
-/// Points every use of a merged type at the type kept in its place.
-/// Whether anything was renamed.
-fn rename_in(body: &mut DraftBody, renames: &HashMap<String, String>) -> bool {
-    let mut renamed = false;
+/// Points every use of a merged type at the type kept in its place; whether there was one.
+fn merge_in(body: &mut DraftBody, merged: &HashMap<TypeId, TypeId>) -> bool {
+    let mut changed = false;
     match body {
         DraftBody::Struct { fields, .. } => {
             for f in fields {
-                renamed |= f.ty.rename(renames);
+                changed |= f.ty.merge(merged);
                 if let Some(DefaultValue {
                     value:
                         DefaultExpr::StrEnum { type_name, .. } | DefaultExpr::IntEnum { type_name, .. },
                     ..
                 }) = &mut f.default
                 {
-                    if let Some(kept) = renames.get(type_name.as_str()) {
-                        type_name.clone_from(kept);
-                        renamed = true;
+                    if let Some(kept) = merged.get(type_name) {
+                        *type_name = *kept;
+                        changed = true;
                     }
                 }
             }
         }
         DraftBody::Tagged { variants, .. } => {
             for v in variants {
-                renamed |= v.2.rename(renames);
+                changed |= v.2.merge(merged);
             }
         }
         DraftBody::Untagged { variants } => {
             for v in variants {
-                renamed |= v.1.rename(renames);
+                changed |= v.1.merge(merged);
             }
         }
-        DraftBody::Alias(t, _) => renamed = t.rename(renames),
+        DraftBody::Alias(t, _) => changed = t.merge(merged),
         DraftBody::StringEnum { .. } | DraftBody::IntEnum { .. } => {}
     }
-    renamed
+    changed
 }
 
-fn to_typedef(name: &str, draft: &Draft, eq: bool, hash: bool) -> TypeDef {
+/// Writes the type `names[i]` out.
+fn to_typedef(
+    names: &[String],
+    i: usize,
+    draft: &Draft,
+    (eq, hash): (bool, bool),
+    validation: Validation,
+    marks: &Marks,
+) -> TypeDef {
     let mut derives: Vec<String> = vec!["Debug".into(), "Clone".into(), "PartialEq".into()];
     // Structs get theirs from `wire_object!`, but for those with a flattened field.
     let wire = match &draft.body {
@@ -360,7 +427,16 @@ fn to_typedef(name: &str, draft: &Draft, eq: bool, hash: bool) -> TypeDef {
             fields,
             deny_unknown_fields,
         } => TypeKind::Struct {
-            fields: fields.iter().map(|f| to_field(f, false)).collect(),
+            fields: fields
+                .iter()
+                .map(|f| {
+                    let mut field = to_field(f, names, false);
+                    // Only the checks of a type that has checks recurse.
+                    field.nested_validation =
+                        validation == Validation::Checks && f.ty.any(&|id| marks.checks(id));
+                    field
+                })
+                .collect(),
             deny_unknown_fields: *deny_unknown_fields,
             wire,
         },
@@ -379,7 +455,7 @@ fn to_typedef(name: &str, draft: &Draft, eq: bool, hash: bool) -> TypeDef {
                 .map(|(name, value, ty)| TaggedVariant {
                     name: name.clone(),
                     tag_value: value.clone(),
-                    rust_type: ty.render(false),
+                    rust_type: ty.render(names, false),
                 })
                 .collect(),
         },
@@ -388,13 +464,13 @@ fn to_typedef(name: &str, draft: &Draft, eq: bool, hash: bool) -> TypeDef {
                 .iter()
                 .map(|(name, ty)| UntaggedVariant {
                     name: name.clone(),
-                    rust_type: ty.render(false),
+                    rust_type: ty.render(names, false),
                 })
                 .collect(),
         },
         DraftBody::Alias(ty, nullable) => {
             derives.clear();
-            let rust_type = ty.render(false);
+            let rust_type = ty.render(names, false);
             TypeKind::Alias {
                 rust_type: if *nullable {
                     format!("Option<{rust_type}>")
@@ -405,19 +481,19 @@ fn to_typedef(name: &str, draft: &Draft, eq: bool, hash: bool) -> TypeDef {
         }
     };
     TypeDef {
-        name: name.to_string(),
+        name: names.get(i).cloned().unwrap_or_default(),
         doc: draft.doc.clone(),
         deprecated: draft.deprecated,
         derives,
         kind,
-        validation: Validation::None,
+        validation,
         origin: draft.origin.clone(),
     }
 }
 
-/// Writes a field out; `qualified` names schema types as `types::…`.
-pub(crate) fn to_field(f: &DraftField, qualified: bool) -> Field {
-    let inner = f.ty.render(qualified);
+/// Writes a field out with the types' `names`; `qualified` names schema types as `types::…`.
+pub(crate) fn to_field(f: &DraftField, names: &[String], qualified: bool) -> Field {
+    let inner = f.ty.render(names, qualified);
     let rust_type = match f.presence {
         Presence::Required | Presence::Defaulted | Presence::Flattened => inner.clone(),
         Presence::RequiredNullable | Presence::Optional => format!("Option<{inner}>"),
@@ -440,10 +516,35 @@ pub(crate) fn to_field(f: &DraftField, qualified: bool) -> Field {
         deprecated: f.deprecated,
         read_only: f.read_only,
         write_only: f.write_only,
-        default: f.default.clone(),
+        default: f.default.as_ref().map(|d| DefaultValue {
+            fn_name: d.fn_name.clone(),
+            value: named_default(&d.value, names),
+        }),
         value_kind: f.value_kind.to_string(),
         constraints: f.constraints.clone(),
         nested_validation: false,
         origin: f.origin.clone(),
+    }
+}
+
+/// A default with its enum type (if any) named.
+fn named_default(value: &DefaultExpr<TypeId>, names: &[String]) -> DefaultExpr {
+    let name = |id: &TypeId| names.get(id.index()).cloned().unwrap_or_default();
+    match value {
+        DefaultExpr::Bool { value } => DefaultExpr::Bool { value: *value },
+        DefaultExpr::Int { value } => DefaultExpr::Int { value: *value },
+        DefaultExpr::Float { value } => DefaultExpr::Float { value: *value },
+        DefaultExpr::Str { value } => DefaultExpr::Str {
+            value: value.clone(),
+        },
+        DefaultExpr::StrEnum { type_name, value } => DefaultExpr::StrEnum {
+            type_name: name(type_name),
+            value: value.clone(),
+        },
+        DefaultExpr::IntEnum { type_name, value } => DefaultExpr::IntEnum {
+            type_name: name(type_name),
+            value: *value,
+        },
+        DefaultExpr::EmptyVec => DefaultExpr::EmptyVec,
     }
 }

@@ -4,6 +4,26 @@ use super::super::{Constraints, DefaultValue, EnumVariant, IntVariant, Origin, P
 use foldhash::HashMap;
 use serde_json::Value;
 
+/// A named type: an index into the builder's type arena. Types refer to each other by id,
+/// so the passes that follow references (the duplicate merge, recursion boxing, `Eq`/`Hash`,
+/// validation marking) never read a type's name, and names are written into type
+/// expressions only when the IR is written out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct TypeId(u32);
+
+impl TypeId {
+    /// The id of the `index`th type in the arena.
+    pub(super) fn new(index: usize) -> Self {
+        // More than 4 billion types would not fit in memory first.
+        Self(u32::try_from(index).unwrap_or(u32::MAX))
+    }
+
+    /// The position in the arena.
+    pub(crate) fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// A Rust type expression, before it is written out.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Ty {
@@ -16,7 +36,7 @@ pub(crate) enum Ty {
     /// `::serde_json::Map<String, ::serde_json::Value>`.
     JsonMap,
     /// A named type in `types.rs`.
-    Named(String),
+    Named(TypeId),
     /// `Vec<T>`.
     Vec(Box<Ty>),
     /// `::std::collections::BTreeMap<String, T>`.
@@ -26,52 +46,66 @@ pub(crate) enum Ty {
 }
 
 impl Ty {
-    /// The type as written in `types.rs` (`qualified == false`) or elsewhere (`types::…`).
-    pub(crate) fn render(&self, qualified: bool) -> String {
+    /// The type as written in `types.rs` (`qualified == false`) or elsewhere (`types::…`);
+    /// `names` holds the name of each type id.
+    pub(crate) fn render(&self, names: &[String], qualified: bool) -> String {
         let q = if qualified { "types::" } else { "" };
         match self {
             Ty::Prim(p) => (*p).to_string(),
             Ty::Helper(h) => format!("{q}{h}"),
             Ty::Value => "::serde_json::Value".to_string(),
             Ty::JsonMap => "::serde_json::Map<String, ::serde_json::Value>".to_string(),
-            Ty::Named(n) => format!("{q}{n}"),
-            Ty::Vec(t) => format!("Vec<{}>", t.render(qualified)),
+            Ty::Named(id) => {
+                let name = names.get(id.index()).map_or("", String::as_str);
+                format!("{q}{name}")
+            }
+            Ty::Vec(t) => format!("Vec<{}>", t.render(names, qualified)),
             Ty::Map(t) => format!(
                 "::std::collections::BTreeMap<String, {}>",
-                t.render(qualified)
+                t.render(names, qualified)
             ),
-            Ty::Boxed(t) => format!("Box<{}>", t.render(qualified)),
+            Ty::Boxed(t) => format!("Box<{}>", t.render(names, qualified)),
         }
     }
 
-    /// Named types this type contains without indirection (what recursion must box).
-    pub(super) fn direct_names(&self) -> Option<&str> {
+    /// The named type this type is without indirection (what recursion must box).
+    pub(super) fn direct(&self) -> Option<TypeId> {
         match self {
-            Ty::Named(n) => Some(n),
+            Ty::Named(id) => Some(*id),
             _ => None,
         }
     }
 
     /// Every named type this type mentions.
-    pub(super) fn all_names<'a>(&'a self, out: &mut Vec<&'a str>) {
+    pub(crate) fn ids(&self, out: &mut Vec<TypeId>) {
         match self {
-            Ty::Named(n) => out.push(n),
-            Ty::Vec(t) | Ty::Map(t) | Ty::Boxed(t) => t.all_names(out),
+            Ty::Named(id) => out.push(*id),
+            Ty::Vec(t) | Ty::Map(t) | Ty::Boxed(t) => t.ids(out),
             _ => {}
         }
     }
 
-    /// Every named type this type mentions that `renames` has, renamed; whether there was one.
-    pub(super) fn rename(&mut self, renames: &HashMap<String, String>) -> bool {
+    /// Whether the type mentions a named type for which `f` holds.
+    pub(crate) fn any(&self, f: &impl Fn(TypeId) -> bool) -> bool {
         match self {
-            Ty::Named(n) => match renames.get(n.as_str()) {
+            Ty::Named(id) => f(*id),
+            Ty::Vec(t) | Ty::Map(t) | Ty::Boxed(t) => t.any(f),
+            _ => false,
+        }
+    }
+
+    /// Every named type this type mentions that `merged` has, replaced by the type kept in
+    /// its place; whether there was one.
+    pub(super) fn merge(&mut self, merged: &HashMap<TypeId, TypeId>) -> bool {
+        match self {
+            Ty::Named(id) => match merged.get(id) {
                 Some(kept) => {
-                    n.clone_from(kept);
+                    *id = *kept;
                     true
                 }
                 None => false,
             },
-            Ty::Vec(t) | Ty::Map(t) | Ty::Boxed(t) => t.rename(renames),
+            Ty::Vec(t) | Ty::Map(t) | Ty::Boxed(t) => t.merge(merged),
             _ => false,
         }
     }
@@ -160,7 +194,7 @@ pub(crate) struct DraftField {
     pub deprecated: bool,
     pub read_only: bool,
     pub write_only: bool,
-    pub default: Option<DefaultValue>,
+    pub default: Option<DefaultValue<TypeId>>,
     pub value_kind: &'static str,
     pub constraints: Constraints,
     pub origin: Origin,
@@ -179,10 +213,10 @@ pub(crate) struct FieldOf<'s> {
     pub allow_null: bool,
 }
 
-/// A component schema's Rust name and whether it becomes a named type of its own.
-#[derive(Debug, Clone)]
+/// A component schema's type and whether it is a named type of its own (else an alias).
+#[derive(Debug, Clone, Copy)]
 pub(super) struct Component {
-    pub(super) name: String,
+    pub(super) id: TypeId,
     pub(super) nominal: bool,
 }
 

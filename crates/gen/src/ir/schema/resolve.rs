@@ -91,7 +91,7 @@ impl<'a> TypeBuilder<'a> {
         let component = self
             .components
             .get(&format!("#/components/schemas/{first}"))?;
-        let mut hint = component.name.clone();
+        let mut hint = self.name(component.id).to_string();
         while let Some(token) = tokens.next() {
             match token {
                 "properties" => {
@@ -143,9 +143,9 @@ impl<'a> TypeBuilder<'a> {
         target_pointer: &str,
         hint: &str,
     ) -> Resolved {
-        let component = self.components.get(target_pointer).cloned();
-        if let Some(component) = component.as_ref().filter(|c| c.nominal) {
-            let mut r = Resolved::of(Ty::Named(component.name.clone()), self.kind_of(target));
+        let component = self.components.get(target_pointer).copied();
+        if let Some(component) = component.filter(|c| c.nominal) {
+            let mut r = Resolved::of(Ty::Named(component.id), self.kind_of(target));
             r.nullable = flag(target, "nullable");
             r.default = target.get("default").cloned();
             return r;
@@ -160,7 +160,7 @@ impl<'a> TypeBuilder<'a> {
             return Resolved::of(Ty::Value, "any");
         }
         let hint = match component {
-            Some(c) => c.name,
+            Some(c) => self.name(c.id).to_string(),
             None => self
                 .hint_for(target_pointer)
                 .unwrap_or_else(|| hint.to_string()),
@@ -173,10 +173,10 @@ impl<'a> TypeBuilder<'a> {
 
     fn resolve_shape(&mut self, schema: &'a Value, pointer: &str, hint: &str) -> Resolved {
         if self.is_nominal(schema) {
-            let name = self.namer.unique(&names::pascal(hint));
+            let id = self.new_type(&names::pascal(hint));
             let kind = self.kind_of(schema);
-            let nullable = self.build_named(schema, pointer, &name);
-            let mut r = Resolved::of(Ty::Named(name), kind);
+            let nullable = self.build_named(schema, pointer, id);
+            let mut r = Resolved::of(Ty::Named(id), kind);
             r.nullable = nullable;
             return r;
         }

@@ -1,7 +1,7 @@
 //! Structs: properties and merged `allOf` parts, flattened parts, fields and their
 //! defaults (also the fields of query structs).
 
-use super::model::{Draft, DraftBody, DraftField, FieldOf, Ty};
+use super::model::{Draft, DraftBody, DraftField, FieldOf, Ty, TypeId};
 use super::{
     collect_required, doc_of, enum_values, flag, has_properties, is_meaningful, is_objectish,
     union_members, EnumRepr, TypeBuilder, MAX_REF_HOPS,
@@ -94,10 +94,11 @@ impl<'a> TypeBuilder<'a> {
                     }
                 }
                 Part::Union(union, union_pointer) => {
-                    let variant_name = self.namer.unique(&format!("{name}Variant"));
+                    let variant = self.new_type(&format!("{name}Variant"));
+                    let variant_name = self.name(variant).to_string();
                     let (body, _) = self.union_body(union, &union_pointer, &variant_name);
-                    self.drafts.insert(
-                        variant_name.clone(),
+                    self.define(
+                        variant,
                         Draft {
                             doc: None,
                             deprecated: false,
@@ -106,11 +107,7 @@ impl<'a> TypeBuilder<'a> {
                         },
                     );
                     let field_name = namer.unique("variant");
-                    fields.push(self.flat_field(
-                        field_name,
-                        Ty::Named(variant_name),
-                        &union_pointer,
-                    ));
+                    fields.push(self.flat_field(field_name, Ty::Named(variant), &union_pointer));
                 }
             }
         }
@@ -229,7 +226,7 @@ impl<'a> TypeBuilder<'a> {
                         pointer,
                         format!(
                             "the default `{value}` of `{wire}` cannot be written as a Rust value of type {}; the field stays optional",
-                            resolved.ty.render(false)
+                            resolved.ty.render(&self.names, false)
                         ),
                     ),
                 }
@@ -287,7 +284,7 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    fn default_expr(&self, ty: &Ty, value: &Value) -> Option<DefaultExpr> {
+    fn default_expr(&self, ty: &Ty, value: &Value) -> Option<DefaultExpr<TypeId>> {
         match (ty, value) {
             (Ty::Prim("bool"), Value::Bool(b)) => Some(DefaultExpr::Bool { value: *b }),
             (Ty::Prim(p), Value::Number(n)) if p.starts_with('i') || p.starts_with('u') => {
@@ -308,16 +305,16 @@ impl<'a> TypeBuilder<'a> {
                 n.as_f64().map(|value| DefaultExpr::Float { value })
             }
             (Ty::Prim("String"), Value::String(s)) => Some(DefaultExpr::Str { value: s.clone() }),
-            (Ty::Named(name), Value::String(s)) => match self.enum_reprs.get(name) {
+            (Ty::Named(id), Value::String(s)) => match self.enum_reprs.get(id) {
                 Some(EnumRepr::Str) => Some(DefaultExpr::StrEnum {
-                    type_name: name.clone(),
+                    type_name: *id,
                     value: s.clone(),
                 }),
                 _ => None,
             },
-            (Ty::Named(name), Value::Number(n)) => match self.enum_reprs.get(name) {
+            (Ty::Named(id), Value::Number(n)) => match self.enum_reprs.get(id) {
                 Some(EnumRepr::Int) => n.as_i64().map(|value| DefaultExpr::IntEnum {
-                    type_name: name.clone(),
+                    type_name: *id,
                     value,
                 }),
                 _ => None,
@@ -327,17 +324,18 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    /// Adds a struct made by another stage (query parameters).
+    /// Defines a struct made by another stage (query parameters) as the type `id`
+    /// ([`TypeBuilder::reserve`]).
     pub(crate) fn add_struct(
         &mut self,
-        name: &str,
+        id: TypeId,
         doc: Option<String>,
         fields: Vec<DraftField>,
         pointer: &str,
     ) {
         let origin = self.origin(pointer);
-        self.drafts.insert(
-            name.to_string(),
+        self.define(
+            id,
             Draft {
                 doc,
                 deprecated: false,
