@@ -626,6 +626,78 @@ fn semver_safe(version: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The IR of a spec given as YAML text, with the `plain` style.
+    fn ir_of(yaml: &str) -> Ir {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("spec.yaml");
+        std::fs::write(&path, yaml).expect("the spec is written");
+        let loaded = apigen_spec::load(&path).expect("the spec loads");
+        let style = apigen_spec::style::find("plain").expect("the plain style");
+        build(&loaded, style, &BuildOptions::default())
+            .expect("the IR builds")
+            .0
+    }
+
+    /// Schemas named like the external types a body's fields are written with
+    /// (`::chrono::DateTime<::chrono::Utc>`, `::serde_json::Value`, `::uuid::Uuid`) are not
+    /// held by that body: type references are ids, not words of type strings.
+    #[test]
+    fn schemas_named_like_external_types_are_not_what_a_body_holds() {
+        let ir = ir_of(
+            r##"
+openapi: 3.0.3
+info: {title: clocks, version: "1"}
+paths:
+  /events:
+    post:
+      operationId: createEvent
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Event"}
+      responses:
+        "201": {description: created}
+components:
+  schemas:
+    Event:
+      type: object
+      required: [at, id, data]
+      properties:
+        at: {type: string, format: date-time}
+        id: {type: string, format: uuid}
+        data: {}
+    Utc:
+      type: object
+      properties:
+        offset: {type: integer, minimum: 0}
+    Value:
+      type: object
+      properties:
+        amount: {type: number}
+    Uuid:
+      type: object
+      properties:
+        hex: {type: string}
+"##,
+        );
+        let validation = |name: &str| {
+            ir.types
+                .iter()
+                .find(|t| t.name == name)
+                .map(|t| t.validation)
+                .unwrap_or_else(|| panic!("no type {name}"))
+        };
+        assert_eq!(validation("Event"), Validation::Checks);
+        for name in ["Utc", "Value", "Uuid"] {
+            assert_eq!(validation(name), Validation::None, "{name}");
+        }
+        let TypeKind::Struct { fields, .. } = &ir.types[0].kind else {
+            panic!("Event is a struct");
+        };
+        assert!(fields.iter().all(|f| !f.nested_validation), "{fields:?}");
+    }
+
     #[test]
     fn versions_become_semver() {
         assert_eq!(semver_safe("1.2.3"), "1.2.3");
