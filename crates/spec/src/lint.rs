@@ -15,7 +15,8 @@
 //! The last three need a style (`--style`, or the spec's `x-apigen-style`).
 
 use crate::apply::inline_plan;
-use crate::diag::{escape_pointer_token, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::pointer::JsonPointer;
 use crate::shape::{self, OperationShape, COLLECTION_EXTENSION};
 use crate::style::{error_response_name, Refs, Style};
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
@@ -35,7 +36,7 @@ pub fn lint(spec: &OpenAPI, style: Option<&dyn Style>) -> Vec<Diagnostic> {
         None => Refs::local(),
     };
     for (path, item) in spec.paths.paths.iter() {
-        let pointer = format!("#/paths/{}", escape_pointer_token(path));
+        let pointer = JsonPointer::from_tokens(["paths", path.as_str()]);
         match item {
             ReferenceOr::Item(item) => collection_key(&item.extensions, &pointer, &mut out),
             ReferenceOr::Reference { reference } => out.push(

@@ -11,7 +11,8 @@ use super::{
     Body, DefaultExpr, DefaultValue, Operation, Origin, Param, ParamGroup, Presence,
     SecurityScheme, Success,
 };
-use apigen_spec::diag::escape_pointer_token;
+use apigen_spec::pointer::escape;
+use apigen_spec::reference::follow_json;
 use apigen_spec::shape::{self, OperationShape};
 use apigen_spec::style::Style;
 use serde_json::Value;
@@ -152,11 +153,7 @@ pub(crate) fn build<'a>(
     let mut prefix_namer = Namer::default();
     let mut operations = Vec::new();
     for shape in shape::operations(spec) {
-        let Some(op) = shape
-            .pointer
-            .strip_prefix('#')
-            .and_then(|p| root.pointer(p))
-        else {
+        let Some(op) = shape.pointer.lookup(root) else {
             continue;
         };
         let base = op
@@ -278,15 +275,8 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
 
     /// Path-item parameters overridden by the operation's (same name and location).
     fn parameters(&mut self) -> Vec<Declared<'a>> {
-        let item_pointer = self
-            .shape
-            .pointer
-            .rsplit_once('/')
-            .map(|(p, _)| p.to_string())
-            .unwrap_or_default();
-        let item = item_pointer
-            .strip_prefix('#')
-            .and_then(|p| self.root.pointer(p));
+        let item_pointer = self.shape.pointer.parent().unwrap_or_default();
+        let item = item_pointer.lookup(self.root);
         let mut out: Vec<Declared<'a>> = Vec::new();
         let sources = [
             (item, item_pointer.clone()),
@@ -328,20 +318,11 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         out
     }
 
-    /// Follows a `$ref` (to `components/parameters`, …) within the document.
-    fn follow(&mut self, value: &'a Value, pointer: &str) -> Option<(&'a Value, String)> {
-        let mut current = value;
-        let mut current_pointer = pointer.to_string();
-        for _ in 0..32 {
-            let Some(reference) = current.get("$ref").and_then(Value::as_str) else {
-                return Some((current, current_pointer));
-            };
-            current = reference
-                .strip_prefix('#')
-                .and_then(|p| self.root.pointer(p))?;
-            current_pointer = reference.to_string();
-        }
-        None
+    /// Follows `$ref`s (to `components/parameters`, …) from the value at `pointer` with the
+    /// spec crate's resolver: what they name and its pointer; `None` when they do not resolve.
+    fn follow(&self, value: &'a Value, pointer: &str) -> Option<(&'a Value, String)> {
+        let (value, at) = follow_json(self.root, value).ok()?;
+        Some((value, at.map_or_else(|| pointer.to_string(), String::from)))
     }
 
     /// One parameter (its field is also the query struct's).
@@ -503,7 +484,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             }
             return None;
         };
-        let schema_pointer = format!("{pointer}/content/{}/schema", escape_pointer_token(media));
+        let schema_pointer = format!("{pointer}/content/{}/schema", escape(media));
         let hint = format!("{}Request", self.type_prefix);
         let resolved = self.types.resolve(schema, &schema_pointer, &hint);
         Some(DraftRequestBody {
@@ -530,7 +511,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             .find(|k| responses.and_then(|r| r.get(k)).is_some());
         let found = key.and_then(|key| {
             let response = responses.and_then(|r| r.get(&key))?;
-            let pointer = format!("{responses_pointer}/{}", escape_pointer_token(&key));
+            let pointer = format!("{responses_pointer}/{}", escape(&key));
             self.follow(response, &pointer)
         });
         let schema = found.and_then(|(response, pointer)| {
@@ -538,7 +519,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             let (media, schema) = json_media(content)?;
             Some((
                 schema,
-                format!("{pointer}/content/{}/schema", escape_pointer_token(media)),
+                format!("{pointer}/content/{}/schema", escape(media)),
             ))
         });
         let Some((schema, pointer)) = schema else {

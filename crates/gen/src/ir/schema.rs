@@ -12,7 +12,7 @@
 
 use super::names::{self, Namer, RESERVED_TYPE_NAMES};
 use super::{Features, Origin};
-use apigen_spec::diag::escape_pointer_token;
+use apigen_spec::pointer::JsonPointer;
 use apigen_spec::Diagnostic;
 use foldhash::{HashMap, HashMapExt};
 use serde_json::Value;
@@ -27,9 +27,6 @@ mod structs;
 pub(crate) use finish::{to_field, Finished};
 use model::{Component, Draft, DraftBody, EnumRepr, Resolved};
 pub(crate) use model::{DraftField, FieldOf, Ty, TypeId};
-
-/// How many `$ref` hops are followed before a chain counts as a cycle.
-const MAX_REF_HOPS: usize = 32;
 
 /// How deep inline schemas may nest before the rest becomes `serde_json::Value`
 /// (protects the stack against pathological input).
@@ -144,7 +141,8 @@ impl<'a> TypeBuilder<'a> {
         let mut keys: Vec<&String> = schemas.keys().collect();
         keys.sort();
         for key in &keys {
-            let pointer = format!("#/components/schemas/{}", escape_pointer_token(key));
+            let pointer: String =
+                JsonPointer::from_tokens(["components", "schemas", key.as_str()]).into();
             let nominal = schemas
                 .get(key.as_str())
                 .is_some_and(|s| self.is_nominal(s));
@@ -161,7 +159,8 @@ impl<'a> TypeBuilder<'a> {
             self.components.insert(pointer, Component { id, nominal });
         }
         for key in keys {
-            let pointer = format!("#/components/schemas/{}", escape_pointer_token(key));
+            let pointer: String =
+                JsonPointer::from_tokens(["components", "schemas", key.as_str()]).into();
             let Some(schema) = schemas.get(key.as_str()) else {
                 continue;
             };

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::ir::names::{self, Namer};
 use crate::ir::{EnumVariant, IntVariant};
-use apigen_spec::diag::escape_pointer_token;
+use apigen_spec::pointer::JsonPointer;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -117,9 +117,7 @@ impl<'a> TypeBuilder<'a> {
         let mut refs = Vec::new();
         for member in members.iter().filter(|m| !is_null_schema(m)) {
             let reference = member.get("$ref").and_then(Value::as_str)?;
-            let target = reference
-                .strip_prefix('#')
-                .and_then(|p| self.root.pointer(p))?;
+            let target = JsonPointer::from_ref(reference)?.lookup(self.root)?;
             if !(has_properties(target) || target.get("allOf").is_some()) {
                 return None;
             }
@@ -134,15 +132,16 @@ impl<'a> TypeBuilder<'a> {
                 let reference = if target.starts_with('#') {
                     target.to_string()
                 } else {
-                    format!("#/components/schemas/{}", escape_pointer_token(target))
+                    JsonPointer::from_tokens(["components", "schemas", target]).into()
                 };
                 tagged.push((value.clone(), reference));
             }
         }
         for reference in &refs {
             if !tagged.iter().any(|(_, r)| r == reference) {
-                let implicit = reference.rsplit('/').next().unwrap_or(reference);
-                let implicit = implicit.replace("~1", "/").replace("~0", "~");
+                let implicit = JsonPointer::from_ref(reference)
+                    .and_then(|p| p.last().map(|last| last.into_owned()))
+                    .unwrap_or_default();
                 tagged.push((implicit, reference.clone()));
             }
         }
@@ -161,8 +160,9 @@ impl<'a> TypeBuilder<'a> {
     /// The type a local reference (a discriminator mapping target) names.
     fn resolve_reference(&mut self, reference: &str, pointer: &str, hint: &str) -> Ty {
         let root = self.root;
-        match reference.strip_prefix('#').and_then(|p| root.pointer(p)) {
-            Some(target) => self.resolve_target(target, reference, hint).ty,
+        let target = JsonPointer::from_ref(reference).and_then(|p| Some((p.lookup(root)?, p)));
+        match target {
+            Some((target, at)) => self.resolve_target(target, &at, hint).ty,
             None => {
                 self.warn_at(
                     "gen/unresolved-ref",
@@ -178,11 +178,18 @@ impl<'a> TypeBuilder<'a> {
     /// what kind of value it is.
     fn variant_name(&self, member: &Value) -> String {
         if let Some(reference) = member.get("$ref").and_then(Value::as_str) {
-            if let Some(component) = self.components.get(reference) {
+            let pointer = JsonPointer::from_ref(reference);
+            if let Some(component) = pointer
+                .as_ref()
+                .and_then(|p| self.components.get(p.as_str()))
+            {
                 return self.name(component.id).to_string();
             }
-            let last = reference.rsplit('/').next().unwrap_or(reference);
-            return names::pascal(last);
+            return match pointer.as_ref().and_then(JsonPointer::last) {
+                Some(last) => names::pascal(&last),
+                // Another document's: the last step of the URL.
+                None => names::pascal(reference.rsplit('/').next().unwrap_or(reference)),
+            };
         }
         if let Some(title) = member.get("title").and_then(Value::as_str) {
             return names::pascal(title);

@@ -4,46 +4,45 @@
 use super::model::{Resolved, Ty};
 use super::{
     enum_repr, enum_values, flag, has_properties, is_meaningful, is_null_schema, is_objectish,
-    meaningful_parts, union_members, union_pointer, EnumRepr, TypeBuilder, MAX_DEPTH, MAX_REF_HOPS,
+    meaningful_parts, union_members, union_pointer, EnumRepr, TypeBuilder, MAX_DEPTH,
 };
 use crate::ir::names;
 use crate::ir::{Constraints, Num};
+use apigen_spec::pointer::JsonPointer;
+use apigen_spec::reference::{follow_json, RefError};
 use serde_json::Value;
 
 impl<'a> TypeBuilder<'a> {
-    /// Follows `$ref`s to the schema they name; `None` (with a warning) when a reference
-    /// dangles or the chain does not end.
+    /// Follows `$ref`s (with the spec crate's resolver) from the schema at `pointer` to the
+    /// schema they name, and its pointer; `None` (with a warning) when a reference dangles
+    /// or the chain does not end.
     pub(super) fn follow(
         &mut self,
         schema: &'a Value,
         pointer: &str,
     ) -> Option<(&'a Value, String)> {
-        let mut current = schema;
-        let mut current_pointer = pointer.to_string();
-        for _ in 0..MAX_REF_HOPS {
-            let Some(reference) = current.get("$ref").and_then(Value::as_str) else {
-                return Some((current, current_pointer));
-            };
-            let Some(target) = reference
-                .strip_prefix('#')
-                .and_then(|p| self.root.pointer(p))
-            else {
+        match follow_json(self.root, schema) {
+            Ok((target, at)) => {
+                Some((target, at.map_or_else(|| pointer.to_string(), String::from)))
+            }
+            Err(RefError::Dangling { reference, holder }) => {
+                let at = holder.map_or_else(|| pointer.to_string(), String::from);
                 self.warn_at(
                     "gen/unresolved-ref",
-                    &current_pointer,
+                    &at,
                     format!("`$ref: {reference}` does not resolve; generated as serde_json::Value"),
                 );
-                return None;
-            };
-            current = target;
-            current_pointer = reference.to_string();
+                None
+            }
+            Err(RefError::Cycle) => {
+                self.unsupported(
+                    pointer,
+                    "a `$ref` chain that never ends",
+                    "serde_json::Value",
+                );
+                None
+            }
         }
-        self.unsupported(
-            pointer,
-            "a `$ref` chain that never ends",
-            "serde_json::Value",
-        );
-        None
     }
 
     /// Whether a schema becomes a named type of its own (struct or enum) rather than an
@@ -85,18 +84,19 @@ impl<'a> TypeBuilder<'a> {
     /// would use (`#/components/schemas/Pet/properties/owner` → `PetOwner`), so the
     /// type's name does not depend on which reference reaches it first.
     fn hint_for(&self, pointer: &str) -> Option<String> {
-        let rest = pointer.strip_prefix("#/components/schemas/")?;
-        let mut tokens = rest.split('/');
+        let pointer = JsonPointer::parse(pointer)?;
+        let mut tokens = pointer.tokens();
+        if tokens.next()? != "components" || tokens.next()? != "schemas" {
+            return None;
+        }
         let first = tokens.next()?;
-        let component = self
-            .components
-            .get(&format!("#/components/schemas/{first}"))?;
+        let component = JsonPointer::from_tokens(["components", "schemas", first.as_ref()]);
+        let component = self.components.get(component.as_str())?;
         let mut hint = self.name(component.id).to_string();
         while let Some(token) = tokens.next() {
-            match token {
+            match token.as_ref() {
                 "properties" => {
                     if let Some(name) = tokens.next() {
-                        let name = name.replace("~1", "/").replace("~0", "~");
                         hint.push_str(&names::pascal(&name));
                     }
                 }

@@ -4,11 +4,12 @@
 use super::model::{Draft, DraftBody, DraftField, FieldOf, Ty, TypeId};
 use super::{
     collect_required, doc_of, enum_values, flag, has_properties, is_meaningful, is_objectish,
-    union_members, EnumRepr, TypeBuilder, MAX_REF_HOPS,
+    union_members, EnumRepr, TypeBuilder,
 };
 use crate::ir::names::{self, Namer};
 use crate::ir::{Constraints, DefaultExpr, DefaultValue, Presence};
-use apigen_spec::diag::escape_pointer_token;
+use apigen_spec::pointer::escape;
+use apigen_spec::reference::MAX_REF_HOPS;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -46,7 +47,7 @@ impl<'a> TypeBuilder<'a> {
                                 continue;
                             }
                             let prop_pointer =
-                                format!("{part_pointer}/properties/{}", escape_pointer_token(wire));
+                                format!("{part_pointer}/properties/{}", escape(wire));
                             let of = FieldOf {
                                 wire,
                                 required: required.contains(wire),
