@@ -1,5 +1,6 @@
-//! The finishing passes: duplicate inline types merged, recursion boxed, `Eq`/`Hash`
-//! worked out, and the types written out as [`TypeDef`]s.
+//! The finishing passes, all over type ids: duplicate inline types merged, recursion
+//! boxed, `Eq`/`Hash` worked out, what `validate.rs` checks marked; then the types are
+//! written out as [`TypeDef`]s, their type expressions named only now.
 
 use super::model::{Draft, DraftBody, DraftField, Ty, TypeId};
 use super::TypeBuilder;

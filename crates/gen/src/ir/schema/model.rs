@@ -1,6 +1,6 @@
 //! The type model: Rust type expressions ([`Ty`]) and the types in the making.
 
-use super::super::{Constraints, DefaultValue, EnumVariant, IntVariant, Origin, Presence};
+use crate::ir::{Constraints, DefaultValue, EnumVariant, IntVariant, Origin, Presence};
 use foldhash::HashMap;
 use serde_json::Value;
 
@@ -8,7 +8,7 @@ use serde_json::Value;
 /// so the passes that follow references (the duplicate merge, recursion boxing, `Eq`/`Hash`,
 /// validation marking) never read a type's name, and names are written into type
 /// expressions only when the IR is written out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct TypeId(u32);
 
 impl TypeId {
@@ -86,7 +86,7 @@ impl Ty {
     }
 
     /// Whether the type mentions a named type for which `f` holds.
-    pub(crate) fn any(&self, f: &impl Fn(TypeId) -> bool) -> bool {
+    pub(super) fn any(&self, f: &impl Fn(TypeId) -> bool) -> bool {
         match self {
             Ty::Named(id) => f(*id),
             Ty::Vec(t) | Ty::Map(t) | Ty::Boxed(t) => t.any(f),
