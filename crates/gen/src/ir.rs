@@ -626,16 +626,14 @@ fn semver_safe(version: &str) -> String {
 mod tests {
     use super::*;
 
-    /// The IR of a spec given as YAML text, with the `plain` style.
-    fn ir_of(yaml: &str) -> Ir {
+    /// The IR of a spec given as YAML text, with the `plain` style, and the warnings.
+    fn ir_of(yaml: &str) -> (Ir, Vec<Diagnostic>) {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let path = dir.path().join("spec.yaml");
         std::fs::write(&path, yaml).expect("the spec is written");
         let loaded = apigen_spec::load(&path).expect("the spec loads");
         let style = apigen_spec::style::find("plain").expect("the plain style");
-        build(&loaded, style, &BuildOptions::default())
-            .expect("the IR builds")
-            .0
+        build(&loaded, style, &BuildOptions::default()).expect("the IR builds")
     }
 
     /// Schemas named like the external types a body's fields are written with
@@ -643,7 +641,7 @@ mod tests {
     /// held by that body: type references are ids, not words of type strings.
     #[test]
     fn schemas_named_like_external_types_are_not_what_a_body_holds() {
-        let ir = ir_of(
+        let (ir, _) = ir_of(
             r##"
 openapi: 3.0.3
 info: {title: clocks, version: "1"}
@@ -696,6 +694,43 @@ components:
             panic!("Event is a struct");
         };
         assert!(fields.iter().all(|f| !f.nested_validation), "{fields:?}");
+    }
+
+    /// A `$ref` whose fragment is percent-encoded (`%7Bid%7D` for `{id}`), which the loader
+    /// accepts, resolves in the generator too: both read pointers with `JsonPointer`.
+    #[test]
+    fn percent_encoded_refs_resolve() {
+        let (ir, warnings) = ir_of(
+            r##"
+openapi: 3.0.3
+info: {title: refs, version: "1"}
+paths:
+  /widgets/{id}:
+    get:
+      operationId: getWidget
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer, format: int32}}
+      responses:
+        "204": {description: done}
+  /gadgets/{id}:
+    get:
+      operationId: getGadget
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema: {$ref: "#/paths/~1widgets~1%7Bid%7D/get/parameters/0/schema"}
+      responses:
+        "204": {description: done}
+"##,
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let gadget = ir
+            .operations
+            .iter()
+            .find(|op| op.fn_name == "get_gadget")
+            .expect("getGadget");
+        assert_eq!(gadget.path_params[0].rust_type, "i32");
     }
 
     #[test]
