@@ -222,20 +222,21 @@ pub enum Presence {
     Flattened,
 }
 
-/// A default value, by how a template writes it.
+/// A default value, by how a template writes it. `N` names an enum type: its name in the
+/// IR, a type id while the IR is built.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DefaultValue {
+pub struct DefaultValue<N = String> {
     /// The name of the private function serde calls (`#[serde(default = "…")]`).
     pub fn_name: String,
     /// How to write the value.
     #[serde(flatten)]
-    pub value: DefaultExpr,
+    pub value: DefaultExpr<N>,
 }
 
 /// How to write a default value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "expr", rename_all = "snake_case")]
-pub enum DefaultExpr {
+pub enum DefaultExpr<N = String> {
     /// `true`/`false`.
     Bool {
         /// The value.
@@ -259,14 +260,14 @@ pub enum DefaultExpr {
     /// `Type::from(lit)` for a string enum.
     StrEnum {
         /// The enum type.
-        type_name: String,
+        type_name: N,
         /// The value (escape with `lit`).
         value: String,
     },
     /// `Type::from(n)` for an integer enum.
     IntEnum {
         /// The enum type.
-        type_name: String,
+        type_name: N,
         /// The value.
         value: i64,
     },
@@ -508,8 +509,25 @@ pub fn build(
     let file = loaded.root.display().to_string();
     let mut types = schema::TypeBuilder::new(root, &file);
     types.add_components();
-    let (mut operations, security) = ops::build(&mut types, root, &loaded.spec, style);
-    let (mut types, mut features, warnings) = types.finish(&used_by(&operations));
+    let (operations, security) = ops::build(&mut types, root, &loaded.spec, style);
+    let mut bodies = Vec::new();
+    for ty in operations.iter().filter_map(ops::DraftOperation::body_type) {
+        ty.ids(&mut bodies);
+    }
+    let schema::Finished {
+        types,
+        names,
+        mut features,
+        warnings,
+    } = types.finish(&used_by(&operations), &bodies);
+    let operations: Vec<Operation> = operations
+        .into_iter()
+        .map(|op| {
+            let mut op = op.write(&names);
+            op.decide();
+            op
+        })
+        .collect();
     features.string_enums = types
         .iter()
         .any(|t| matches!(t.kind, TypeKind::StringEnum { .. }));
@@ -521,10 +539,6 @@ pub fn build(
                     .iter()
                     .any(|f| f.presence == Presence::RequiredNullable);
         }
-    }
-    validation::mark(&mut types, &operations);
-    for op in &mut operations {
-        op.decide();
     }
     let meta = crate_meta(&loaded.spec.info, options.crate_name.as_deref());
     Ok((
@@ -586,37 +600,14 @@ impl Operation {
     }
 }
 
-/// Every identifier in the types the operations name (parameters, query structs, bodies,
-/// responses, enum defaults): those types keep their names.
-fn used_by(operations: &[Operation]) -> foldhash::HashSet<String> {
-    let mut texts: Vec<&str> = Vec::new();
+/// Every type the operations name (parameters, query structs, bodies, responses, enum
+/// defaults): those types keep their names.
+fn used_by(operations: &[ops::DraftOperation]) -> foldhash::HashSet<schema::TypeId> {
+    let mut ids = Vec::new();
     for op in operations {
-        let params = op
-            .path_params
-            .iter()
-            .chain(&op.headers)
-            .chain(op.query.iter().flat_map(|q| &q.params));
-        for p in params {
-            texts.extend([p.rust_type.as_str(), p.inner_type.as_str()]);
-            if let Some(DefaultValue {
-                value:
-                    DefaultExpr::StrEnum { type_name, .. } | DefaultExpr::IntEnum { type_name, .. },
-                ..
-            }) = &p.default
-            {
-                texts.push(type_name);
-            }
-        }
-        texts.extend(op.query.as_ref().map(|q| q.type_name.as_str()));
-        texts.extend(op.body.as_ref().map(|b| b.rust_type.as_str()));
-        texts.extend(op.success.rust_type.as_deref());
-        texts.extend(op.success.item_type.as_deref());
+        op.uses(&mut ids);
     }
-    texts
-        .into_iter()
-        .flat_map(names::type_words)
-        .map(str::to_string)
-        .collect()
+    ids.into_iter().collect()
 }
 
 fn crate_meta(info: &openapiv3::Info, crate_name: Option<&str>) -> CrateMeta {
@@ -704,6 +695,113 @@ fn semver_safe(version: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The IR of a spec given as YAML text, with the `plain` style, and the warnings.
+    fn ir_of(yaml: &str) -> (Ir, Vec<Diagnostic>) {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("spec.yaml");
+        std::fs::write(&path, yaml).expect("the spec is written");
+        let loaded = apigen_spec::load(&path).expect("the spec loads");
+        let style = apigen_spec::style::find("plain").expect("the plain style");
+        build(&loaded, style, &BuildOptions::default()).expect("the IR builds")
+    }
+
+    /// Schemas named like the external types a body's fields are written with
+    /// (`::chrono::DateTime<::chrono::Utc>`, `::serde_json::Value`, `::uuid::Uuid`) are not
+    /// held by that body: type references are ids, not words of type strings.
+    #[test]
+    fn schemas_named_like_external_types_are_not_what_a_body_holds() {
+        let (ir, _) = ir_of(
+            r##"
+openapi: 3.0.3
+info: {title: clocks, version: "1"}
+paths:
+  /events:
+    post:
+      operationId: createEvent
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Event"}
+      responses:
+        "201": {description: created}
+components:
+  schemas:
+    Event:
+      type: object
+      required: [at, id, data]
+      properties:
+        at: {type: string, format: date-time}
+        id: {type: string, format: uuid}
+        data: {}
+    Utc:
+      type: object
+      properties:
+        offset: {type: integer, minimum: 0}
+    Value:
+      type: object
+      properties:
+        amount: {type: number}
+    Uuid:
+      type: object
+      properties:
+        hex: {type: string}
+"##,
+        );
+        let validation = |name: &str| {
+            ir.types
+                .iter()
+                .find(|t| t.name == name)
+                .map(|t| t.validation)
+                .unwrap_or_else(|| panic!("no type {name}"))
+        };
+        assert_eq!(validation("Event"), Validation::Checks);
+        for name in ["Utc", "Value", "Uuid"] {
+            assert_eq!(validation(name), Validation::None, "{name}");
+        }
+        let TypeKind::Struct { fields, .. } = &ir.types[0].kind else {
+            panic!("Event is a struct");
+        };
+        assert!(fields.iter().all(|f| !f.nested_validation), "{fields:?}");
+    }
+
+    /// A `$ref` whose fragment is percent-encoded (`%7Bid%7D` for `{id}`), which the loader
+    /// accepts, resolves in the generator too: both read pointers with `JsonPointer`.
+    #[test]
+    fn percent_encoded_refs_resolve() {
+        let (ir, warnings) = ir_of(
+            r##"
+openapi: 3.0.3
+info: {title: refs, version: "1"}
+paths:
+  /widgets/{id}:
+    get:
+      operationId: getWidget
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer, format: int32}}
+      responses:
+        "204": {description: done}
+  /gadgets/{id}:
+    get:
+      operationId: getGadget
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema: {$ref: "#/paths/~1widgets~1%7Bid%7D/get/parameters/0/schema"}
+      responses:
+        "204": {description: done}
+"##,
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let gadget = ir
+            .operations
+            .iter()
+            .find(|op| op.fn_name == "get_gadget")
+            .expect("getGadget");
+        assert_eq!(gadget.path_params[0].rust_type, "i32");
+    }
 
     #[test]
     fn versions_become_semver() {

@@ -29,7 +29,8 @@
 //! already uses the name for something else, see [`inline_plan`]), or, with
 //! `components_ref = Some(url)`, referenced as `url#/components/...`.
 
-use crate::diag::{escape_pointer_token, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::pointer::JsonPointer;
 use crate::shape::{self, OperationShape};
 use crate::style::{
     error_response_name, Body, NamedSchema, Refs, ResourceNames, Style, STYLE_EXTENSION,
@@ -326,7 +327,7 @@ pub fn inline_plan(spec: &OpenAPI, style: &dyn Style) -> Result<InlinePlan, Vec<
                 continue;
             }
             let longer = format!("{prefix}{name}");
-            let pointer = format!("#/components/{kind}/{}", escape_pointer_token(name));
+            let pointer = JsonPointer::from_tokens(["components", kind, name.as_str()]);
             if free(&longer) {
                 renamed.push(
                     Diagnostic::warning(

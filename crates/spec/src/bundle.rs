@@ -12,7 +12,8 @@
 
 use crate::diag::Diagnostic;
 use crate::kind::Kind;
-use crate::source::{join_pointer, pointer_tokens, SourceFile};
+use crate::pointer::{percent_decode, JsonPointer};
+use crate::source::SourceFile;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -179,14 +180,6 @@ fn tidy(path: &Path) -> PathBuf {
     out
 }
 
-fn resolve<'v>(value: &'v Value, tokens: &[String]) -> Option<&'v Value> {
-    tokens.iter().try_fold(value, |v, t| match v {
-        Value::Object(m) => m.get(t),
-        Value::Array(a) => t.parse::<usize>().ok().and_then(|i| a.get(i)),
-        _ => None,
-    })
-}
-
 /// A component name from `hint`: characters outside `[A-Za-z0-9._-]` become `_`.
 fn component_name(hint: &str) -> String {
     let s: String = hint
@@ -227,7 +220,7 @@ impl Bundler {
                                     target.entry(k).or_insert(v);
                                 }
                             }
-                            let key = (file, join_pointer(&pointer));
+                            let key = (file, JsonPointer::from_tokens(&pointer).into());
                             self.origins.push(Origin {
                                 prefix: at.bundled.clone(),
                                 file,
@@ -330,10 +323,10 @@ impl Bundler {
         let location = self
             .files
             .get(at.file)
-            .map(|f| f.locate(&join_pointer(&source)));
+            .map(|f| f.locate(&JsonPointer::from_tokens(&source)));
         let mut bundled = at.bundled.clone();
         bundled.push("$ref".into());
-        let mut d = d.at_pointer(join_pointer(&bundled));
+        let mut d = d.at_pointer(JsonPointer::from_tokens(&bundled));
         if let Some(l) = location {
             d = d.with_location(l);
         }
@@ -367,7 +360,7 @@ impl Bundler {
                     .get(at.file)
                     .and_then(|f| f.path.parent().map(Path::to_path_buf))
                     .unwrap_or_default();
-                let path = tidy(&dir.join(crate::source::percent_decode(&path)));
+                let path = tidy(&dir.join(&*percent_decode(&path)));
                 match self.file(&path) {
                     Ok(Some(idx)) => (idx, fragment),
                     Ok(None) => return None,
@@ -391,13 +384,14 @@ impl Bundler {
             // Back into the root document: a plain local ref.
             return Some(Replacement::Ref(fragment));
         }
-        let tokens = pointer_tokens(&fragment);
+        let pointer = JsonPointer::from_ref(&fragment).unwrap_or_default();
+        let tokens = pointer.to_tokens();
         let target = {
             let canonical_path = self.files.get(file).map(|f| canonical(&f.path));
             canonical_path
                 .and_then(|p| self.parsed.get(&p))
                 .and_then(|e| e.as_ref())
-                .and_then(|(_, v)| resolve(v, &tokens))
+                .and_then(|(_, v)| pointer.lookup(v))
                 .cloned()
         };
         let Some(content) = target else {
@@ -418,7 +412,7 @@ impl Bundler {
             );
             return None;
         };
-        let key = (file, join_pointer(&tokens));
+        let key = (file, pointer.to_string());
         let Some(section) = kind.section() else {
             if self.inlining.contains(&key) {
                 self.error_at(

@@ -10,8 +10,9 @@
 //! - a `pattern` that is not a string → removed;
 //! - `$ref` to a callback (`callbacks: {x: {$ref: '#/components/callbacks/y'}}`) → inlined.
 
-use crate::diag::{escape_pointer_token, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::kind::Kind;
+use crate::pointer::JsonPointer;
 use serde_json::{json, Value};
 
 /// Repairs `doc` in place; returns a warning per repair. Renamed paths are recorded in
@@ -23,7 +24,7 @@ pub(crate) fn repair(doc: &mut Value, moves: &mut Vec<(String, String)>) -> Vec<
         .pointer("/components/callbacks")
         .cloned()
         .unwrap_or(Value::Null);
-    let mut pointer = String::from("#");
+    let mut pointer = JsonPointer::root();
     walk(doc, Kind::Root, &mut pointer, &callbacks, &mut warnings);
     warnings
 }
@@ -60,14 +61,13 @@ fn query_strings_in_paths(
                         moved.join(", ")
                     )
                 };
+                let at =
+                    |path: &str| -> String { JsonPointer::from_tokens(["paths", path]).into() };
                 warnings.push(repaired(
-                    format!("#/paths/{}", escape_pointer_token(&p)),
+                    at(&p),
                     format!("the path `{key}` contains a query string; it was read as `{p}`{also}"),
                 ));
-                moves.push((
-                    format!("#/paths/{}", escape_pointer_token(&p)),
-                    format!("#/paths/{}", escape_pointer_token(&key)),
-                ));
+                moves.push((at(&p), at(&key)));
                 paths.insert(p, item);
             }
             _ => {
@@ -118,7 +118,7 @@ fn path_params_to_query(item: &mut Value, path: &str) -> Vec<String> {
 fn walk(
     value: &mut Value,
     kind: Kind,
-    pointer: &mut String,
+    pointer: &mut JsonPointer,
     callbacks: &Value,
     warnings: &mut Vec<Diagnostic>,
 ) {
@@ -129,7 +129,8 @@ fn walk(
             let tokens = value
                 .get("$ref")
                 .and_then(Value::as_str)
-                .map(crate::source::pointer_tokens)
+                .and_then(JsonPointer::from_ref)
+                .map(|p| p.to_tokens())
                 .unwrap_or_default();
             if let [components, section, name] = tokens.as_slice() {
                 let target = callbacks.get(name);
@@ -148,19 +149,16 @@ fn walk(
                 if k == "additionalProperties" && v.is_boolean() {
                     continue;
                 }
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&escape_pointer_token(k));
+                pointer.push(k);
                 walk(v, kind.child(k), pointer, callbacks, warnings);
-                pointer.truncate(len);
+                pointer.pop();
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter_mut().enumerate() {
-                let len = pointer.len();
-                pointer.push_str(&format!("/{i}"));
+                pointer.push_index(i);
                 walk(v, kind.element(), pointer, callbacks, warnings);
-                pointer.truncate(len);
+                pointer.pop();
             }
         }
         _ => {}

@@ -100,8 +100,3 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 }
-
-/// Escapes one JSON pointer token (`~` → `~0`, `/` → `~1`).
-pub fn escape_pointer_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}

@@ -15,6 +15,8 @@ pub mod lint;
 pub mod load;
 mod normalize;
 pub mod parallel;
+pub mod pointer;
+pub mod reference;
 pub mod render;
 pub mod shape;
 pub mod source;

@@ -18,7 +18,8 @@
 //! error body and keeps its description.
 
 use crate::apply::{inline_plan, resource_names};
-use crate::diag::{escape_pointer_token, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::pointer::JsonPointer;
 use crate::shape::{self, OperationShape, COLLECTION_EXTENSION};
 use crate::style::{error_response_name, Refs, Style};
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, StatusCode, Type};
@@ -38,7 +39,7 @@ pub fn lint(spec: &OpenAPI, style: Option<&dyn Style>) -> Vec<Diagnostic> {
         None => Refs::local(),
     };
     for (path, item) in spec.paths.paths.iter() {
-        let pointer = format!("#/paths/{}", escape_pointer_token(path));
+        let pointer = JsonPointer::from_tokens(["paths", path.as_str()]);
         match item {
             ReferenceOr::Item(item) => collection_key(&item.extensions, &pointer, &mut out),
             ReferenceOr::Reference { reference } => out.push(

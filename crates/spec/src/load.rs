@@ -23,7 +23,8 @@
 
 use crate::bundle::{self, Origin};
 use crate::diag::{Diagnostic, Location};
-use crate::source::{join_pointer, pointer_tokens, SourceFile};
+use crate::pointer::JsonPointer;
+use crate::source::SourceFile;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -60,7 +61,9 @@ pub struct Locator {
 impl Locator {
     /// As [`Loaded::locate`].
     pub fn locate(&self, pointer: &str) -> Option<Location> {
-        let mut tokens = pointer_tokens(pointer);
+        let mut tokens = JsonPointer::parse(pointer)
+            .map(|p| p.to_tokens())
+            .unwrap_or_default();
         // Undo moves, newest first (a node may have moved more than once).
         for (to, from) in self.moves.iter().rev() {
             if let Some(rest) = tokens.strip_prefix(to.as_slice()) {
@@ -81,7 +84,7 @@ impl Locator {
                 .cloned(),
         );
         let file = self.files.get(origin.file)?;
-        Some(file.locate(&join_pointer(&source)))
+        Some(file.locate(&JsonPointer::from_tokens(&source)))
     }
 
     /// As [`Loaded::locate_all`].
@@ -157,7 +160,14 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     warnings.extend(crate::compat::repair(&mut doc, &mut moves));
     locator.moves = moves
         .into_iter()
-        .map(|(to, from)| (pointer_tokens(&to), pointer_tokens(&from)))
+        .map(|(to, from)| {
+            let tokens = |p: &str| {
+                JsonPointer::parse(p)
+                    .map(|p| p.to_tokens())
+                    .unwrap_or_default()
+            };
+            (tokens(&to), tokens(&from))
+        })
         .collect();
 
     // The checks and the typed model read the same document: one runs beside the other.
@@ -247,7 +257,7 @@ fn deserialize(doc: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
     let tokens = path_tokens(e.path());
     let (tokens, inner) = refine(doc, tokens, e.into_inner().to_string());
     let inner = in_yaml_terms(&inner);
-    let pointer = join_pointer(&tokens);
+    let pointer = JsonPointer::from_tokens(&tokens);
     let help = if inner.contains("untagged enum") {
         "this node matches none of the shapes OpenAPI 3.0 allows here (e.g. a `$ref` object or the object itself); check its fields against the specification".to_string()
     } else {
@@ -302,7 +312,7 @@ fn refine(doc: &Value, mut tokens: Vec<String>, mut message: String) -> (Vec<Str
     };
     // Each round goes at least one token deeper, and the document is finite.
     loop {
-        let Some(node) = crate::validate::resolve_local(doc, &join_pointer(&tokens)) else {
+        let Some(node) = JsonPointer::from_tokens(&tokens).lookup(doc) else {
             return (tokens, message);
         };
         let kind = kind_at(&tokens);

@@ -5,8 +5,9 @@
 //! `$ref` with siblings → `allOf`, `$defs` → `components/schemas`, …). What has none is
 //! removed and named in a warning (`load/dropped-31`), never dropped silently.
 
-use crate::diag::{escape_pointer_token, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::kind::Kind;
+use crate::pointer::{escape, JsonPointer};
 use serde_json::{json, Map, Value};
 
 /// JSON Schema keywords with no OpenAPI 3.0 equivalent; removed with a warning.
@@ -95,7 +96,8 @@ pub(crate) fn normalize_31(doc: &mut Value, moves: &mut Vec<(String, String)>) -
                 let tokens = obj
                     .get("$ref")
                     .and_then(Value::as_str)
-                    .map(crate::source::pointer_tokens)
+                    .and_then(JsonPointer::from_ref)
+                    .map(|p| p.to_tokens())
                     .unwrap_or_default();
                 if let [c, section, name] = tokens.as_slice() {
                     if let (true, Some(Value::Object(target))) = (
@@ -113,13 +115,13 @@ pub(crate) fn normalize_31(doc: &mut Value, moves: &mut Vec<(String, String)>) -
         }
         for name in path_items.keys().filter(|k| !used.contains(*k)) {
             n.drop_warning(
-                &format!("#/components/pathItems/{}", escape_pointer_token(name)),
+                &JsonPointer::from_tokens(["components", "pathItems", name]),
                 "pathItems",
                 "OpenAPI 3.0 cannot keep path items in components; this one is not used by any path, so it was dropped",
             );
         }
     }
-    let mut pointer = String::from("#");
+    let mut pointer = JsonPointer::root();
     n.walk(doc, Kind::Root, &mut pointer);
     n.hoist_defs(doc, moves);
     n.warnings
@@ -143,7 +145,7 @@ impl Normalizer {
         );
     }
 
-    fn walk(&mut self, value: &mut Value, kind: Kind, pointer: &mut String) {
+    fn walk(&mut self, value: &mut Value, kind: Kind, pointer: &mut JsonPointer) {
         if kind == Kind::Data {
             return;
         }
@@ -155,19 +157,16 @@ impl Normalizer {
         match value {
             Value::Object(obj) => {
                 for (k, v) in obj.iter_mut() {
-                    let len = pointer.len();
-                    pointer.push('/');
-                    pointer.push_str(&escape_pointer_token(k));
+                    pointer.push(k);
                     self.walk(v, kind.child(k), pointer);
-                    pointer.truncate(len);
+                    pointer.pop();
                 }
             }
             Value::Array(items) => {
                 for (i, v) in items.iter_mut().enumerate() {
-                    let len = pointer.len();
-                    pointer.push_str(&format!("/{i}"));
+                    pointer.push_index(i);
                     self.walk(v, kind.element(), pointer);
-                    pointer.truncate(len);
+                    pointer.pop();
                 }
             }
             _ => {}
@@ -303,17 +302,14 @@ impl Normalizer {
         }
         if let Some(Value::Object(defs)) = obj.remove("$defs") {
             for (name, schema) in defs {
-                self.hoisted.push((
-                    format!("{pointer}/$defs/{}", escape_pointer_token(&name)),
-                    name,
-                    schema,
-                ));
+                self.hoisted
+                    .push((format!("{pointer}/$defs/{}", escape(&name)), name, schema));
             }
         }
         for key in DROPPED_KEYWORDS {
             if obj.remove(*key).is_some() {
                 self.drop_warning(
-                    &format!("{pointer}/{}", escape_pointer_token(key)),
+                    &format!("{pointer}/{}", escape(key)),
                     key,
                     "JSON Schema keyword with no OpenAPI 3.0 equivalent",
                 );
@@ -364,12 +360,12 @@ impl Normalizer {
                     i += 1;
                 }
                 let new_pointer =
-                    format!("#/components/schemas/{}", escape_pointer_token(&new_name));
+                    JsonPointer::from_tokens(["components", "schemas", new_name.as_str()]);
                 let mut p = new_pointer.clone();
                 self.walk(&mut schema, Kind::Schema, &mut p);
                 schemas.insert(new_name, schema);
-                moves.push((new_pointer.clone(), old.clone()));
-                renames.push((old, new_pointer));
+                moves.push((new_pointer.to_string(), old.clone()));
+                renames.push((old, new_pointer.into()));
             }
             pending = std::mem::take(&mut self.hoisted);
         }

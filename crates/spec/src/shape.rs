@@ -6,7 +6,9 @@
 //! The answers follow `DIALECTS.md` ("list operation", "collection key") so that apply,
 //! lint and the generator never disagree about an operation's shape.
 
-use crate::diag::escape_pointer_token;
+use crate::pointer::JsonPointer;
+use crate::reference::follow;
+use indexmap::IndexMap;
 use openapiv3::{
     OpenAPI, Operation, PathItem, ReferenceOr, RequestBody, Response, Schema, SchemaKind,
     StatusCode, Type,
@@ -14,10 +16,6 @@ use openapiv3::{
 
 /// The extension (on an operation or a path item) that names the collection key.
 pub const COLLECTION_EXTENSION: &str = "x-apigen-collection";
-
-/// How many `$ref` hops [`resolve_schema`] and friends follow before giving up (a cycle
-/// of references that never reaches a value must not hang or overflow).
-const MAX_REF_HOPS: usize = 32;
 
 /// What kind of operation this is, as every stage (apply, lint, gen) sees it.
 #[derive(Debug, Clone)]
@@ -27,7 +25,7 @@ pub struct OperationShape<'a> {
     /// The lowercase HTTP method: `get`, `post`, `put`, `patch`, `delete`, ...
     pub method: &'static str,
     /// The JSON pointer of the operation, e.g. `#/paths/~1widgets~1{widget_id}/get`.
-    pub pointer: String,
+    pub pointer: JsonPointer,
     /// The operation itself.
     pub operation: &'a Operation,
     /// The path item the operation belongs to (for path-level parameters and extensions).
@@ -104,7 +102,7 @@ fn shape_of<'a>(
     path_item: &'a PathItem,
     operation: &'a Operation,
 ) -> OperationShape<'a> {
-    let pointer = format!("#/paths/{}/{method}", escape_pointer_token(path));
+    let pointer = JsonPointer::from_tokens(["paths", path, method]);
     let (success_status, success_response) = success_response(spec, operation);
     let success_schema = success_response.and_then(|r| json_schema(&r.content));
     let array_items = success_schema
@@ -242,16 +240,7 @@ pub fn resolve_schema<'a>(
     spec: &'a OpenAPI,
     schema: &'a ReferenceOr<Schema>,
 ) -> Option<&'a Schema> {
-    let mut current = schema;
-    for _ in 0..MAX_REF_HOPS {
-        match current {
-            ReferenceOr::Item(s) => return Some(s),
-            ReferenceOr::Reference { reference } => {
-                current = lookup(spec, reference, "schemas", |c| &c.schemas)?;
-            }
-        }
-    }
-    None
+    follow_components(spec, schema, "schemas", |c| &c.schemas)
 }
 
 /// [`resolve_schema`] for the boxed references used by properties and array items.
@@ -262,7 +251,9 @@ pub fn resolve_boxed_schema<'a>(
     match schema {
         ReferenceOr::Item(s) => Some(s),
         ReferenceOr::Reference { reference } => {
-            resolve_schema(spec, lookup(spec, reference, "schemas", |c| &c.schemas)?)
+            let target = JsonPointer::from_ref(reference)?;
+            let schemas = |c: &'a openapiv3::Components| &c.schemas;
+            resolve_schema(spec, component(spec, &target, "schemas", schemas)?)
         }
     }
 }
@@ -272,16 +263,7 @@ pub fn resolve_response<'a>(
     spec: &'a OpenAPI,
     response: &'a ReferenceOr<Response>,
 ) -> Option<&'a Response> {
-    let mut current = response;
-    for _ in 0..MAX_REF_HOPS {
-        match current {
-            ReferenceOr::Item(r) => return Some(r),
-            ReferenceOr::Reference { reference } => {
-                current = lookup(spec, reference, "responses", |c| &c.responses)?;
-            }
-        }
-    }
-    None
+    follow_components(spec, response, "responses", |c| &c.responses)
 }
 
 /// Follows local `#/components/requestBodies/…` references to a request body.
@@ -289,27 +271,44 @@ pub fn resolve_request_body<'a>(
     spec: &'a OpenAPI,
     body: &'a ReferenceOr<RequestBody>,
 ) -> Option<&'a RequestBody> {
-    let mut current = body;
-    for _ in 0..MAX_REF_HOPS {
-        match current {
-            ReferenceOr::Item(b) => return Some(b),
-            ReferenceOr::Reference { reference } => {
-                current = lookup(spec, reference, "requestBodies", |c| &c.request_bodies)?;
-            }
-        }
-    }
-    None
+    follow_components(spec, body, "requestBodies", |c| &c.request_bodies)
 }
 
-fn lookup<'a, T>(
+/// Follows references to `components/<kind>` (the map `map` picks) with the one resolver.
+fn follow_components<'a, T>(
     spec: &'a OpenAPI,
-    reference: &str,
+    start: &'a ReferenceOr<T>,
     kind: &str,
-    map: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    map: impl Fn(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+) -> Option<&'a T> {
+    let reference = |r: &'a ReferenceOr<T>| match r {
+        ReferenceOr::Reference { reference } => Some(reference.as_str()),
+        ReferenceOr::Item(_) => None,
+    };
+    let lookup = |p: &JsonPointer| component(spec, p, kind, &map);
+    match follow(start, reference, lookup).ok()?.0 {
+        ReferenceOr::Item(item) => Some(item),
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+/// The component a pointer `#/components/<kind>/<name>` names.
+fn component<'a, T>(
+    spec: &'a OpenAPI,
+    pointer: &JsonPointer,
+    kind: &str,
+    map: impl Fn(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
 ) -> Option<&'a ReferenceOr<T>> {
-    let name = component_name(reference, kind)?;
-    let name = name.replace("~1", "/").replace("~0", "~");
-    spec.components.as_ref().map(map)?.get(&name)
+    let mut tokens = pointer.tokens();
+    let (Some(components), Some(section), Some(name), None) =
+        (tokens.next(), tokens.next(), tokens.next(), tokens.next())
+    else {
+        return None;
+    };
+    if components != "components" || section != kind {
+        return None;
+    }
+    spec.components.as_ref().map(map)?.get(name.as_ref())
 }
 
 #[cfg(test)]

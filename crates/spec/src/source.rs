@@ -9,7 +9,8 @@
 // costs nothing that matters and boxing would only add noise.
 #![allow(clippy::result_large_err)]
 
-use crate::diag::{escape_pointer_token, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::pointer::{escape, JsonPointer};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -177,7 +178,7 @@ impl SourceFile {
                 value
                     .apply_merge()
                     .map_err(|e| self.syntax_error("load/yaml-merge", "YAML", e.to_string(), 0))?;
-                let mut pointer = String::from("#");
+                let mut pointer = JsonPointer::root();
                 yaml_to_json(value, &mut pointer).map_err(|d| {
                     let location = self.location(&d);
                     d.with_location(location)
@@ -234,7 +235,9 @@ impl SourceFile {
     /// The location of `pointer` (a URI fragment such as `#/paths/~1a`) in this file; when
     /// the pointer does not exist in the text, the nearest ancestor that does.
     pub fn locate(&self, pointer: &str) -> crate::diag::Location {
-        let tokens = pointer_tokens(pointer);
+        let tokens = JsonPointer::parse(pointer)
+            .map(|p| p.to_tokens())
+            .unwrap_or_default();
         let pos = self.position(&tokens);
         crate::diag::Location {
             file: self.path.clone(),
@@ -261,9 +264,9 @@ impl SourceFile {
             Syntax::Yaml => {
                 let index = self.yaml_index.get_or_init(|| self.build_yaml_index());
                 (0..=tokens.len()).rev().find_map(|n| {
-                    let key = tokens
+                    let key: String = tokens
                         .get(..n)
-                        .map(join_pointer)
+                        .map(|t| JsonPointer::from_tokens(t).into())
                         .unwrap_or_else(|| "#".into());
                     index.get(&key).copied()
                 })
@@ -384,58 +387,9 @@ fn whole_file(path: &Path) -> crate::diag::Location {
     }
 }
 
-/// Splits a pointer written as a URI fragment (`#/a/b~1c`) into unescaped tokens.
-pub fn pointer_tokens(pointer: &str) -> Vec<String> {
-    let p = pointer.strip_prefix('#').unwrap_or(pointer);
-    if p.is_empty() {
-        return Vec::new();
-    }
-    p.strip_prefix('/')
-        .unwrap_or(p)
-        .split('/')
-        .map(|t| percent_decode(t).replace("~1", "/").replace("~0", "~"))
-        .collect()
-}
-
-/// Joins unescaped tokens into a URI-fragment pointer.
-pub fn join_pointer(tokens: &[String]) -> String {
-    let mut s = String::from("#");
-    for t in tokens {
-        s.push('/');
-        s.push_str(&escape_pointer_token(t));
-    }
-    s
-}
-
-/// Decodes `%XX` escapes, which may appear in a `$ref` fragment; anything malformed is kept.
-pub(crate) fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            if let Some(v) = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
 fn yaml_to_json(
     value: serde_yaml::Value,
-    pointer: &mut String,
+    pointer: &mut JsonPointer,
 ) -> Result<serde_json::Value, Diagnostic> {
     use serde_json::Value as J;
     use serde_yaml::Value as Y;
@@ -457,7 +411,7 @@ fn yaml_to_json(
                             format!("the number {n} cannot be represented in JSON"),
                         )
                         .with_help("use a finite number, or quote it to make it a string")
-                        .at_pointer(pointer.clone()))
+                        .at_pointer(pointer.to_string()))
                     }
                 }
             }
@@ -466,10 +420,9 @@ fn yaml_to_json(
         Y::Sequence(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.into_iter().enumerate() {
-                let len = pointer.len();
-                pointer.push_str(&format!("/{i}"));
+                pointer.push_index(i);
                 out.push(yaml_to_json(item, pointer)?);
-                pointer.truncate(len);
+                pointer.pop();
             }
             J::Array(out)
         }
@@ -486,13 +439,11 @@ fn yaml_to_json(
                         "a mapping key is itself a list or mapping, which JSON cannot represent",
                     )
                     .with_help("use a plain string as the key")
-                    .at_pointer(pointer.clone())),
+                    .at_pointer(pointer.to_string())),
                 };
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&escape_pointer_token(&key));
+                pointer.push(&key);
                 let v = yaml_to_json(v, pointer)?;
-                pointer.truncate(len);
+                pointer.pop();
                 out.insert(key, v);
             }
             J::Object(out)
@@ -554,7 +505,7 @@ impl YamlIndexBuilder<'_> {
                     None
                 }
                 Some((k, key_pos)) => {
-                    let p = format!("{pointer}/{}", escape_pointer_token(&k));
+                    let p = format!("{pointer}/{}", escape(&k));
                     self.index.entry(p.clone()).or_insert(key_pos);
                     Some(p)
                 }
@@ -741,6 +692,12 @@ fn skip_value(text: &[u8], i: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn tokens(pointer: &str) -> Vec<String> {
+        JsonPointer::parse(pointer)
+            .map(|p| p.to_tokens())
+            .unwrap_or_default()
+    }
+
     fn file(text: &str) -> SourceFile {
         SourceFile::new(PathBuf::from("t"), text.to_string())
     }
@@ -762,24 +719,24 @@ mod tests {
     #[test]
     fn json_positions() {
         let f = file("{\n  \"a\": {\"x\": [1, {\"y\": 2}]},\n  \"b/c\": 3\n}\n");
-        let p = f.position(&pointer_tokens("#/a/x/1/y")).unwrap();
+        let p = f.position(&tokens("#/a/x/1/y")).unwrap();
         assert_eq!((p.line, p.column, p.len), (2, 19, 3));
-        let p = f.position(&pointer_tokens("#/b~1c")).unwrap();
+        let p = f.position(&tokens("#/b~1c")).unwrap();
         assert_eq!((p.line, p.column), (3, 3));
         // A missing member falls back to the deepest one found.
-        let p = f.position(&pointer_tokens("#/a/x/7")).unwrap();
+        let p = f.position(&tokens("#/a/x/7")).unwrap();
         assert_eq!((p.line, p.column), (2, 9));
     }
 
     #[test]
     fn yaml_positions() {
         let f = file("a:\n  x:\n    - 1\n    - y: é\n      z: 2\n\"b/c\": 3\n");
-        let p = f.position(&pointer_tokens("#/a/x/1/z")).unwrap();
+        let p = f.position(&tokens("#/a/x/1/z")).unwrap();
         assert_eq!((p.line, p.column, p.len), (5, 7, 1));
         assert_eq!(f.text.get(p.offset..p.offset + 1), Some("z"));
-        let p = f.position(&pointer_tokens("#/b~1c")).unwrap();
+        let p = f.position(&tokens("#/b~1c")).unwrap();
         assert_eq!((p.line, p.column), (6, 1));
-        let p = f.position(&pointer_tokens("#/a/x/0")).unwrap();
+        let p = f.position(&tokens("#/a/x/0")).unwrap();
         assert_eq!((p.line, p.column), (3, 7));
     }
 
@@ -790,15 +747,5 @@ mod tests {
             .unwrap();
         assert_eq!(v["responses"]["200"]["a"], 1);
         assert_eq!(v["responses"]["true"], 2);
-    }
-
-    #[test]
-    fn pointer_tokens_unescape() {
-        assert_eq!(
-            pointer_tokens("#/a~1b/c~0d/%7Bid%7D"),
-            vec!["a/b", "c~d", "{id}"]
-        );
-        assert!(pointer_tokens("#").is_empty());
-        assert_eq!(join_pointer(&["a/b".into()]), "#/a~1b");
     }
 }

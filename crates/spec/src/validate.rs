@@ -3,9 +3,10 @@
 //! duplicate `operationId`s, and path template parameters that are not declared (or
 //! declared path parameters that are not in the template). All problems are collected.
 
-use crate::diag::{escape_pointer_token, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::kind::Kind;
-use crate::source::pointer_tokens;
+use crate::pointer::JsonPointer;
+use crate::reference::follow_json;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -16,7 +17,7 @@ const METHODS: &[&str] = &[
 /// Runs every check; returns the errors found.
 pub(crate) fn check(doc: &Value) -> Vec<Diagnostic> {
     let mut refs = Vec::new();
-    let mut pointer = String::from("#");
+    let mut pointer = JsonPointer::root();
     collect_refs(doc, Kind::Root, &mut pointer, &mut refs);
     let mut errors = Vec::new();
     unresolved_refs(doc, &refs, &mut errors);
@@ -26,16 +27,9 @@ pub(crate) fn check(doc: &Value) -> Vec<Diagnostic> {
     errors
 }
 
-/// Resolves a local ref (`#/a/b`) in `doc`.
-pub(crate) fn resolve_local<'v>(doc: &'v Value, r: &str) -> Option<&'v Value> {
-    if !r.starts_with('#') {
-        return None;
-    }
-    pointer_tokens(r).iter().try_fold(doc, |v, t| match v {
-        Value::Object(m) => m.get(t),
-        Value::Array(a) => t.parse::<usize>().ok().and_then(|i| a.get(i)),
-        _ => None,
-    })
+/// What a local ref (`#/a/b`) names in `doc`.
+fn resolve_local<'v>(doc: &'v Value, r: &str) -> Option<&'v Value> {
+    JsonPointer::from_ref(r)?.lookup(doc)
 }
 
 /// A `$ref` in the document: the pointer of the object holding it, the ref, and whether
@@ -46,7 +40,7 @@ struct Ref {
     bare: bool,
 }
 
-fn collect_refs(v: &Value, kind: Kind, pointer: &mut String, out: &mut Vec<Ref>) {
+fn collect_refs(v: &Value, kind: Kind, pointer: &mut JsonPointer, out: &mut Vec<Ref>) {
     if kind == Kind::Data {
         return;
     }
@@ -54,25 +48,22 @@ fn collect_refs(v: &Value, kind: Kind, pointer: &mut String, out: &mut Vec<Ref>)
         Value::Object(m) => {
             if let Some(Value::String(r)) = m.get("$ref") {
                 out.push(Ref {
-                    at: pointer.clone(),
+                    at: pointer.to_string(),
                     target: r.clone(),
                     bare: m.len() == 1,
                 });
             }
             for (k, child) in m {
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&escape_pointer_token(k));
+                pointer.push(k);
                 collect_refs(child, kind.child(k), pointer, out);
-                pointer.truncate(len);
+                pointer.pop();
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                let len = pointer.len();
-                pointer.push_str(&format!("/{i}"));
+                pointer.push_index(i);
                 collect_refs(child, kind.element(), pointer, out);
-                pointer.truncate(len);
+                pointer.pop();
             }
         }
         _ => {}
@@ -104,14 +95,14 @@ fn unresolved_refs(doc: &Value, refs: &[Ref], errors: &mut Vec<Diagnostic>) {
 /// A sibling of the missing target whose name differs only in case, `_`/`-`, or a
 /// prefix/suffix — the usual typo.
 fn suggestion(doc: &Value, target: &str) -> Option<String> {
-    let tokens = pointer_tokens(target);
-    let (last, parent) = tokens.split_last()?;
-    let parent_ptr = crate::source::join_pointer(parent);
-    let Value::Object(siblings) = resolve_local(doc, &parent_ptr)? else {
+    let target = JsonPointer::from_ref(target)?;
+    let last = target.last()?;
+    let parent = target.parent()?;
+    let Value::Object(siblings) = parent.lookup(doc)? else {
         return None;
     };
     let simplify = |s: &str| s.to_ascii_lowercase().replace(['_', '-'], "");
-    let want = simplify(last);
+    let want = simplify(&last);
     siblings
         .keys()
         .find(|k| simplify(k) == want)
@@ -120,7 +111,7 @@ fn suggestion(doc: &Value, target: &str) -> Option<String> {
                 !want.is_empty() && (simplify(k).contains(&want) || want.contains(&simplify(k)))
             })
         })
-        .map(|k| format!("{parent_ptr}/{}", escape_pointer_token(k)))
+        .map(|k| parent.child(k).into())
 }
 
 fn ref_cycles(refs: &[Ref], errors: &mut Vec<Diagnostic>) {
@@ -178,7 +169,7 @@ fn operations(doc: &Value) -> Vec<(String, String, &str, &serde_json::Map<String
         let Value::Object(item) = item else { continue };
         for &method in METHODS {
             if let Some(Value::Object(op)) = item.get(method) {
-                let pointer = format!("#/paths/{}/{method}", escape_pointer_token(path));
+                let pointer = JsonPointer::from_tokens(["paths", path.as_str(), method]).into();
                 out.push((path.clone(), pointer, method, op));
             }
         }
@@ -226,22 +217,24 @@ fn template_names(path: &str) -> BTreeSet<String> {
 }
 
 /// Path parameters declared in a `parameters` list: name → pointer of the declaration.
-fn declared_path_params(doc: &Value, list: Option<&Value>, base: &str) -> BTreeMap<String, String> {
+fn declared_path_params(
+    doc: &Value,
+    list: Option<&Value>,
+    base: &JsonPointer,
+) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let Some(Value::Array(params)) = list else {
         return out;
     };
     for (i, p) in params.iter().enumerate() {
-        let p = match p.get("$ref").and_then(Value::as_str) {
-            Some(r) => match resolve_local(doc, r) {
-                Some(t) => t,
-                None => continue,
-            },
-            None => p,
+        let Ok((p, _)) = follow_json(doc, p) else {
+            continue;
         };
         if p.get("in").and_then(Value::as_str) == Some("path") {
             if let Some(name) = p.get("name").and_then(Value::as_str) {
-                out.insert(name.to_string(), format!("{base}/parameters/{i}"));
+                let mut at = base.child("parameters");
+                at.push_index(i);
+                out.insert(name.to_string(), at.into());
             }
         }
     }
@@ -257,7 +250,7 @@ fn path_parameters(doc: &Value, errors: &mut Vec<Diagnostic>) {
             continue;
         };
         let template = template_names(path);
-        let item_ptr = format!("#/paths/{}", escape_pointer_token(path));
+        let item_ptr = JsonPointer::from_tokens(["paths", path.as_str()]);
         let shared = declared_path_params(doc, item_map.get("parameters"), &item_ptr);
         let unknown = |name: &str, pointer: &str, what: String| {
             Diagnostic::error(
@@ -276,7 +269,7 @@ fn path_parameters(doc: &Value, errors: &mut Vec<Diagnostic>) {
             let Some(op @ Value::Object(_)) = item_map.get(method) else {
                 continue;
             };
-            let op_ptr = format!("{item_ptr}/{method}");
+            let op_ptr = item_ptr.child(method);
             let own = declared_path_params(doc, op.get("parameters"), &op_ptr);
             for name in &template {
                 if !shared.contains_key(name) && !own.contains_key(name) {
@@ -286,7 +279,7 @@ fn path_parameters(doc: &Value, errors: &mut Vec<Diagnostic>) {
                             format!("{} {path}: the path has `{{{name}}}` but no path parameter `{name}` is declared", method.to_uppercase()),
                         )
                         .with_help(format!("add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}` to the operation's or the path's `parameters`"))
-                        .at_pointer(op_ptr.clone()),
+                        .at_pointer(op_ptr.to_string()),
                     );
                 }
             }

@@ -133,10 +133,8 @@ fn github_spec_loads_and_locates_fast() {
         .spec
         .operations()
         .map(|(path, method, _)| {
-            format!(
-                "#/paths/{}/{method}/operationId",
-                apigen_spec::diag::escape_pointer_token(path)
-            )
+            apigen_spec::pointer::JsonPointer::from_tokens(["paths", path, method, "operationId"])
+                .to_string()
         })
         .collect();
     let start = std::time::Instant::now();

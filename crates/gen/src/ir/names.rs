@@ -215,14 +215,6 @@ pub fn snake(raw: &str) -> String {
     name
 }
 
-/// The identifiers a rendered Rust type is written with (`Option<Vec<types::Pet>>` →
-/// `Option`, `Vec`, `types`, `Pet`): how the IR finds the named types a type string holds.
-pub(crate) fn type_words(rust_type: &str) -> impl Iterator<Item = &str> {
-    rust_type
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|word| !word.is_empty())
-}
-
 /// Whether `word` is a Rust keyword.
 pub fn is_keyword(word: &str) -> bool {
     KEYWORDS.contains(&word)

@@ -6,9 +6,13 @@
 //! success types.
 
 use super::names::{self, Namer};
-use super::schema::{to_field, DraftField, FieldOf, Ty, TypeBuilder};
-use super::{Body, Operation, Param, ParamGroup, Presence, SecurityScheme, Success};
-use apigen_spec::diag::escape_pointer_token;
+use super::schema::{to_field, DraftField, FieldOf, Ty, TypeBuilder, TypeId};
+use super::{
+    Body, DefaultExpr, DefaultValue, Operation, Origin, Param, ParamGroup, Presence,
+    SecurityScheme, Success,
+};
+use apigen_spec::pointer::escape;
+use apigen_spec::reference::follow_json;
 use apigen_spec::shape::{self, OperationShape};
 use apigen_spec::style::Style;
 use serde_json::Value;
@@ -18,13 +22,129 @@ use std::collections::BTreeSet;
 /// by the generated code itself).
 const IGNORED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
 
+/// An operation whose types are still [`Ty`]s: written out ([`DraftOperation::write`])
+/// once the types are final.
+pub(crate) struct DraftOperation {
+    /// Everything but the parts that hold types (`path_params`, `query`, `headers`, `body`,
+    /// the success types), which [`DraftOperation::write`] fills in.
+    op: Operation,
+    path_params: Vec<DraftParam>,
+    /// The query struct and its parameters.
+    query: Option<(TypeId, Vec<DraftParam>)>,
+    headers: Vec<DraftParam>,
+    body: Option<DraftRequestBody>,
+    /// The success body type.
+    success: Option<Ty>,
+}
+
+/// A parameter whose type is still a [`Ty`].
+struct DraftParam {
+    field: DraftField,
+    wire: String,
+    description: Option<String>,
+    explode: bool,
+    origin: Origin,
+}
+
+/// A request body whose type is still a [`Ty`].
+struct DraftRequestBody {
+    ty: Ty,
+    required: bool,
+    description: Option<String>,
+}
+
+impl DraftOperation {
+    /// Adds every type the operation names (parameters, the query struct, the body, the
+    /// success body, enum defaults) to `out`.
+    pub(crate) fn uses(&self, out: &mut Vec<TypeId>) {
+        let params = self
+            .path_params
+            .iter()
+            .chain(&self.headers)
+            .chain(self.query.iter().flat_map(|(_, params)| params));
+        for p in params {
+            p.field.ty.ids(out);
+            if let Some(DefaultValue {
+                value:
+                    DefaultExpr::StrEnum { type_name, .. } | DefaultExpr::IntEnum { type_name, .. },
+                ..
+            }) = &p.field.default
+            {
+                out.push(*type_name);
+            }
+        }
+        out.extend(self.query.as_ref().map(|(id, _)| *id));
+        if let Some(body) = &self.body {
+            body.ty.ids(out);
+        }
+        if let Some(ty) = &self.success {
+            ty.ids(out);
+        }
+    }
+
+    /// The request body's type.
+    pub(crate) fn body_type(&self) -> Option<&Ty> {
+        self.body.as_ref().map(|b| &b.ty)
+    }
+
+    /// The operation, its types written with the types' final `names`.
+    pub(crate) fn write(self, names: &[String]) -> Operation {
+        let params = |params: Vec<DraftParam>| -> Vec<Param> {
+            params.into_iter().map(|p| p.write(names)).collect()
+        };
+        let mut op = self.op;
+        op.path_params = params(self.path_params);
+        op.query = self.query.map(|(id, list)| ParamGroup {
+            type_name: names.get(id.index()).cloned().unwrap_or_default(),
+            params: params(list),
+            non_exploded: Vec::new(),
+        });
+        op.headers = params(self.headers);
+        op.body = self.body.map(|b| Body {
+            rust_type: b.ty.render(names, true),
+            required: b.required,
+            description: b.description,
+            server_type: String::new(),
+            reader: String::new(),
+        });
+        if let Some(ty) = self.success {
+            op.success.item_type = match &ty {
+                Ty::Vec(item) if op.is_list => Some(item.render(names, true)),
+                _ => None,
+            };
+            op.success.rust_type = Some(ty.render(names, true));
+        }
+        op
+    }
+}
+
+impl DraftParam {
+    fn write(self, names: &[String]) -> Param {
+        let written = to_field(&self.field, names, true);
+        Param {
+            name: written.name,
+            wire_name: self.wire,
+            rust_type: written.rust_type,
+            inner_type: written.inner_type,
+            required: matches!(self.field.presence, Presence::Required),
+            description: self.description,
+            explode: self.explode,
+            is_array: matches!(self.field.ty, Ty::Vec(_)),
+            value_kind: written.value_kind,
+            default: written.default,
+            constraints: written.constraints,
+            origin: self.origin,
+        }
+    }
+}
+
 /// Builds the operations and the security schemes.
 pub(crate) fn build<'a>(
     types: &mut TypeBuilder<'a>,
     root: &'a Value,
     spec: &openapiv3::OpenAPI,
     style: &dyn Style,
-) -> (Vec<Operation>, Vec<SecurityScheme>) {
+) -> (Vec<DraftOperation>, Vec<SecurityScheme>) {
     let pagination: Vec<String> = style
         .pagination()
         .iter()
@@ -36,11 +156,7 @@ pub(crate) fn build<'a>(
     let mut prefix_namer = Namer::default();
     let mut operations = Vec::new();
     for shape in shape::operations(spec) {
-        let Some(op) = shape
-            .pointer
-            .strip_prefix('#')
-            .and_then(|p| root.pointer(p))
-        else {
+        let Some(op) = shape.pointer.lookup(root) else {
             continue;
         };
         let base = op
@@ -88,7 +204,12 @@ struct Declared<'a> {
 }
 
 impl<'b, 'a> OperationBuilder<'b, 'a> {
-    fn build(mut self, fn_name: String, type_prefix: String, known: &BTreeSet<&str>) -> Operation {
+    fn build(
+        mut self,
+        fn_name: String,
+        type_prefix: String,
+        known: &BTreeSet<&str>,
+    ) -> DraftOperation {
         let pointer = self.shape.pointer.clone();
         let declared = self.parameters();
         // Path and header parameters become arguments of one client method: one namer.
@@ -104,7 +225,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             );
         }
         let body = self.body();
-        let success = self.success();
+        let (status, success) = self.success();
         let text = |key: &str| {
             self.op
                 .get(key)
@@ -113,7 +234,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
         };
-        Operation {
+        let op = Operation {
             fn_name,
             type_prefix,
             method: self.shape.method.to_ascii_uppercase(),
@@ -126,11 +247,15 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
                 .get("deprecated")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
-            path_params,
-            query,
-            headers,
-            body,
-            success,
+            path_params: Vec::new(),
+            query: None,
+            headers: Vec::new(),
+            body: None,
+            success: Success {
+                status,
+                rust_type: None,
+                item_type: None,
+            },
             is_list: self.shape.is_list,
             collection_key: self.shape.collection_key.clone(),
             addresses_item: self.shape.addresses_item,
@@ -144,20 +269,21 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             client_return: String::new(),
             client_batch: false,
             origin: self.types.origin(&pointer),
+        };
+        DraftOperation {
+            op,
+            path_params,
+            query,
+            headers,
+            body,
+            success,
         }
     }
 
     /// Path-item parameters overridden by the operation's (same name and location).
     fn parameters(&mut self) -> Vec<Declared<'a>> {
-        let item_pointer = self
-            .shape
-            .pointer
-            .rsplit_once('/')
-            .map(|(p, _)| p.to_string())
-            .unwrap_or_default();
-        let item = item_pointer
-            .strip_prefix('#')
-            .and_then(|p| self.root.pointer(p));
+        let item_pointer = self.shape.pointer.parent().unwrap_or_default();
+        let item = item_pointer.lookup(self.root);
         let mut out: Vec<Declared<'a>> = Vec::new();
         let sources = [
             (item, item_pointer.clone()),
@@ -199,29 +325,15 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         out
     }
 
-    /// Follows a `$ref` (to `components/parameters`, …) within the document.
-    fn follow(&mut self, value: &'a Value, pointer: &str) -> Option<(&'a Value, String)> {
-        let mut current = value;
-        let mut current_pointer = pointer.to_string();
-        for _ in 0..32 {
-            let Some(reference) = current.get("$ref").and_then(Value::as_str) else {
-                return Some((current, current_pointer));
-            };
-            current = reference
-                .strip_prefix('#')
-                .and_then(|p| self.root.pointer(p))?;
-            current_pointer = reference.to_string();
-        }
-        None
+    /// Follows `$ref`s (to `components/parameters`, …) from the value at `pointer` with the
+    /// spec crate's resolver: what they name and its pointer; `None` when they do not resolve.
+    fn follow(&self, value: &'a Value, pointer: &str) -> Option<(&'a Value, String)> {
+        let (value, at) = follow_json(self.root, value).ok()?;
+        Some((value, at.map_or_else(|| pointer.to_string(), String::from)))
     }
 
-    /// One parameter as a struct field, then as a [`Param`].
-    fn param(
-        &mut self,
-        d: &Declared<'a>,
-        required: bool,
-        namer: &mut Namer,
-    ) -> (DraftField, Param) {
+    /// One parameter (its field is also the query struct's).
+    fn param(&mut self, d: &Declared<'a>, required: bool, namer: &mut Namer) -> DraftParam {
         let schema_pointer = format!("{}/schema", d.pointer);
         let field = match d.value.get("schema") {
             Some(schema) => {
@@ -262,38 +374,29 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         if field.doc.is_none() {
             field.doc = description.clone();
         }
-        let param = self.to_param(&field, &d.name, description, explode, &d.pointer);
-        (field, param)
+        self.to_param(field, &d.name, description, explode, &d.pointer)
     }
 
     fn to_param(
         &self,
-        field: &DraftField,
+        field: DraftField,
         wire: &str,
         description: Option<String>,
         explode: bool,
         pointer: &str,
-    ) -> Param {
-        let written = to_field(field, true);
-        Param {
-            name: written.name.clone(),
-            wire_name: wire.to_string(),
-            rust_type: written.rust_type,
-            inner_type: written.inner_type,
-            required: matches!(field.presence, Presence::Required),
+    ) -> DraftParam {
+        DraftParam {
+            field,
+            wire: wire.to_string(),
             description,
             explode,
-            is_array: matches!(field.ty, Ty::Vec(_)),
-            value_kind: written.value_kind,
-            default: written.default,
-            constraints: written.constraints,
             origin: self.types.origin(pointer),
         }
     }
 
     /// Path parameters in the order the path template names them; a template parameter
     /// that is not declared is a string (with a warning).
-    fn path_params(&mut self, declared: &[Declared<'a>], namer: &mut Namer) -> Vec<Param> {
+    fn path_params(&mut self, declared: &[Declared<'a>], namer: &mut Namer) -> Vec<DraftParam> {
         let mut out = Vec::new();
         for segment in self.shape.path.split('/') {
             let mut rest = segment;
@@ -307,7 +410,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
                     .iter()
                     .find(|d| d.location == "path" && d.name == name)
                 {
-                    Some(d) => out.push(self.param(d, true, namer).1),
+                    Some(d) => out.push(self.param(d, true, namer)),
                     None => {
                         self.types.warn_at(
                             "gen/undeclared-path-parameter",
@@ -316,7 +419,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
                         );
                         let pointer = self.shape.pointer.clone();
                         let field = self.types.string_field(name, &pointer, true, namer);
-                        out.push(self.to_param(&field, name, None, false, &pointer));
+                        out.push(self.to_param(field, name, None, false, &pointer));
                     }
                 }
             }
@@ -324,7 +427,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         out
     }
 
-    fn query(&mut self, declared: &[Declared<'a>]) -> Option<ParamGroup> {
+    fn query(&mut self, declared: &[Declared<'a>]) -> Option<(TypeId, Vec<DraftParam>)> {
         let wanted: Vec<&Declared<'a>> = declared
             .iter()
             .filter(|d| d.location == "query")
@@ -342,28 +445,22 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
                 .get("required")
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
-            let (field, param) = self.param(d, required, &mut namer);
-            fields.push(field);
+            let param = self.param(d, required, &mut namer);
+            fields.push(param.field.clone());
             params.push(param);
         }
-        let type_name = self
-            .types
-            .reserve_name(&format!("{}Query", self.type_prefix));
+        let id = self.types.reserve(&format!("{}Query", self.type_prefix));
         let doc = format!(
             "The query parameters of `{} {}`.",
             self.shape.method.to_ascii_uppercase(),
             self.shape.path
         );
         self.types
-            .add_struct(&type_name, Some(doc), fields, &self.shape.pointer);
-        Some(ParamGroup {
-            type_name,
-            params,
-            non_exploded: Vec::new(),
-        })
+            .add_struct(id, Some(doc), fields, &self.shape.pointer);
+        Some((id, params))
     }
 
-    fn headers(&mut self, declared: &[Declared<'a>], namer: &mut Namer) -> Vec<Param> {
+    fn headers(&mut self, declared: &[Declared<'a>], namer: &mut Namer) -> Vec<DraftParam> {
         let mut out = Vec::new();
         for d in declared.iter().filter(|d| d.location == "header") {
             if IGNORED_HEADERS.contains(&d.name.to_ascii_lowercase().as_str()) {
@@ -374,12 +471,12 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
                 .get("required")
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
-            out.push(self.param(d, required, namer).1);
+            out.push(self.param(d, required, namer));
         }
         out
     }
 
-    fn body(&mut self) -> Option<Body> {
+    fn body(&mut self) -> Option<DraftRequestBody> {
         let pointer = format!("{}/requestBody", self.shape.pointer);
         let body = self.op.get("requestBody")?;
         let (body, pointer) = self.follow(body, &pointer)?;
@@ -394,11 +491,11 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             }
             return None;
         };
-        let schema_pointer = format!("{pointer}/content/{}/schema", escape_pointer_token(media));
+        let schema_pointer = format!("{pointer}/content/{}/schema", escape(media));
         let hint = format!("{}Request", self.type_prefix);
         let resolved = self.types.resolve(schema, &schema_pointer, &hint);
-        Some(Body {
-            rust_type: resolved.ty.render(true),
+        Some(DraftRequestBody {
+            ty: resolved.ty,
             required: body
                 .get("required")
                 .and_then(Value::as_bool)
@@ -407,13 +504,12 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
                 .get("description")
                 .and_then(Value::as_str)
                 .map(str::to_string),
-            server_type: String::new(),
-            reader: String::new(),
         })
     }
 
-    /// The success response's type: the status `shape` chose, then `2XX`, then `default`.
-    fn success(&mut self) -> Success {
+    /// The success status and the success response's type: the response of the status
+    /// `shape` chose, then `2XX`, then `default`.
+    fn success(&mut self) -> (u16, Option<Ty>) {
         let status = self.shape.success_status;
         let responses_pointer = format!("{}/responses", self.shape.pointer);
         let responses = self.op.get("responses");
@@ -422,7 +518,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             .find(|k| responses.and_then(|r| r.get(k)).is_some());
         let found = key.and_then(|key| {
             let response = responses.and_then(|r| r.get(&key))?;
-            let pointer = format!("{responses_pointer}/{}", escape_pointer_token(&key));
+            let pointer = format!("{responses_pointer}/{}", escape(&key));
             self.follow(response, &pointer)
         });
         let schema = found.and_then(|(response, pointer)| {
@@ -430,27 +526,15 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             let (media, schema) = json_media(content)?;
             Some((
                 schema,
-                format!("{pointer}/content/{}/schema", escape_pointer_token(media)),
+                format!("{pointer}/content/{}/schema", escape(media)),
             ))
         });
         let Some((schema, pointer)) = schema else {
-            return Success {
-                status,
-                rust_type: None,
-                item_type: None,
-            };
+            return (status, None);
         };
         let hint = format!("{}Response", self.type_prefix);
         let resolved = self.types.resolve(schema, &pointer, &hint);
-        let item_type = match &resolved.ty {
-            Ty::Vec(item) if self.shape.is_list => Some(item.render(true)),
-            _ => None,
-        };
-        Success {
-            status,
-            rust_type: Some(resolved.ty.render(true)),
-            item_type,
-        }
+        (status, Some(resolved.ty))
     }
 
     /// The accepted security schemes (ones apigen can enforce); empty when the operation

@@ -7,55 +7,79 @@
 //! unknown values, and a union or alias checks what its variants or target check. A field
 //! is validated recursively only when its type holds such a checking type; a field with no
 //! constraints and no such type gets no code at all.
+//!
+//! Types are followed by [`TypeId`], never by name.
 
-use super::{names, Operation, TypeDef, TypeKind, Validation};
-use foldhash::HashMap;
+use super::schema::TypeId;
+use super::Validation;
 
-/// Sets [`TypeDef::validation`] and [`super::Field::nested_validation`].
-pub(crate) fn mark(types: &mut [TypeDef], operations: &[Operation]) {
-    let index: HashMap<String, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.clone(), i))
-        .collect();
-    let named = |rust_type: &str| -> Vec<usize> {
-        names::type_words(rust_type)
-            .filter_map(|word| index.get(word).copied())
-            .collect()
+/// What a type is to validation marking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// A struct or enum: checks something whenever a request body holds it.
+    Checks,
+    /// A union: checks what its variants check.
+    Holds,
+    /// An alias: checked as what it names, without an impl of its own.
+    Alias,
+}
+
+/// Which types a request body holds and which of those check something, by type id.
+pub(crate) struct Marks {
+    reached: Vec<bool>,
+    checks: Vec<bool>,
+}
+
+impl Marks {
+    /// What `validate.rs` generates for the type `id`, a `role`.
+    pub(crate) fn validation(&self, id: TypeId, role: Role) -> Validation {
+        let reached = self.reached.get(id.index()).copied().unwrap_or(false);
+        match (role, reached, self.checks(id)) {
+            (Role::Alias, _, _) | (_, false, _) => Validation::None,
+            (_, true, false) => Validation::Empty,
+            (_, true, true) => Validation::Checks,
+        }
+    }
+
+    /// Whether the type `id`'s validation checks something (so a field holding it is
+    /// validated recursively).
+    pub(crate) fn checks(&self, id: TypeId) -> bool {
+        self.checks.get(id.index()).copied().unwrap_or(false)
+    }
+}
+
+/// Marks the types. `types[i]` is the role of the type with id `i` and the types it holds
+/// (`None` for an id that is no type any more); `bodies` are the request body types.
+pub(crate) fn mark(types: &[Option<(Role, Vec<TypeId>)>], bodies: &[TypeId]) -> Marks {
+    let holds = |i: usize| -> &[TypeId] {
+        types
+            .get(i)
+            .and_then(Option::as_ref)
+            .map_or(&[], |(_, holds)| holds.as_slice())
     };
-    let refs: Vec<Vec<usize>> = types
-        .iter()
-        .map(|t| type_strings(t).flat_map(&named).collect())
-        .collect();
-
     let mut reached = vec![false; types.len()];
-    let mut stack: Vec<usize> = operations
-        .iter()
-        .filter_map(|op| op.body.as_ref())
-        .flat_map(|body| named(&body.rust_type))
-        .collect();
+    let mut stack: Vec<usize> = bodies.iter().map(|id| id.index()).collect();
     while let Some(i) = stack.pop() {
-        if !std::mem::replace(&mut reached[i], true) {
-            stack.extend(&refs[i]);
+        if reached.get(i) == Some(&false) {
+            reached[i] = true;
+            stack.extend(holds(i).iter().map(|id| id.index()));
         }
     }
 
     let mut checks: Vec<bool> = types
         .iter()
         .zip(&reached)
-        .map(|(t, reached)| {
-            *reached
-                && matches!(
-                    t.kind,
-                    TypeKind::Struct { .. }
-                        | TypeKind::StringEnum { .. }
-                        | TypeKind::IntEnum { .. }
-                )
-        })
+        .map(|(t, reached)| *reached && matches!(t, Some((Role::Checks, _))))
         .collect();
     loop {
         let grown: Vec<usize> = (0..types.len())
-            .filter(|&i| reached[i] && !checks[i] && refs[i].iter().any(|&r| checks[r]))
+            .filter(|&i| {
+                reached[i]
+                    && !checks[i]
+                    && holds(i)
+                        .iter()
+                        .any(|r| checks.get(r.index()).copied().unwrap_or(false))
+            })
             .collect();
         if grown.is_empty() {
             break;
@@ -64,33 +88,5 @@ pub(crate) fn mark(types: &mut [TypeDef], operations: &[Operation]) {
             checks[i] = true;
         }
     }
-
-    for (i, t) in types.iter_mut().enumerate() {
-        t.validation = match (&t.kind, reached[i], checks[i]) {
-            (TypeKind::Alias { .. }, _, _) | (_, false, _) => Validation::None,
-            (_, true, false) => Validation::Empty,
-            (_, true, true) => Validation::Checks,
-        };
-        if t.validation != Validation::Checks {
-            continue;
-        }
-        if let TypeKind::Struct { fields, .. } = &mut t.kind {
-            for f in fields {
-                f.nested_validation = named(&f.inner_type).iter().any(|&r| checks[r]);
-            }
-        }
-    }
-}
-
-/// The type strings a type definition is made of.
-fn type_strings(t: &TypeDef) -> Box<dyn Iterator<Item = &str> + '_> {
-    match &t.kind {
-        TypeKind::Struct { fields, .. } => Box::new(fields.iter().map(|f| f.inner_type.as_str())),
-        TypeKind::Tagged { variants, .. } => {
-            Box::new(variants.iter().map(|v| v.rust_type.as_str()))
-        }
-        TypeKind::Untagged { variants } => Box::new(variants.iter().map(|v| v.rust_type.as_str())),
-        TypeKind::Alias { rust_type } => Box::new(std::iter::once(rust_type.as_str())),
-        TypeKind::StringEnum { .. } | TypeKind::IntEnum { .. } => Box::new(std::iter::empty()),
-    }
+    Marks { reached, checks }
 }

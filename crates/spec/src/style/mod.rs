@@ -7,20 +7,29 @@
 //! module matches on a style's name: code that needs a style calls [`find`] or
 //! [`resolve`] and then asks the trait.
 //!
+//! This module is the registry (the trait, [`STYLES`], [`find`], [`resolve`]); `kit` holds
+//! the shared component kit the styles build from, and `errors` the error table
+//! ([`ERROR_CASES`]) every style names and documents its errors by.
+//!
 //! Adding a style: write a module implementing [`Style`], add it to [`STYLES`], publish
 //! its components (`apigen components --style NAME -o specs/components/NAME.yaml`).
 
 use crate::diag::Diagnostic;
 use crate::shape::OperationShape;
-use indexmap::IndexMap;
-use openapiv3::{
-    ArrayType, Components, Header, ObjectType, OpenAPI, ReferenceOr, Schema, SchemaData,
-    SchemaKind, StringType, Type,
-};
+use openapiv3::{Components, OpenAPI, ReferenceOr, Schema};
 
 pub mod enveloped;
+mod errors;
+mod kit;
 pub mod plain;
 pub mod result;
+
+pub use errors::{common_error_statuses, error_case, error_response_name, ErrorCase, ERROR_CASES};
+// The kit, as the style modules use it (`super::…`).
+use kit::{
+    add_error_responses, always_null, array, described, item_schema, object, parse_components,
+    schema, string_const, SharedHeaders,
+};
 
 /// The root extension that names a spec's default style.
 pub const STYLE_EXTENSION: &str = "x-apigen-style";
@@ -266,263 +275,6 @@ pub trait Style: Sync {
 
     /// How the operation's success response (and request body) travel in this style.
     fn wrap(&self, shape: &OperationShape<'_>, names: &ResourceNames, refs: &Refs) -> Wrap;
-}
-
-/// The error statuses every style answers an operation with: 400, 404 when the path has a
-/// parameter (the item, or the item a nested collection hangs off, may not exist), 405,
-/// 413 with a request body, 429, 500, 503, and 401/403 when the operation is secured.
-pub fn common_error_statuses(shape: &OperationShape<'_>) -> Vec<u16> {
-    let mut statuses = vec![400];
-    if shape.secured {
-        statuses.extend([401, 403]);
-    }
-    if shape.path.contains('{') {
-        statuses.push(404);
-    }
-    statuses.push(405);
-    if shape.has_body {
-        statuses.push(413);
-    }
-    statuses.extend([429, 500, 503]);
-    statuses
-}
-
-/// The `components/responses` key of the error response for `status`.
-pub fn error_response_name(status: u16) -> Option<&'static str> {
-    Some(match status {
-        400 => "BadRequest",
-        401 => "Unauthorized",
-        402 => "PaymentRequired",
-        403 => "Forbidden",
-        404 => "NotFound",
-        405 => "MethodNotAllowed",
-        413 => "PayloadTooLarge",
-        422 => "UnprocessableEntity",
-        429 => "TooManyRequests",
-        500 => "InternalError",
-        503 => "ServiceUnavailable",
-        _ => return None,
-    })
-}
-
-/// Parses a style's embedded components document (a compile-time constant whose
-/// validity `tests::every_style_has_parseable_components` guards).
-fn parse_components(name: &str, yaml: &str, shared: SharedHeaders) -> Components {
-    #[derive(serde::Deserialize)]
-    struct Doc {
-        components: Components,
-    }
-    let mut components = match serde_yaml::from_str::<Doc>(yaml) {
-        Ok(doc) => doc.components,
-        Err(e) => unreachable!("the embedded components of style `{name}` do not parse: {e}"),
-    };
-    let mut fragments = Vec::new();
-    if shared == SharedHeaders::WithLocation {
-        fragments.push(LOCATION_HEADER);
-    }
-    fragments.push(STATUS_HEADERS);
-    for fragment in fragments {
-        match serde_yaml::from_str::<IndexMap<String, ReferenceOr<Header>>>(fragment) {
-            Ok(headers) => components.headers.extend(headers),
-            Err(e) => unreachable!("the shared headers do not parse: {e}"),
-        }
-    }
-    components
-}
-
-/// Which of the headers every style documents the same way a style's components carry
-/// (appended after the style's own headers, in this order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SharedHeaders {
-    /// `Location` (creates answer 201), then `Allow` and `Retry-After`.
-    WithLocation,
-    /// `Allow` and `Retry-After` only (the result style has no 201).
-    StatusOnly,
-}
-
-/// `Location`, as every style with 201 responses documents it.
-const LOCATION_HEADER: &str = r##"
-Location:
-  description: The URL of the created resource.
-  required: true
-  schema:
-    type: string
-  example: /widgets/wdg_1
-"##;
-
-/// `Allow` (405) and `Retry-After` (429, 503), the same in every style.
-const STATUS_HEADERS: &str = r##"
-Allow:
-  description: The methods the path accepts, comma-separated.
-  required: true
-  schema:
-    type: string
-  example: GET, POST
-Retry-After:
-  description: Seconds to wait before retrying (clients also accept an HTTP-date).
-  required: true
-  schema:
-    type: integer
-    minimum: 0
-  example: 30
-"##;
-
-/// One error status as every style names and documents it.
-#[derive(Debug, Clone, Copy)]
-pub struct ErrorCase {
-    /// The HTTP status.
-    pub status: u16,
-    /// What the response means, for its `description`.
-    pub description: &'static str,
-    /// The plain vocabulary's `kind` (also enveloped's `error.kind`).
-    pub kind: &'static str,
-    /// The result style's error `type`.
-    pub result_type: &'static str,
-    /// An example message.
-    pub message: &'static str,
-}
-
-/// Every error status a style may use, with its vocabulary (DIALECTS.md, wire decisions 7–8).
-pub const ERROR_CASES: &[ErrorCase] = &[
-    ErrorCase { status: 400, description: "The request is malformed: a body that is not JSON, a missing or mistyped field, or a bad path or query parameter.", kind: "request_invalid", result_type: "content", message: "missing field `name`" },
-    ErrorCase { status: 401, description: "No credentials were sent, or they are not valid.", kind: "token_missing", result_type: "client", message: "an Authorization header with a bearer token is required" },
-    ErrorCase { status: 402, description: "The account must be paid up before this request can be served.", kind: "payment_required", result_type: "client", message: "the plan's quota is used up" },
-    ErrorCase { status: 403, description: "The credentials are valid but do not allow this request.", kind: "forbidden", result_type: "permission", message: "this token may not change widgets" },
-    ErrorCase { status: 404, description: "The resource (or route) does not exist.", kind: "not_found", result_type: "client", message: "no widget with id `wdg_9`" },
-    ErrorCase { status: 405, description: "The path exists but does not accept this method; `Allow` lists the methods it does accept.", kind: "method_not_allowed", result_type: "client", message: "PUT is not allowed here" },
-    ErrorCase { status: 413, description: "The request body is larger than the server accepts.", kind: "payload_too_large", result_type: "content", message: "the body exceeds 1 MiB" },
-    ErrorCase { status: 422, description: "At least one item of the batch is invalid, so nothing was saved; `failures[i]` belongs to request item `metadata.invalidItems[i]`.", kind: "request_invalid", result_type: "validation", message: "`name` must not be empty" },
-    ErrorCase { status: 429, description: "Too many requests; retry after the number of seconds in `Retry-After`.", kind: "rate_limited", result_type: "client", message: "rate limit exceeded, retry in 30 seconds" },
-    ErrorCase { status: 500, description: "The server failed; the request may be retried.", kind: "internal_error", result_type: "system", message: "an internal error occurred" },
-    ErrorCase { status: 503, description: "The service is temporarily unavailable; retry later.", kind: "service_unavailable", result_type: "system", message: "the service is down for maintenance" },
-];
-
-/// The [`ErrorCase`] of `status`.
-pub fn error_case(status: u16) -> Option<&'static ErrorCase> {
-    ERROR_CASES.iter().find(|c| c.status == status)
-}
-
-/// Adds a reusable error response for each of `statuses` to `components`: the body is
-/// `components/schemas/<body_schema>` with the example `example(case)`, and the response
-/// carries `headers` plus `Allow` on 405 and `Retry-After` on 429.
-fn add_error_responses(
-    components: &mut Components,
-    statuses: &[u16],
-    body_schema: &str,
-    headers: &[&str],
-    example: impl Fn(&ErrorCase) -> serde_json::Value,
-) {
-    for case in statuses.iter().filter_map(|s| error_case(*s)) {
-        let Some(name) = error_response_name(case.status) else {
-            continue;
-        };
-        let mut response_headers = indexmap::IndexMap::new();
-        let extra: &[&str] = match case.status {
-            405 => &["Allow"],
-            429 => &["Retry-After"],
-            _ => &[],
-        };
-        for h in headers.iter().chain(extra) {
-            response_headers.insert(
-                h.to_string(),
-                ReferenceOr::Reference {
-                    reference: format!("#/components/headers/{h}"),
-                },
-            );
-        }
-        let media = openapiv3::MediaType {
-            schema: Some(Refs::local().schema(body_schema)),
-            example: Some(example(case)),
-            ..openapiv3::MediaType::default()
-        };
-        let response = openapiv3::Response {
-            description: case.description.to_string(),
-            headers: response_headers,
-            content: [("application/json".to_string(), media)]
-                .into_iter()
-                .collect(),
-            ..openapiv3::Response::default()
-        };
-        components
-            .responses
-            .insert(name.to_string(), ReferenceOr::Item(response));
-    }
-}
-
-// Small typed builders for the schemas `wrap` produces (infallible, unlike parsing).
-
-fn schema(kind: SchemaKind) -> Schema {
-    Schema {
-        schema_data: SchemaData::default(),
-        schema_kind: kind,
-    }
-}
-
-fn described(mut s: Schema, description: String) -> Schema {
-    s.schema_data.description = Some(description);
-    s
-}
-
-fn object(required: &[&str], properties: Vec<(String, ReferenceOr<Schema>)>) -> Schema {
-    schema(SchemaKind::Type(Type::Object(ObjectType {
-        properties: properties.into_iter().map(|(k, v)| (k, boxed(v))).collect(),
-        required: required.iter().map(|s| s.to_string()).collect(),
-        ..ObjectType::default()
-    })))
-}
-
-fn boxed(s: ReferenceOr<Schema>) -> ReferenceOr<Box<Schema>> {
-    match s {
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference },
-        ReferenceOr::Item(s) => ReferenceOr::Item(Box::new(s)),
-    }
-}
-
-fn unboxed(s: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
-    match s {
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
-            reference: reference.clone(),
-        },
-        ReferenceOr::Item(s) => ReferenceOr::Item((**s).clone()),
-    }
-}
-
-fn array(items: ReferenceOr<Schema>, min: Option<usize>, max: Option<usize>) -> Schema {
-    schema(SchemaKind::Type(Type::Array(ArrayType {
-        items: Some(boxed(items)),
-        min_items: min,
-        max_items: max,
-        unique_items: false,
-    })))
-}
-
-fn string_const(value: &str) -> Schema {
-    schema(SchemaKind::Type(Type::String(StringType {
-        enumeration: vec![Some(value.to_string())],
-        ..StringType::default()
-    })))
-}
-
-/// A schema whose only value is `null` (OpenAPI 3.0 needs a `type` beside `nullable`).
-fn always_null(description: &str) -> Schema {
-    let mut s = schema(SchemaKind::Type(Type::String(StringType {
-        enumeration: vec![None],
-        ..StringType::default()
-    })));
-    s.schema_data.nullable = true;
-    s.schema_data.description = Some(description.to_string());
-    s
-}
-
-/// The item schema of an operation's success body: the list item for a list, else the body.
-fn item_schema(shape: &OperationShape<'_>) -> Option<ReferenceOr<Schema>> {
-    match (shape.list_item, shape.success_schema) {
-        (Some(item), _) => Some(unboxed(item)),
-        (None, Some(_)) if shape.is_list => Some(ReferenceOr::Item(schema(SchemaKind::Any(
-            openapiv3::AnySchema::default(),
-        )))),
-        (None, body) => body.cloned(),
-    }
 }
 
 #[cfg(test)]
