@@ -80,7 +80,7 @@ impl Runtime {
 pub(crate) fn vendored_files(style: Option<&str>, features: &Features) -> Vec<GeneratedFile> {
     let style_file = style.map(|s| format!("{s}.rs"));
     let wanted = |name: &str| match name {
-        "server.rs" | "client.rs" | "validate.rs" => true,
+        "server.rs" | "client.rs" | "validate.rs" | "vocabulary.rs" => true,
         "pattern.rs" => features.regex,
         "validate_chrono.rs" => features.chrono,
         "validate_uuid.rs" => features.uuid,
@@ -151,7 +151,8 @@ mod tests {
                 "src/runtime/client.rs",
                 "src/runtime/plain.rs",
                 "src/runtime/server.rs",
-                "src/runtime/validate.rs"
+                "src/runtime/validate.rs",
+                "src/runtime/vocabulary.rs"
             ]
         );
         let all = Features {
@@ -168,7 +169,8 @@ mod tests {
                 "src/runtime/server.rs",
                 "src/runtime/validate.rs",
                 "src/runtime/validate_chrono.rs",
-                "src/runtime/validate_uuid.rs"
+                "src/runtime/validate_uuid.rs",
+                "src/runtime/vocabulary.rs"
             ]
         );
     }

@@ -13,6 +13,14 @@ pub const STYLE: &str = "enveloped";
 pub const DEFAULT_LIMIT: u32 = 20;
 /// The largest page size a request may ask for.
 pub const MAX_LIMIT: u32 = 100;
+/// Query parameter: the 1-based page number.
+pub const PAGE_PARAM: &str = "page";
+/// Query parameter: the page size.
+pub const LIMIT_PARAM: &str = "limit";
+/// The status a create answers with (with `Location`).
+pub const CREATE_STATUS: u16 = 201;
+/// Whether one request may write many items (no: one item per request).
+pub const BATCH_WRITES: bool = false;
 
 /// Every body of this style, success or error: all four keys are always present.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -145,8 +153,8 @@ impl PageRequest {
     /// The query parameters that ask for this page.
     pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
         vec![
-            ("limit", self.limit.to_string()),
-            ("page", self.page.to_string()),
+            (LIMIT_PARAM, self.limit.to_string()),
+            (PAGE_PARAM, self.page.to_string()),
         ]
     }
 
@@ -160,22 +168,22 @@ impl PageRequest {
             })?;
         for (key, value) in pairs {
             match key.as_str() {
-                "page" => {
+                PAGE_PARAM => {
                     request.page =
                         count(&value)
                             .filter(|p| *p >= 1)
                             .ok_or_else(|| PageRequestError {
-                                parameter: "page",
+                                parameter: PAGE_PARAM,
                                 message: format!(
                                     "`page` must be an integer of at least 1, got {value:?}"
                                 ),
                             })?;
                 }
-                "limit" => {
+                LIMIT_PARAM => {
                     request.limit = count(&value)
                         .filter(|l| (1..=MAX_LIMIT).contains(l))
                         .ok_or_else(|| PageRequestError {
-                            parameter: "limit",
+                            parameter: LIMIT_PARAM,
                             message: format!(
                                 "`limit` must be an integer from 1 to {MAX_LIMIT}, got {value:?}"
                             ),
@@ -429,8 +437,8 @@ mod server {
         let at = |n: u64| {
             ex.link_with(
                 &[
-                    ("limit", request.limit.to_string()),
-                    ("page", n.to_string()),
+                    (LIMIT_PARAM, request.limit.to_string()),
+                    (PAGE_PARAM, n.to_string()),
                 ],
                 &[],
             )
@@ -500,7 +508,7 @@ mod server {
             }
             let location = ex.location(Some(&item));
             let mut response = Styled::response(
-                StatusCode::CREATED,
+                StatusCode::from_u16(CREATE_STATUS).unwrap_or(StatusCode::CREATED),
                 created_body(ex, &item, location.as_deref()),
             );
             if let Some(value) = location.and_then(|l| HeaderValue::try_from(l).ok()) {
@@ -609,6 +617,7 @@ pub mod client {
         _collection: &str,
         _items: &[T],
     ) -> Result<Option<Vec<u8>>, Error> {
+        const { assert!(!super::BATCH_WRITES) };
         Ok(None)
     }
 

@@ -39,3 +39,4 @@ pub mod validate;
 mod validate_chrono;
 #[cfg(feature = "uuid")]
 mod validate_uuid;
+pub mod vocabulary;

@@ -18,6 +18,18 @@ pub const MAX_LIMIT: u32 = 100;
 pub const HAS_MORE_HEADER: &str = "has-more";
 /// Response header: the page size applied.
 pub const LIMIT_HEADER: &str = "limit";
+/// Query parameter: the page size.
+pub const LIMIT_PARAM: &str = "limit";
+/// Query parameter: the items after this id.
+pub const AFTER_PARAM: &str = "after";
+/// Query parameter: the items before this id.
+pub const BEFORE_PARAM: &str = "before";
+/// Query parameter: the order of the list ([`Order`]).
+pub const ORDER_PARAM: &str = "order";
+/// The status a create answers with (with `Location`).
+pub const CREATE_STATUS: u16 = 201;
+/// Whether one request may write many items (no: one item per request).
+pub const BATCH_WRITES: bool = false;
 
 /// Every error body of this style.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,14 +101,14 @@ impl PageRequest {
 
     /// The query parameters that ask for this page.
     pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = vec![("limit", self.limit.to_string())];
+        let mut pairs = vec![(LIMIT_PARAM, self.limit.to_string())];
         if let Some(after) = &self.after {
-            pairs.push(("after", after.clone()));
+            pairs.push((AFTER_PARAM, after.clone()));
         }
         if let Some(before) = &self.before {
-            pairs.push(("before", before.clone()));
+            pairs.push((BEFORE_PARAM, before.clone()));
         }
-        pairs.push(("order", self.order.as_str().to_string()));
+        pairs.push((ORDER_PARAM, self.order.as_str().to_string()));
         pairs
     }
 
@@ -111,25 +123,25 @@ impl PageRequest {
             })?;
         for (key, value) in pairs {
             match key.as_str() {
-                "limit" => {
+                LIMIT_PARAM => {
                     request.limit = count(&value)
                         .filter(|l| (1..=MAX_LIMIT).contains(l))
                         .ok_or_else(|| PageRequestError {
-                            parameter: "limit",
+                            parameter: LIMIT_PARAM,
                             message: format!(
                                 "`limit` must be an integer from 1 to {MAX_LIMIT}, got {value:?}"
                             ),
                         })?;
                 }
-                "after" => request.after = Some(value),
-                "before" => request.before = Some(value),
-                "order" => {
+                AFTER_PARAM => request.after = Some(value),
+                BEFORE_PARAM => request.before = Some(value),
+                ORDER_PARAM => {
                     request.order = match value.as_str() {
                         "asc" => Order::Asc,
                         "desc" => Order::Desc,
                         _ => {
                             return Err(PageRequestError {
-                                parameter: "order",
+                                parameter: ORDER_PARAM,
                                 message: format!("`order` must be `asc` or `desc`, got {value:?}"),
                             })
                         }
@@ -266,7 +278,8 @@ mod server {
             if !created {
                 return Self::render_object(ex, status, &item);
             }
-            let mut response = Self::render_object(ex, StatusCode::CREATED, &item);
+            let created = StatusCode::from_u16(CREATE_STATUS).unwrap_or(StatusCode::CREATED);
+            let mut response = Self::render_object(ex, created, &item);
             let location = ex.location(Some(&item));
             if let Some(value) = location.and_then(|l| HeaderValue::try_from(l).ok()) {
                 response.headers_mut().insert(header::LOCATION, value);
@@ -282,14 +295,14 @@ mod server {
         ) -> Response {
             let mut links = Vec::new();
             if let (true, Some(last)) = (page.has_more, &page.last_id) {
-                let next = ex.link_with(&[("after", last.clone())], &["before"]);
+                let next = ex.link_with(&[(AFTER_PARAM, last.clone())], &[BEFORE_PARAM]);
                 links.push(format!("<{next}>; rel=\"next\""));
             }
             if let (true, Some(first)) = (
                 request.after.is_some() || request.before.is_some(),
                 &page.first_id,
             ) {
-                let prev = ex.link_with(&[("before", first.clone())], &["after"]);
+                let prev = ex.link_with(&[(BEFORE_PARAM, first.clone())], &[AFTER_PARAM]);
                 links.push(format!("<{prev}>; rel=\"prev\""));
             }
             let mut response = json_response(StatusCode::OK, &page.items);
@@ -397,6 +410,7 @@ pub mod client {
         _collection: &str,
         _items: &[T],
     ) -> Result<Option<Vec<u8>>, Error> {
+        const { assert!(!super::BATCH_WRITES) };
         Ok(None)
     }
 

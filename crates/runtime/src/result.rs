@@ -17,6 +17,14 @@ pub const STYLE: &str = "result";
 pub const DEFAULT_LIMIT: u32 = 20;
 /// The largest page size a request may ask for (this style sets no maximum).
 pub const MAX_LIMIT: u32 = u32::MAX;
+/// Query parameter: the 1-based page number.
+pub const PAGE_PARAM: &str = "page";
+/// Query parameter: the page size.
+pub const RECORDS_PER_PAGE_PARAM: &str = "recordsPerPage";
+/// The status a create answers with (this style has no `201` and no `Location`).
+pub const CREATE_STATUS: u16 = 200;
+/// Whether one request may write many items (yes: a collection, atomically).
+pub const BATCH_WRITES: bool = true;
 
 /// The `result` property of every body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -227,8 +235,8 @@ impl PageRequest {
     /// The query parameters that ask for this page.
     pub fn query_pairs(&self) -> Vec<(&'static str, String)> {
         vec![
-            ("page", self.page.to_string()),
-            ("recordsPerPage", self.records_per_page.to_string()),
+            (PAGE_PARAM, self.page.to_string()),
+            (RECORDS_PER_PAGE_PARAM, self.records_per_page.to_string()),
         ]
     }
 
@@ -243,9 +251,9 @@ impl PageRequest {
             })?;
         for (key, value) in pairs {
             match key.as_str() {
-                "page" => request.page = at_least_one("page", &value)?,
-                "recordsPerPage" => {
-                    request.records_per_page = at_least_one("recordsPerPage", &value)?;
+                PAGE_PARAM => request.page = at_least_one(PAGE_PARAM, &value)?,
+                RECORDS_PER_PAGE_PARAM => {
+                    request.records_per_page = at_least_one(RECORDS_PER_PAGE_PARAM, &value)?;
                 }
                 _ => {}
             }
@@ -338,33 +346,33 @@ mod server {
     use super::super::server::{
         decode_value, json_response, parse_json, ApiError, Exchange, ServerStyle, Styled,
     };
+    use super::super::vocabulary;
     use super::*;
     use axum::http::StatusCode;
     use axum::response::Response;
 
     impl From<PageRequestError> for ApiError {
         fn from(e: PageRequestError) -> Self {
-            let kind = if e.unparseable { "syntax" } else { "content" };
+            let kind = if e.unparseable {
+                vocabulary::SYNTAX
+            } else {
+                vocabulary::CONTENT
+            };
             ApiError::invalid(e.parameter, e.message).with_type(kind)
         }
     }
 
+    /// The error's type: the one it was given, else the status's. A `400` that was not
+    /// given one is a problem with what the request says (`content`, answered as `422`):
+    /// only what the runtime finds unreadable is given `syntax`.
     fn error_type(error: &ApiError) -> ErrorType {
-        match error.error_type.as_deref() {
-            Some("system") => return ErrorType::System,
-            Some("client") => return ErrorType::Client,
-            Some("syntax") => return ErrorType::Syntax,
-            Some("content") => return ErrorType::Content,
-            Some("permission") => return ErrorType::Permission,
-            Some("validation") => return ErrorType::Validation,
-            _ => {}
-        }
-        match error.status.as_u16() {
-            400 | 413 | 415 | 422 => ErrorType::Content,
-            403 => ErrorType::Permission,
-            s if s >= 500 => ErrorType::System,
-            _ => ErrorType::Client,
-        }
+        let given = error.error_type.as_deref();
+        let name = match given {
+            Some(name) => name,
+            None if error.status == StatusCode::BAD_REQUEST => vocabulary::CONTENT,
+            None => vocabulary::result_type(error.status.as_u16()),
+        };
+        serde_json::from_value(serde_json::Value::from(name)).unwrap_or(ErrorType::Client)
     }
 
     /// [`SuccessBody`] as the server writes it: borrowed, nothing copied.
@@ -428,7 +436,7 @@ mod server {
             ex: &Exchange,
             status: StatusCode,
             saved: Vec<T>,
-            _created: bool,
+            created: bool,
         ) -> Response {
             let metadata = WriteMetadata {
                 received_items_count: saved.len(),
@@ -436,9 +444,12 @@ mod server {
                 invalid_items: Vec::new(),
             };
             let mut response = success(ex, &saved, metadata);
-            if status != StatusCode::CREATED {
-                *response.status_mut() = status;
-            }
+            // A create answers CREATE_STATUS; so does any write the spec declares `201` for.
+            *response.status_mut() = if created || status == StatusCode::CREATED {
+                StatusCode::from_u16(CREATE_STATUS).unwrap_or(StatusCode::OK)
+            } else {
+                status
+            };
             response
         }
 
@@ -519,7 +530,7 @@ mod server {
                 );
                 return Err(Self::render_error(
                     ex,
-                    &ApiError::bad_request(message).with_type("content"),
+                    &ApiError::bad_request(message).with_type(vocabulary::CONTENT),
                 ));
             }
             let received_items_count = items.len();
@@ -638,6 +649,7 @@ pub mod client {
         collection: &str,
         items: &[T],
     ) -> Result<Option<Vec<u8>>, Error> {
+        const { assert!(super::BATCH_WRITES) };
         write_body(collection, items.iter().collect()).map(Some)
     }
 
@@ -722,7 +734,7 @@ pub mod client {
             let kept: Vec<(String, String)> = raw
                 .url
                 .query_pairs()
-                .filter(|(k, _)| k != "page" && k != "recordsPerPage")
+                .filter(|(k, _)| k != super::PAGE_PARAM && k != super::RECORDS_PER_PAGE_PARAM)
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect();
             let mut url = raw.url.clone();

@@ -96,13 +96,12 @@ impl ApiError {
 
     /// 400 for a body that cannot be parsed (`result`: type `syntax`).
     pub fn malformed(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, message).with_type("syntax")
+        Self::new(StatusCode::BAD_REQUEST, message).with_type(super::vocabulary::SYNTAX)
     }
 
     /// 401 `token_missing`.
     pub fn token_missing() -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "this request needs credentials")
-            .with_kind("token_missing")
     }
 
     /// 401 `token_invalid`.
@@ -111,12 +110,12 @@ impl ApiError {
             StatusCode::UNAUTHORIZED,
             "the credentials were not accepted",
         )
-        .with_kind("token_invalid")
+        .with_kind(super::vocabulary::TOKEN_INVALID)
     }
 
     /// 401 with a message of your own (`token_invalid`).
     pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, message).with_kind("token_invalid")
+        Self::new(StatusCode::UNAUTHORIZED, message).with_kind(super::vocabulary::TOKEN_INVALID)
     }
 
     /// 403 `forbidden`.
@@ -190,22 +189,7 @@ impl ApiError {
         if let Some(kind) = &self.kind {
             return kind;
         }
-        match self.status.as_u16() {
-            400 => "request_invalid",
-            401 => "token_missing",
-            402 => "payment_required",
-            403 => "forbidden",
-            404 => "not_found",
-            405 => "method_not_allowed",
-            409 => "conflict",
-            413 => "payload_too_large",
-            415 => "unsupported_media_type",
-            422 => "unprocessable",
-            429 => "rate_limited",
-            503 => "service_unavailable",
-            s if s >= 500 => "internal_error",
-            _ => "request_invalid",
-        }
+        super::vocabulary::kind(self.status.as_u16())
     }
 
     /// Adds the headers this error implies (`Retry-After`) to a rendered response.
@@ -1346,7 +1330,7 @@ pub async fn path_params<T: DeserializeOwned + Send>(
         Ok(Path(params)) => Ok(params),
         Err(rejection) => {
             let message = format!("bad path parameter: {}", rejection.body_text());
-            Err(ex.reject(&ApiError::bad_request(message).with_type("syntax")))
+            Err(ex.reject(&ApiError::bad_request(message).with_type(super::vocabulary::SYNTAX)))
         }
     }
 }
@@ -1359,7 +1343,10 @@ pub fn query_params<T: DeserializeOwned>(
     non_exploded: &[&str],
 ) -> Result<T, Response> {
     let bad = |e: &dyn std::fmt::Display| {
-        ex.reject(&ApiError::bad_request(format!("bad query parameter: {e}")).with_type("syntax"))
+        ex.reject(
+            &ApiError::bad_request(format!("bad query parameter: {e}"))
+                .with_type(super::vocabulary::SYNTAX),
+        )
     };
     let raw = parts.uri.query().unwrap_or("");
     if non_exploded.is_empty() {
@@ -1414,7 +1401,9 @@ async fn body_bytes(
         })?;
     if !json && !bytes.is_empty() {
         let message = "the body must be sent as `application/json`";
-        return Err(ex.reject(&ApiError::invalid("Content-Type", message).with_type("syntax")));
+        return Err(ex.reject(
+            &ApiError::invalid("Content-Type", message).with_type(super::vocabulary::SYNTAX),
+        ));
     }
     Ok(bytes)
 }
@@ -1470,7 +1459,7 @@ pub fn exactly_one<T>(ex: &Exchange, items: Vec<T>) -> Result<T, Response> {
         (Some(item), None) => Ok(item),
         _ => {
             let message = format!("this operation takes exactly one item, got {count}");
-            Err(ex.reject(&ApiError::bad_request(message).with_type("content")))
+            Err(ex.reject(&ApiError::bad_request(message).with_type(super::vocabulary::CONTENT)))
         }
     }
 }

@@ -1,11 +1,13 @@
 //! `enveloped`: every body is `{meta, data, error, links}` (seed `000`).
 
+use super::kit::fill;
 use super::{
     add_error_responses, always_null, array, described, item_schema, object, parse_components,
     Body, ErrorCase, NamedSchema, PaginationParameter, Refs, ResourceNames, SharedHeaders, Style,
     Wrap,
 };
 use crate::shape::OperationShape;
+use apigen_runtime::enveloped as wire;
 use openapiv3::{Components, ObjectType, ReferenceOr, Schema, SchemaKind, Type};
 
 /// The `enveloped` style.
@@ -90,7 +92,7 @@ components:
         limit:
           type: integer
           minimum: 1
-          maximum: 100
+          maximum: {{MAX_LIMIT}}
           description: The page size applied.
           example: 20
         page:
@@ -199,7 +201,7 @@ components:
           $ref: "#/components/schemas/Links"
   parameters:
     Page:
-      name: page
+      name: {{PAGE_PARAM}}
       in: query
       required: false
       description: The 1-based page to return; a page past the end is an empty list.
@@ -209,16 +211,16 @@ components:
         default: 1
       example: 1
     Limit:
-      name: limit
+      name: {{LIMIT_PARAM}}
       in: query
       required: false
       description: How many items a page holds.
       schema:
         type: integer
         minimum: 1
-        maximum: 100
-        default: 20
-      example: 20
+        maximum: {{MAX_LIMIT}}
+        default: {{DEFAULT_LIMIT}}
+      example: {{DEFAULT_LIMIT}}
   headers:
     X-Request-Id:
       description: The request's id (echoed from the request's `X-Request-Id`, else generated); the same as `meta.request_id`.
@@ -238,7 +240,14 @@ impl Style for Enveloped {
     }
 
     fn components(&self) -> Components {
-        let mut c = parse_components(self.name(), COMPONENTS, SharedHeaders::WithLocation);
+        let facts = [
+            ("PAGE_PARAM", wire::PAGE_PARAM.to_string()),
+            ("LIMIT_PARAM", wire::LIMIT_PARAM.to_string()),
+            ("MAX_LIMIT", wire::MAX_LIMIT.to_string()),
+            ("DEFAULT_LIMIT", wire::DEFAULT_LIMIT.to_string()),
+        ];
+        let yaml = fill(COMPONENTS, &facts);
+        let mut c = parse_components(self.name(), &yaml, SharedHeaders::WithLocation);
         add_error_responses(
             &mut c,
             STATUSES,
@@ -253,11 +262,11 @@ impl Style for Enveloped {
         &[
             PaginationParameter {
                 component: "Page",
-                name: "page",
+                name: wire::PAGE_PARAM,
             },
             PaginationParameter {
                 component: "Limit",
-                name: "limit",
+                name: wire::LIMIT_PARAM,
             },
         ]
     }
@@ -286,7 +295,7 @@ impl Style for Enveloped {
         let mut headers = vec!["X-Request-Id"];
         let status = if creates(shape) {
             headers.push("Location");
-            201
+            wire::CREATE_STATUS
         } else if shape.success_status == 204 {
             200
         } else {
@@ -385,7 +394,7 @@ fn example(case: &ErrorCase) -> serde_json::Value {
     serde_json::json!({
         "meta": {"request_id": "req_01", "version": "2025-01-01", "type": "error"},
         "data": null,
-        "error": {"kind": case.kind, "message": case.message},
+        "error": {"kind": case.kind(), "message": case.message},
         "links": {"self": "/widgets/wdg_9"}
     })
 }

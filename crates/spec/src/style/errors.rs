@@ -47,28 +47,37 @@ pub struct ErrorCase {
     pub status: u16,
     /// What the response means, for its `description`.
     pub description: &'static str,
-    /// The plain vocabulary's `kind` (also enveloped's `error.kind`).
-    pub kind: &'static str,
-    /// The result style's error `type`.
-    pub result_type: &'static str,
     /// An example message.
     pub message: &'static str,
 }
 
 /// Every error status a style may use, with its vocabulary (DIALECTS.md, wire decisions 7–8).
 pub const ERROR_CASES: &[ErrorCase] = &[
-    ErrorCase { status: 400, description: "The request is malformed: a body that is not JSON, a missing or mistyped field, or a bad path or query parameter.", kind: "request_invalid", result_type: "content", message: "missing field `name`" },
-    ErrorCase { status: 401, description: "No credentials were sent, or they are not valid.", kind: "token_missing", result_type: "client", message: "an Authorization header with a bearer token is required" },
-    ErrorCase { status: 402, description: "The account must be paid up before this request can be served.", kind: "payment_required", result_type: "client", message: "the plan's quota is used up" },
-    ErrorCase { status: 403, description: "The credentials are valid but do not allow this request.", kind: "forbidden", result_type: "permission", message: "this token may not change widgets" },
-    ErrorCase { status: 404, description: "The resource (or route) does not exist.", kind: "not_found", result_type: "client", message: "no widget with id `wdg_9`" },
-    ErrorCase { status: 405, description: "The path exists but does not accept this method; `Allow` lists the methods it does accept.", kind: "method_not_allowed", result_type: "client", message: "PUT is not allowed here" },
-    ErrorCase { status: 413, description: "The request body is larger than the server accepts.", kind: "payload_too_large", result_type: "content", message: "the body exceeds 1 MiB" },
-    ErrorCase { status: 422, description: "At least one item of the batch is invalid, so nothing was saved; `failures[i]` belongs to request item `metadata.invalidItems[i]`.", kind: "request_invalid", result_type: "validation", message: "`name` must not be empty" },
-    ErrorCase { status: 429, description: "Too many requests; retry after the number of seconds in `Retry-After`.", kind: "rate_limited", result_type: "client", message: "rate limit exceeded, retry in 30 seconds" },
-    ErrorCase { status: 500, description: "The server failed; the request may be retried.", kind: "internal_error", result_type: "system", message: "an internal error occurred" },
-    ErrorCase { status: 503, description: "The service is temporarily unavailable; retry later.", kind: "service_unavailable", result_type: "system", message: "the service is down for maintenance" },
+    ErrorCase { status: 400, description: "The request is malformed: a body that is not JSON, a missing or mistyped field, or a bad path or query parameter.", message: "missing field `name`" },
+    ErrorCase { status: 401, description: "No credentials were sent, or they are not valid.", message: "an Authorization header with a bearer token is required" },
+    ErrorCase { status: 402, description: "The account must be paid up before this request can be served.", message: "the plan's quota is used up" },
+    ErrorCase { status: 403, description: "The credentials are valid but do not allow this request.", message: "this token may not change widgets" },
+    ErrorCase { status: 404, description: "The resource (or route) does not exist.", message: "no widget with id `wdg_9`" },
+    ErrorCase { status: 405, description: "The path exists but does not accept this method; `Allow` lists the methods it does accept.", message: "PUT is not allowed here" },
+    ErrorCase { status: 413, description: "The request body is larger than the server accepts.", message: "the body exceeds 1 MiB" },
+    ErrorCase { status: 422, description: "At least one item of the batch is invalid, so nothing was saved; `failures[i]` belongs to request item `metadata.invalidItems[i]`.", message: "`name` must not be empty" },
+    ErrorCase { status: 429, description: "Too many requests; retry after the number of seconds in `Retry-After`.", message: "rate limit exceeded, retry in 30 seconds" },
+    ErrorCase { status: 500, description: "The server failed; the request may be retried.", message: "an internal error occurred" },
+    ErrorCase { status: 503, description: "The service is temporarily unavailable; retry later.", message: "the service is down for maintenance" },
 ];
+
+impl ErrorCase {
+    /// The `kind` of `plain` and `enveloped` errors with this status (the runtime's
+    /// vocabulary, which the server answers with).
+    pub fn kind(&self) -> &'static str {
+        apigen_runtime::vocabulary::kind(self.status)
+    }
+
+    /// The `result` style's error `type` for this status (the runtime's vocabulary).
+    pub fn result_type(&self) -> &'static str {
+        apigen_runtime::vocabulary::result_type(self.status)
+    }
+}
 
 /// The [`ErrorCase`] of `status`.
 pub fn error_case(status: u16) -> Option<&'static ErrorCase> {

@@ -195,3 +195,28 @@ pub(super) fn item_schema(shape: &OperationShape<'_>) -> Option<ReferenceOr<Sche
         (None, body) => body.cloned(),
     }
 }
+
+/// `yaml` with each `{{NAME}}` of `facts` replaced by its value: a style's components text
+/// takes its wire facts (parameter names, limits, header names) from the runtime's style
+/// module, where they are written once.
+pub(super) fn fill(yaml: &str, facts: &[(&str, String)]) -> String {
+    let mut text = yaml.to_string();
+    for (name, value) in facts {
+        text = text.replace(&format!("{{{{{name}}}}}"), value);
+    }
+    assert!(
+        !text.contains("{{"),
+        "a style's components name a fact that is not filled in"
+    );
+    text
+}
+
+/// A header name as the specs write it (`Has-More`) from the runtime's (`has-more`).
+pub(super) fn header_name(name: &str) -> String {
+    heck::ToTrainCase::to_train_case(name)
+}
+
+/// [`header_name`] for a list that lives as long as the program (made once per style).
+pub(super) fn static_header_name(name: &str) -> &'static str {
+    Box::leak(header_name(name).into_boxed_str())
+}

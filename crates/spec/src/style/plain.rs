@@ -2,11 +2,13 @@
 //! with `Link`/`Has-More`/`Limit` headers (seed `001`).
 
 use super::enveloped::creates;
+use super::kit::{fill, header_name, static_header_name};
 use super::{
     add_error_responses, parse_components, Body, ErrorCase, PaginationParameter, Refs,
     ResourceNames, SharedHeaders, Style, Wrap,
 };
 use crate::shape::OperationShape;
+use apigen_runtime::plain as wire;
 use openapiv3::Components;
 
 /// The `plain` style.
@@ -37,18 +39,18 @@ components:
           example: no widget with id `wdg_9`
   parameters:
     Limit:
-      name: limit
+      name: {{LIMIT_PARAM}}
       in: query
       required: false
       description: How many items a page holds.
       schema:
         type: integer
         minimum: 1
-        maximum: 100
-        default: 20
-      example: 20
+        maximum: {{MAX_LIMIT}}
+        default: {{DEFAULT_LIMIT}}
+      example: {{DEFAULT_LIMIT}}
     After:
-      name: after
+      name: {{AFTER_PARAM}}
       in: query
       required: false
       description: Return the items after the item with this id (the `Link` header's `rel="next"` sets it).
@@ -56,7 +58,7 @@ components:
         type: string
       example: wdg_2
     Before:
-      name: before
+      name: {{BEFORE_PARAM}}
       in: query
       required: false
       description: Return the items before the item with this id (the `Link` header's `rel="prev"` sets it).
@@ -64,7 +66,7 @@ components:
         type: string
       example: wdg_3
     Order:
-      name: order
+      name: {{ORDER_PARAM}}
       in: query
       required: false
       description: The order of the items.
@@ -86,21 +88,21 @@ components:
       schema:
         type: string
       example: '</widgets?limit=2&after=wdg_2>; rel="next"'
-    Has-More:
+    {{HAS_MORE_HEADER}}:
       description: Whether there are more results after this page.
       required: true
       schema:
         type: string
         enum: ["true", "false"]
       example: "true"
-    Limit:
+    {{LIMIT_HEADER}}:
       description: The page size applied.
       required: true
       schema:
         type: integer
         minimum: 1
-        maximum: 100
-      example: 20
+        maximum: {{MAX_LIMIT}}
+      example: {{DEFAULT_LIMIT}}
 "##;
 
 impl Style for Plain {
@@ -113,7 +115,18 @@ impl Style for Plain {
     }
 
     fn components(&self) -> Components {
-        let mut c = parse_components(self.name(), COMPONENTS, SharedHeaders::WithLocation);
+        let facts = [
+            ("LIMIT_PARAM", wire::LIMIT_PARAM.to_string()),
+            ("AFTER_PARAM", wire::AFTER_PARAM.to_string()),
+            ("BEFORE_PARAM", wire::BEFORE_PARAM.to_string()),
+            ("ORDER_PARAM", wire::ORDER_PARAM.to_string()),
+            ("MAX_LIMIT", wire::MAX_LIMIT.to_string()),
+            ("DEFAULT_LIMIT", wire::DEFAULT_LIMIT.to_string()),
+            ("HAS_MORE_HEADER", header_name(wire::HAS_MORE_HEADER)),
+            ("LIMIT_HEADER", header_name(wire::LIMIT_HEADER)),
+        ];
+        let yaml = fill(COMPONENTS, &facts);
+        let mut c = parse_components(self.name(), &yaml, SharedHeaders::WithLocation);
         add_error_responses(&mut c, STATUSES, "Error", &[REQUEST_ID], example);
         c
     }
@@ -122,25 +135,32 @@ impl Style for Plain {
         &[
             PaginationParameter {
                 component: "Limit",
-                name: "limit",
+                name: wire::LIMIT_PARAM,
             },
             PaginationParameter {
                 component: "After",
-                name: "after",
+                name: wire::AFTER_PARAM,
             },
             PaginationParameter {
                 component: "Before",
-                name: "before",
+                name: wire::BEFORE_PARAM,
             },
             PaginationParameter {
                 component: "Order",
-                name: "order",
+                name: wire::ORDER_PARAM,
             },
         ]
     }
 
     fn list_headers(&self) -> &'static [&'static str] {
-        &["Link", "Has-More", "Limit"]
+        static HEADERS: std::sync::LazyLock<[&'static str; 3]> = std::sync::LazyLock::new(|| {
+            [
+                "Link",
+                static_header_name(wire::HAS_MORE_HEADER),
+                static_header_name(wire::LIMIT_HEADER),
+            ]
+        });
+        &*HEADERS
     }
 
     fn error_headers(&self) -> &'static [&'static str] {
@@ -164,7 +184,7 @@ impl Style for Plain {
         }
         let status = if creates(shape) {
             headers.push("Location");
-            201
+            wire::CREATE_STATUS
         } else {
             shape.success_status
         };
@@ -178,5 +198,5 @@ impl Style for Plain {
 }
 
 fn example(case: &ErrorCase) -> serde_json::Value {
-    serde_json::json!({"kind": case.kind, "message": case.message})
+    serde_json::json!({"kind": case.kind(), "message": case.message})
 }

@@ -1,12 +1,14 @@
 //! `result`: every body has `result: success | failure | error`; items travel in a
 //! collection keyed by the collection key, writes are atomic batches (seed `002`).
 
+use super::kit::fill;
 use super::{
     add_error_responses, array, common_error_statuses, described, item_schema, object,
     parse_components, string_const, Body, ErrorCase, NamedSchema, PaginationParameter, Refs,
     ResourceNames, SharedHeaders, Style, Wrap,
 };
 use crate::shape::OperationShape;
+use apigen_runtime::result as wire;
 use openapiv3::{Components, ReferenceOr, SchemaKind};
 
 /// The `result` style.
@@ -123,6 +125,16 @@ components:
             $ref: "#/components/schemas/Failure"
         metadata:
           $ref: "#/components/schemas/WriteMetadata"
+    UnprocessableEnvelope:
+      description: 'The body of a 422: a write with invalid items (`failure`; nothing was saved), or a request that is understood but whose content is wrong (an `error` of type `content`: the wrong body shape, the wrong item count, a parameter out of range).'
+      oneOf:
+        - $ref: "#/components/schemas/FailureEnvelope"
+        - $ref: "#/components/schemas/ErrorEnvelope"
+      discriminator:
+        propertyName: result
+        mapping:
+          failure: "#/components/schemas/FailureEnvelope"
+          error: "#/components/schemas/ErrorEnvelope"
     ErrorEnvelope:
       type: object
       description: The body of every error that is not about the items of a write.
@@ -135,7 +147,7 @@ components:
           $ref: "#/components/schemas/Error"
   parameters:
     Page:
-      name: page
+      name: {{PAGE_PARAM}}
       in: query
       required: false
       description: The 1-based page to return.
@@ -145,15 +157,15 @@ components:
         default: 1
       example: 1
     RecordsPerPage:
-      name: recordsPerPage
+      name: {{RECORDS_PER_PAGE_PARAM}}
       in: query
       required: false
       description: How many records a page holds.
       schema:
         type: integer
         minimum: 1
-        default: 20
-      example: 20
+        default: {{DEFAULT_LIMIT}}
+      example: {{DEFAULT_LIMIT}}
   headers:
     X-Request-Id:
       description: The request's id, echoed from the request's `X-Request-Id` when it sent one, else generated.
@@ -173,7 +185,16 @@ impl Style for ResultStyle {
     }
 
     fn components(&self) -> Components {
-        let mut c = parse_components(self.name(), COMPONENTS, SharedHeaders::StatusOnly);
+        let facts = [
+            ("PAGE_PARAM", wire::PAGE_PARAM.to_string()),
+            (
+                "RECORDS_PER_PAGE_PARAM",
+                wire::RECORDS_PER_PAGE_PARAM.to_string(),
+            ),
+            ("DEFAULT_LIMIT", wire::DEFAULT_LIMIT.to_string()),
+        ];
+        let yaml = fill(COMPONENTS, &facts);
+        let mut c = parse_components(self.name(), &yaml, SharedHeaders::StatusOnly);
         let errors: Vec<u16> = STATUSES.iter().copied().filter(|s| *s != 422).collect();
         add_error_responses(
             &mut c,
@@ -196,11 +217,11 @@ impl Style for ResultStyle {
         &[
             PaginationParameter {
                 component: "Page",
-                name: "page",
+                name: wire::PAGE_PARAM,
             },
             PaginationParameter {
                 component: "RecordsPerPage",
-                name: "recordsPerPage",
+                name: wire::RECORDS_PER_PAGE_PARAM,
             },
         ]
     }
@@ -220,7 +241,7 @@ impl Style for ResultStyle {
     /// 422 answers a `FailureEnvelope` (which items failed and why).
     fn error_schema_for(&self, status: u16) -> &'static str {
         match status {
-            422 => "FailureEnvelope",
+            422 => "UnprocessableEnvelope",
             _ => self.error_schema(),
         }
     }
@@ -229,10 +250,11 @@ impl Style for ResultStyle {
         STATUSES
     }
 
-    /// The common statuses, plus 422 for writes (operations with a body).
+    /// The common statuses, plus 422 for writes (operations with a body) and lists.
     fn error_statuses(&self, shape: &OperationShape<'_>) -> Vec<u16> {
         let mut statuses = common_error_statuses(shape);
-        if shape.has_body {
+        // A write's items may be invalid, a list's page parameters out of range.
+        if shape.has_body || shape.is_list {
             statuses.push(422);
             statuses.sort_unstable();
         }
@@ -247,7 +269,8 @@ impl Style for ResultStyle {
         let read = matches!(shape.method, "get" | "head");
         let one = !shape.is_list && (read || shape.addresses_item);
         let status = match shape.success_status {
-            201 | 204 => 200,
+            201 => wire::CREATE_STATUS,
+            204 => 200,
             s => s,
         };
         let (items, one, naming) = match item_schema(shape) {
@@ -333,11 +356,12 @@ impl Style for ResultStyle {
 }
 
 fn error_example(case: &ErrorCase) -> serde_json::Value {
-    // A 400 is a request that cannot be understood (DIALECTS.md rev. 2: `syntax`).
-    let (kind, message) = match case.status {
-        400 => ("syntax", "the body is not valid JSON"),
-        _ => (case.result_type, case.message),
+    // A 400 is a request that cannot be understood (`syntax`).
+    let message = match case.status {
+        400 => "the body is not valid JSON",
+        _ => case.message,
     };
+    let kind = case.result_type();
     serde_json::json!({
         "result": "error",
         "error": {"type": kind, "code": case.status, "message": message}
@@ -349,7 +373,7 @@ fn failure_example(case: &ErrorCase) -> serde_json::Value {
         "result": "failure",
         "failures": [{
             "rawData": {"name": ""},
-            "errors": [{"type": case.result_type, "code": case.status, "message": case.message, "field": "name"}]
+            "errors": [{"type": apigen_runtime::vocabulary::VALIDATION, "code": case.status, "message": case.message, "field": "name"}]
         }],
         "metadata": {"receivedItemsCount": 2, "validItems": [0], "invalidItems": [1]}
     })
