@@ -8,16 +8,18 @@ use apigen_spec::style;
 use openapiv3::{ReferenceOr, SchemaKind, Type};
 use std::path::Path;
 
-/// (style, component, wire name, minimum, maximum, default) of every pagination parameter
-/// with a number.
-fn numeric_parameters() -> Vec<(
+/// A pagination parameter with a number: style, component, wire name, minimum, maximum,
+/// default.
+type NumericParameter = (
     &'static str,
     &'static str,
     &'static str,
     Option<i64>,
     Option<i64>,
     i64,
-)> {
+);
+
+fn numeric_parameters() -> Vec<NumericParameter> {
     vec![
         ("enveloped", "Page", enveloped::PAGE_PARAM, Some(1), None, 1),
         (
