@@ -11,10 +11,11 @@
 //!   `styles/terse/style.rs.jinja` the generator renders to the crate's `src/style.rs` in
 //!   place of a runtime module (`crates/runtime/src/<style>.rs`).
 //!
-//! The crate generated from `specs/examples/widgets.yaml` is built with `#![deny(warnings)]`
-//! in a scratch workspace, and its own test (`tests/fixtures-style/widgets_terse_http.rs`)
-//! serves the generated router on loopback and calls it with raw requests and through the
-//! generated client. The dependencies build in `APIGEN_TARGET_DIR` (default
+//! The crates generated from `specs/examples/widgets.yaml` (the runtime vendored, and the
+//! runtime a dependency as with `--runtime-dep`) are built with `#![deny(warnings)]` in a
+//! scratch workspace, and each runs its own test (`tests/fixtures-style/widgets_terse_http.rs`),
+//! which serves the generated router on loopback and calls it with raw requests and through
+//! the generated client. The dependencies build in `APIGEN_TARGET_DIR` (default
 //! `$HOME/.cache/apigen-target`, the warmed one that `scripts/check-snapshots.sh` also uses).
 
 use std::path::{Path, PathBuf};
@@ -326,14 +327,14 @@ fn run(command: &mut Command) {
     );
 }
 
-/// The generator takes the style's module from the template folder, and the crate it
-/// writes compiles without warnings, serves and calls in terse shape.
-#[test]
-fn a_style_from_a_template_folder_generates_a_crate_that_answers_in_its_shape() {
-    let name = "widgets-terse";
+/// Generates the widgets crate `name` in the terse style, with its runtime `runtime`, and
+/// checks that the style's module is the template folder's, not the runtime's.
+fn generate(name: &str, runtime: apigen_gen::Runtime) -> Vec<apigen_gen::GeneratedFile> {
+    let vendored = runtime == apigen_gen::Runtime::Vendored;
     let options = apigen_gen::Options {
         crate_name: Some(name.to_owned()),
         templates: Some(templates()),
+        runtime,
         ..apigen_gen::Options::default()
     };
     let generated = apigen_gen::generate(&widgets(), &Terse, &options).expect("generate");
@@ -349,29 +350,65 @@ fn a_style_from_a_template_folder_generates_a_crate_that_answers_in_its_shape() 
     assert!(!lib.contains("runtime::terse"), "{lib}");
     let style = file("src/style.rs").expect("the style's module is rendered to src/style.rs");
     assert!(style.contains("impl ServerStyle for super::Style"));
-    let runtime = file("src/runtime/mod.rs").expect("the vendored runtime");
-    assert!(!runtime.contains("mod terse"), "{runtime}");
+    let runtime = file("src/runtime/mod.rs");
+    assert_eq!(runtime.is_some(), vendored);
+    assert!(
+        !runtime.unwrap_or_default().contains("mod terse"),
+        "{runtime:?}"
+    );
     for builtin in ["enveloped", "plain", "result", "terse"] {
         let path = format!("src/runtime/{builtin}.rs");
         assert!(file(&path).is_none(), "the crate vendors {path}");
     }
+    generated.files
+}
 
+/// The generator takes the style's module from the template folder, and the crates it
+/// writes (the runtime vendored, and the runtime a dependency) compile without warnings,
+/// serve and call in terse shape.
+#[test]
+fn a_style_from_a_template_folder_generates_a_crate_that_answers_in_its_shape() {
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fourth-style");
     let _ = std::fs::remove_dir_all(&work);
-    let out = work.join(name);
-    apigen_gen::output::write(&out, &generated.files, false).expect("write the crate");
-    // Warnings are errors, as in `scripts/check-snapshots.sh`.
-    let lib_rs = out.join("src/lib.rs");
-    let lib = std::fs::read_to_string(&lib_rs).expect("read lib.rs");
-    std::fs::write(&lib_rs, format!("#![deny(warnings)]\n{lib}")).expect("write lib.rs");
-    let tests = out.join("tests");
-    std::fs::create_dir_all(&tests).expect("tests folder");
-    std::fs::copy(
-        templates().join("widgets_terse_http.rs"),
-        tests.join("http.rs"),
-    )
-    .expect("copy the test");
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{name:?}]\n");
+    let runtime_crate = root().join("crates/runtime");
+    let runtime_crate = runtime_crate.canonicalize().unwrap_or(runtime_crate);
+    let dependency = format!("{{ path = {:?} }}", runtime_crate.display().to_string());
+    let crates = [
+        ("widgets-terse", apigen_gen::Runtime::Vendored),
+        (
+            "widgets-terse-dep",
+            apigen_gen::Runtime::dependency(&dependency).expect("a dependency"),
+        ),
+    ];
+    let test = std::fs::read_to_string(templates().join("widgets_terse_http.rs"))
+        .expect("read the crate's test");
+    let mut members = Vec::new();
+    for (name, runtime) in crates {
+        let out = work.join(name);
+        let files = generate(name, runtime);
+        apigen_gen::output::write(&out, &files, false).expect("write the crate");
+        // Warnings are errors, as in `scripts/check-snapshots.sh`.
+        let lib_rs = out.join("src/lib.rs");
+        let lib = std::fs::read_to_string(&lib_rs).expect("read lib.rs");
+        std::fs::write(&lib_rs, format!("#![deny(warnings)]\n{lib}")).expect("write lib.rs");
+        // What the test needs beyond the crate's own dependencies (with `--runtime-dep`,
+        // tokio is the runtime crate's).
+        let manifest = out.join("Cargo.toml");
+        let mut toml = std::fs::read_to_string(&manifest).expect("read Cargo.toml");
+        toml.push_str(
+            "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\", \"net\"] }\n",
+        );
+        std::fs::write(&manifest, toml).expect("write Cargo.toml");
+        let tests = out.join("tests");
+        std::fs::create_dir_all(&tests).expect("tests folder");
+        let test = test.replace("widgets_terse::", &format!("{}::", name.replace('-', "_")));
+        std::fs::write(tests.join("http.rs"), test).expect("write the test");
+        members.push(format!("{name:?}"));
+    }
+    let manifest = format!(
+        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        members.join(", ")
+    );
     std::fs::write(work.join("Cargo.toml"), manifest).expect("write the manifest");
     // Resolve to the versions the warmed target directory was built with.
     let home = std::env::var_os("HOME")

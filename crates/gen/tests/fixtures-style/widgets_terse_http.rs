@@ -1,7 +1,9 @@
-//! The test `crates/gen/tests/fourth_style.rs` copies into the crate it generates from
-//! `specs/examples/widgets.yaml` in the `terse` style (`widgets-terse`, as `tests/http.rs`):
-//! the generated router, served on loopback with an in-memory `Api`, answers in terse shape,
-//! and the generated client round-trips through the style's client half.
+//! The test `crates/gen/tests/fourth_style.rs` copies into each crate it generates from
+//! `specs/examples/widgets.yaml` in the `terse` style, as `tests/http.rs` (written for
+//! `widgets-terse`, the runtime vendored; for `widgets-terse-dep`, the runtime a dependency,
+//! the crate's name is replaced): the generated router, served on loopback with an
+//! in-memory `Api`, answers in terse shape, and the generated client round-trips through
+//! the style's client half.
 
 #![deny(warnings)]
 
