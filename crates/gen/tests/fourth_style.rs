@@ -166,17 +166,15 @@ impl Style for Terse {
     }
 
     /// A resource travels under `ok`, a page under `ok` beside `more`; a success without
-    /// content stays as it is. A create answers `201` with `Location`.
+    /// content stays as it is. Every success keeps the status the source declares, which
+    /// is the one the generated server passes to the runtime's renderers and the terse
+    /// module answers with; a create declared `201` carries `Location`.
     fn wrap(&self, shape: &OperationShape<'_>, names: &ResourceNames, _refs: &Refs) -> Wrap {
         let mut headers = vec![REQUEST_ID];
-        let creates =
-            shape.is_create && !shape.accepted && !shape.is_list && shape.success_schema.is_some();
-        let status = if creates {
+        let status = shape.success_status;
+        if shape.is_create && !shape.is_list && shape.success_schema.is_some() && status == 201 {
             headers.push("Location");
-            201
-        } else {
-            shape.success_status
-        };
+        }
         let item = match (shape.list_item, shape.success_schema) {
             (Some(item), _) => Some(serde_json::to_value(item).expect("a schema")),
             (None, Some(_)) if shape.is_list => Some(json!({})),
