@@ -129,7 +129,7 @@ impl Style for Terse {
                 "headers": headers,
                 "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/Error"},
-                    "example": {"err": {"code": case.kind, "why": case.message}}
+                    "example": {"err": {"code": case.kind(), "why": case.message}}
                 }}
             });
         }
