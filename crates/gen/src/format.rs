@@ -30,8 +30,9 @@ const CHUNK_LINES: usize = 2000;
 const MAX_JOINS: usize = 3;
 
 /// The longest line (in bytes) of a pre-formatted item kept as written: prettyplease's
-/// margin (a line of 89 columns stays whole, one of 90 is broken where it can be).
-const KEPT_WIDTH: usize = 89;
+/// margin (a line of 89 columns stays whole, one of 90 is broken where it can be). The
+/// templates that write pre-formatted text see it as the global `margin`.
+pub(crate) const MARGIN: usize = 89;
 
 /// Formats Rust source; on a parse failure, the 1-based line and the parser's message.
 /// `preformatted`: the template wrote the text as prettyplease prints it (see the module docs).
@@ -144,7 +145,7 @@ fn chunks(text: &str, preformatted: bool) -> Vec<Chunk> {
 }
 
 /// A pre-formatted item as prettyplease would print it, when every line is within
-/// [`KEPT_WIDTH`] (doc comments, which prettyplease never breaks, may be longer) and has no
+/// [`MARGIN`] (doc comments, which prettyplease never breaks, may be longer) and has no
 /// tab or trailing space: the item without its blank lines (prettyplease prints none;
 /// those inside a string or comment stay). `None` when it may not fit.
 fn keep(item: &str) -> Option<String> {
@@ -159,7 +160,7 @@ fn keep(item: &str) -> Option<String> {
         }
         if content.contains('\t')
             || content.ends_with(' ')
-            || (content.len() > KEPT_WIDTH && !unbreakable(content.trim_start()))
+            || (content.len() > MARGIN && !unbreakable(content.trim_start()))
         {
             return None;
         }

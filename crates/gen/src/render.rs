@@ -51,6 +51,7 @@ impl Renderer {
         env.set_auto_escape_callback(|_| AutoEscape::None);
         let dir = overrides.clone();
         env.set_loader(move |name| Ok(load(dir.as_deref(), name)));
+        env.add_global("margin", crate::format::MARGIN);
         env.add_filter("lit", lit);
         env.add_filter("doc", doc);
         env.add_filter("toml", toml);
