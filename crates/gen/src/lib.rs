@@ -41,6 +41,7 @@
 //! can be written beside the output as `<file>.dump`.
 #![warn(missing_docs)]
 
+pub mod build_script;
 mod format;
 pub mod ir;
 pub mod output;
