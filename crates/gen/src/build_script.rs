@@ -2,12 +2,10 @@
 //! module of its own instead of depending on a generated crate.
 //!
 //! ```no_run
-//! // build.rs
-//! fn main() {
-//!     let options = apigen_gen::Options::default();
-//!     if let Err(e) = apigen_gen::build_script::write("api/spec.yaml", "plain", "api", &options) {
-//!         panic!("{e}");
-//!     }
+//! // build.rs, in `fn main`
+//! let options = apigen_gen::Options::default();
+//! if let Err(e) = apigen_gen::build_script::write("api/spec.yaml", "plain", "api", &options) {
+//!     panic!("{e}"); // the spec's problems, located, as `apigen generate` prints them
 //! }
 //! ```
 //!
@@ -29,7 +27,9 @@
 //!
 //! The generated `lib.rs`'s crate-level attributes cannot stand in an included file: its
 //! docs become a plain comment at the top, its other attributes (lint levels) are put on
-//! each of its items.
+//! each of its items but the `use`s. A module's docs are then partly outer (the
+//! declaration's) and partly inner (its file's), which each inlined module allows
+//! (`clippy::mixed_attributes_style`).
 //!
 //! # What the including crate provides
 //!
@@ -262,11 +262,18 @@ fn inline(
             // The root's items (the crate's modules) apart, as in a file of their own.
             out.push('\n');
         }
-        if let Some(attrs) = item_attrs(&mut item) {
-            attrs.extend(moved.iter().cloned());
+        // Lint levels on a `use` are useless (`clippy::useless_attribute`).
+        if !matches!(item, syn::Item::Use(_) | syn::Item::ExternCrate(_)) {
+            if let Some(attrs) = item_attrs(&mut item) {
+                attrs.extend(moved.iter().cloned());
+            }
         }
         match item {
-            syn::Item::Mod(m) if m.content.is_none() => {
+            syn::Item::Mod(mut m) if m.content.is_none() => {
+                // The file's inner attributes (its docs, its lint levels) meet the
+                // declaration's outer ones.
+                m.attrs
+                    .push(syn::parse_quote!(#[allow(clippy::mixed_attributes_style)]));
                 let name = m.ident.to_string();
                 let printed = unparse(Vec::new(), Some(syn::Item::Mod(m)));
                 let declaration = printed.trim_end().strip_suffix(';').ok_or_else(|| {
@@ -415,17 +422,15 @@ mod tests {
         assert!(text.contains("// # Title\n"), "{text}");
         assert!(text.contains("// a comment\n"), "{text}");
         assert!(
-            text.contains("/// Types.\n#[allow(deprecated)]\n#[allow(clippy::doc_lazy_continuation)]\npub mod types {\n//! The types.\n"),
+            text.contains("/// Types.\n#[allow(deprecated)]\n#[allow(clippy::doc_lazy_continuation)]\n#[allow(clippy::mixed_attributes_style)]\npub mod types {\n//! The types.\n"),
             "{text}"
         );
         assert!(
-            text.contains("#[cfg(feature = \"server\")]\npub mod server {\n#![allow(clippy::result_large_err)]\nuse super::plain::P;\npub struct S(P);\n}\n"),
+            text.contains("#[cfg(feature = \"server\")]\n#[allow(clippy::mixed_attributes_style)]\npub mod server {\n#![allow(clippy::result_large_err)]\nuse super::plain::P;\npub struct S(P);\n}\n"),
             "{text}"
         );
         assert!(
-            text.contains(
-                "#[allow(clippy::doc_lazy_continuation)]\npub use runtime::plain as style;\n"
-            ),
+            text.contains("}\n\npub use runtime::plain as style;\n"),
             "{text}"
         );
     }

@@ -47,8 +47,7 @@ fn all_inline(items: &[syn::Item], at: &str) -> Vec<String> {
 /// `crate ::` anywhere in the tokens (docs are string literals, so prose does not count).
 fn crate_paths(tokens: proc_macro2::TokenStream, found: &mut usize) {
     let mut previous_crate = false;
-    let mut iter = tokens.into_iter().peekable();
-    while let Some(tree) = iter.next() {
+    for tree in tokens {
         match tree {
             proc_macro2::TokenTree::Ident(i) => previous_crate = i == "crate",
             proc_macro2::TokenTree::Punct(p) => {

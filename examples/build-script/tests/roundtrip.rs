@@ -24,13 +24,13 @@ impl Store {
         self.widgets.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn find(&self, id: &str) -> Result<Widget, ApiError> {
-        self.widgets()
-            .iter()
-            .find(|w| w.id == id)
-            .cloned()
-            .ok_or_else(|| ApiError::not_found(format!("there is no widget `{id}`")))
+    fn find(&self, id: &str) -> Option<Widget> {
+        self.widgets().iter().find(|w| w.id == id).cloned()
     }
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::not_found(format!("there is no widget `{id}`"))
 }
 
 impl Api for Store {
@@ -69,8 +69,12 @@ impl Api for Store {
     }
 
     async fn delete_widget(&self, _ctx: RequestContext, widget_id: String) -> Result<(), ApiError> {
-        self.find(&widget_id)?;
-        self.widgets().retain(|w| w.id != widget_id);
+        let mut widgets = self.widgets();
+        let before = widgets.len();
+        widgets.retain(|w| w.id != widget_id);
+        if widgets.len() == before {
+            return Err(not_found(&widget_id));
+        }
         Ok(())
     }
 
@@ -79,7 +83,7 @@ impl Api for Store {
         _ctx: RequestContext,
         widget_id: String,
     ) -> Result<Widget, ApiError> {
-        self.find(&widget_id)
+        self.find(&widget_id).ok_or_else(|| not_found(&widget_id))
     }
 
     async fn update_widget(
@@ -92,7 +96,7 @@ impl Api for Store {
         let widget = widgets
             .iter_mut()
             .find(|w| w.id == widget_id)
-            .ok_or_else(|| ApiError::not_found(format!("there is no widget `{widget_id}`")))?;
+            .ok_or_else(|| not_found(&widget_id))?;
         if let Some(name) = body.name {
             widget.name = name;
         }
