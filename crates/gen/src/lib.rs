@@ -16,18 +16,24 @@
 //!
 //! ## Usage from a build script
 //!
-//! ```no_run
-//! // build.rs of a crate that wants its API types generated at build time
-//! use std::path::Path;
+//! [`build_script`] renders the crate as one file of nested modules (`types`, `style`,
+//! `runtime`, `validate`, `server`, `client`) for a crate to `include!` into a module of
+//! its own. The including crate declares the `server` and `client` features and the
+//! dependencies of the generated `Cargo.toml` (see [`build_script`]).
 //!
-//! let loaded = apigen_spec::load(Path::new("api/spec.yaml")).expect("the spec loads");
-//! let style = apigen_spec::style::find("plain").expect("a known style");
+//! ```no_run
+//! // build.rs, in `fn main`: writes $OUT_DIR/api.rs, reruns when the spec changes
 //! let options = apigen_gen::Options::default();
-//! let generated = apigen_gen::generate(&loaded, style, &options).expect("the spec generates");
-//! let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-//! apigen_gen::output::write(Path::new(&out_dir).join("api").as_path(), &generated.files, true)
-//!     .expect("the crate is written");
-//! println!("cargo:rerun-if-changed=api/spec.yaml");
+//! if let Err(e) = apigen_gen::build_script::write("api/spec.yaml", "plain", "api", &options) {
+//!     panic!("{e}");
+//! }
+//! ```
+//!
+//! ```ignore
+//! // src/lib.rs
+//! pub mod api {
+//!     include!(concat!(env!("OUT_DIR"), "/api.rs"));
+//! }
 //! ```
 //!
 //! ## Errors
@@ -41,6 +47,7 @@
 //! can be written beside the output as `<file>.dump`.
 #![warn(missing_docs)]
 
+pub mod build_script;
 mod format;
 pub mod ir;
 pub mod output;

@@ -21,16 +21,16 @@ use reqwest::header::HeaderMap;
 #[allow(unused_imports)]
 use reqwest::{Method, Url};
 #[allow(unused_imports)]
-use crate::runtime::client::{path_value, push_header, push_query, PageCall};
-pub use crate::runtime::client::{
+use super::runtime::client::{path_value, push_header, push_query, PageCall};
+pub use super::runtime::client::{
     ApiClient, ApiError, ClientBuilder, Core, DecodeError, Error, Failure, ItemError,
     ItemFailure, RawResponse, RetryPolicy, SecurityScheme, REQUEST_ID_HEADER,
 };
 #[allow(unused_imports)]
-use crate::style::client as wire;
-pub use crate::style::client::{Metadata, Page, PageRequest, Response, ResponseInfo};
+use super::style::client as wire;
+pub use super::style::client::{Metadata, Page, PageRequest, Response, ResponseInfo};
 #[allow(unused_imports)]
-use crate::types;
+use super::types;
 /// The `User-Agent` sent unless [`ClientBuilder::user_agent`] replaces it.
 pub const DEFAULT_USER_AGENT: &str = concat!(
     env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
@@ -39,16 +39,16 @@ pub const DEFAULT_USER_AGENT: &str = concat!(
 /// plus one method per operation.
 #[derive(Clone, Debug)]
 pub struct Client {
-    core: Core<crate::style::Style>,
+    core: Core<super::style::Style>,
 }
 impl std::ops::Deref for Client {
-    type Target = Core<crate::style::Style>;
+    type Target = Core<super::style::Style>;
     fn deref(&self) -> &Self::Target {
         &self.core
     }
 }
 impl ApiClient for Client {
-    type Style = crate::style::Style;
+    type Style = super::style::Style;
     const SECURITY_SCHEMES: &'static [SecurityScheme] = &[
         SecurityScheme {
             name: "bearerAuth",
@@ -57,7 +57,7 @@ impl ApiClient for Client {
         },
     ];
     const USER_AGENT: &'static str = DEFAULT_USER_AGENT;
-    fn from_core(core: Core<crate::style::Style>) -> Self {
+    fn from_core(core: Core<super::style::Style>) -> Self {
         Self { core }
     }
 }

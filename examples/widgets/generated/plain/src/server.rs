@@ -1,7 +1,7 @@
 //! The server: implement [`Api`], then serve [`router`] (or [`RouterBuilder`]).
 //!
 //! The trait is the same whichever response style was generated; the router renders
-//! every success and every failure through [`crate::style`]. Trait methods use native
+//! every success and every failure through [`style`](super::style). Trait methods use native
 //! `async fn` in traits (`fn ... -> impl Future<Output = ...> + Send`), so the trait is
 //! generic, not object-safe: the router is generic over `A: Api` and implementers may
 //! write plain `async fn`s.
@@ -11,7 +11,7 @@
 //! then calls the operation's method once per item, in order.
 //!
 //! The router itself, [`ApiError`] and the request context are the runtime's
-//! ([`crate::runtime::server`]); this module holds what the spec decides.
+//! ([`runtime::server`](super::runtime::server)); this module holds what the spec decides.
 #![allow(clippy::too_many_arguments)]
 use std::future::Future;
 use std::marker::PhantomData;
@@ -19,20 +19,20 @@ use std::sync::Arc;
 use axum::extract::Request;
 use axum::routing::MethodFilter;
 use axum::Router;
-pub use crate::runtime::server::{
+pub use super::runtime::server::{
     ApiError, Credential, Exchange, Principal, RateLimit, RateLimitKey, RequestContext,
     RequestId, DEFAULT_BODY_LIMIT,
 };
 #[allow(unused_imports)]
-use crate::runtime::server::{
+use super::runtime::server::{
     exactly_one, optional_write_body, page_request, path_params, query_params,
     require_header, status, write_body, App, Call, Handle, Handling, OpInfo, Operations,
     Route, SecurityScheme, ServerStyle,
 };
 #[allow(unused_imports)]
-use crate::style::{PageRequest, Style};
+use super::style::{PageRequest, Style};
 #[allow(unused_imports)]
-use crate::{style, types};
+use super::{style, types};
 /// The API version (`info.version`), reported by styles that carry it.
 pub const API_VERSION: &str = "2025-01-01";
 /// The operations of the API. Implement this, then serve [`router`].
@@ -92,7 +92,7 @@ pub fn router<A: Api>(api: A) -> Router {
     RouterBuilder::new(api).build()
 }
 /// Builds the router with settings: `RouterBuilder::new(api)`.
-pub type RouterBuilder<A> = crate::runtime::server::RouterBuilder<Generated<A>>;
+pub type RouterBuilder<A> = super::runtime::server::RouterBuilder<Generated<A>>;
 /// This API's operations, as the runtime's router takes them ([`Operations`]).
 pub struct Generated<A>(PhantomData<fn() -> A>);
 impl<A: Api> Operations for Generated<A> {

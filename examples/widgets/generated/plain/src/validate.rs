@@ -1,15 +1,15 @@
 //! Request validation from the spec's constraints: the schema types' [`Validate`] impls.
-//! The trait and its checks are the runtime's ([`crate::runtime::validate`]).
+//! The trait and its checks are the runtime's ([`runtime::validate`](super::runtime::validate)).
 #![allow(clippy::float_cmp)]
-pub use crate::runtime::validate::{Validate, Violation};
+pub use super::runtime::validate::{Validate, Violation};
 /// The schema types' impls; field types are written as `types.rs` writes them.
 #[allow(unused_imports)]
 mod impls {
-    use crate::runtime::validate::{
+    use super::super::runtime::validate::{
         check_items, check_length, check_range, join, violation, Validate, Violation,
     };
-    use crate::types;
-    use crate::types::*;
+    use super::super::types;
+    use super::super::types::*;
     impl Validate for types::Color {
         fn validate(&self, at: &str, out: &mut Vec<Violation>) {
             if let Self::Unknown(value) = self {
