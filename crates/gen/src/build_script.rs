@@ -18,7 +18,7 @@
 //!
 //! # What the file holds
 //!
-//! The modules of the crate [`generate`](crate::generate) writes, each inline where the
+//! The modules of the crate [`generate`] writes, each inline where the
 //! crate has a file: `pub mod types { … }`, `pub mod style { … }` (or `pub use
 //! runtime::<style> as style;`), `pub mod runtime { pub mod server { … } pub mod client { … }
 //! … }` (the runtime's source files, verbatim), `pub mod validate { … }`, `pub mod server
@@ -127,7 +127,7 @@ fn write_in(
     Ok(path)
 }
 
-/// Why [`write`] failed. Its `Display` is written for a build script's panic message.
+/// Why [`write()`] failed. Its `Display` is written for a build script's panic message.
 #[derive(Debug)]
 pub enum BuildError {
     /// `OUT_DIR` is not set: not running as a build script.
