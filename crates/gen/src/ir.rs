@@ -9,7 +9,7 @@
 //! Type strings in [`TypeDef`]s are written for the `types` module itself (`Widget`,
 //! `Vec<Widget>`); type strings in [`Operation`]s, [`Param`]s and [`Body`]s are written
 //! for the other modules and name schema types through the module (`types::Widget`), so
-//! a template outside `types.rs` needs `use crate::types;` and nothing else. External
+//! a template outside `types.rs` needs `use super::types;` and nothing else. External
 //! types are always fully qualified (`::chrono::DateTime<::chrono::Utc>`).
 
 pub mod names;
