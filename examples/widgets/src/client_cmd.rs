@@ -11,6 +11,7 @@
 //! An API error prints one line to stderr (status, kind or type, message) and exits 1.
 use std::process::ExitCode;
 
+use apigen_runtime::client::Error;
 use clap::{Args, Subcommand};
 use futures_util::TryStreamExt;
 use widgets_example::serve::Style;
@@ -55,21 +56,10 @@ enum ClientCommand {
 /// The same command over one style's generated crate (each has its own `client` and `types`).
 macro_rules! run_with {
     ($api:ident, $args:expr, $kind_label:literal) => {{
-        use $api::client::{Client, Error, PageRequest, RetryPolicy};
+        use $api::client::{Client, PageRequest, RetryPolicy};
         use $api::types::{WidgetInput, WidgetPatch};
 
-        let report = |error: Error| -> Failed {
-            Failed::line(match &error {
-                Error::Api(e) => format!(
-                    "error: {} {}: {}",
-                    e.status.as_u16(),
-                    e.kind.as_deref().map(|k| format!("{} {k}", $kind_label)).unwrap_or_else(|| format!("{} unknown", $kind_label)),
-                    e.message
-                ),
-                Error::Failure(f) => format!("error: {} {} validation: {error}", f.status.as_u16(), $kind_label),
-                other => format!("error: {other}"),
-            })
-        };
+        let report = |error: Error| report(error, $kind_label);
         let parse = |what: &str, json: &str| -> Result<serde_json::Value, Failed> {
             serde_json::from_str(json).map_err(|e| Failed::line(format!("error: the {what} is not JSON: {e}")))
         };
@@ -107,6 +97,27 @@ macro_rules! run_with {
         }
         .await
     }};
+}
+
+/// A failed call as one line; `kind_label` is what the style calls an error's kind (`kind`,
+/// or `type` in `result`). The three crates share the runtime, so this is one `Error` type.
+fn report(error: Error, kind_label: &str) -> Failed {
+    Failed::line(match &error {
+        Error::Api(e) => format!(
+            "error: {} {}: {}",
+            e.status.as_u16(),
+            e.kind
+                .as_deref()
+                .map(|k| format!("{kind_label} {k}"))
+                .unwrap_or_else(|| format!("{kind_label} unknown")),
+            e.message
+        ),
+        Error::Failure(f) => format!(
+            "error: {} {kind_label} validation: {error}",
+            f.status.as_u16()
+        ),
+        other => format!("error: {other}"),
+    })
 }
 
 /// A failure to report: one line on stderr, or nothing when stdout was closed (`| head`).

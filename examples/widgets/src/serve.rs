@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 
+use apigen_runtime::server::{Operations, RateLimit, RouterBuilder};
+
 use crate::store;
 
 /// The response style to serve.
@@ -41,24 +43,35 @@ pub struct ServeArgs {
 
 /// The router for these options.
 pub fn router(args: &ServeArgs) -> axum::Router {
-    macro_rules! build {
-        ($krate:ident, $store:path) => {{
-            use $krate::server::{RateLimit, RouterBuilder};
-            let mut builder = RouterBuilder::new(<$store>::new(args.seed, args.api_key.clone()));
-            if let Some(rps) = args.rate_limit {
-                builder = builder.rate_limit(RateLimit::per_second(rps));
-            }
-            if let Some(url) = &args.base_url {
-                builder = builder.base_url(url.clone());
-            }
-            builder.build()
-        }};
-    }
+    let seed = args.seed;
+    let key = || args.api_key.clone();
     match args.style {
-        Style::Enveloped => build!(widgets_enveloped, store::enveloped::Store),
-        Style::Plain => build!(widgets_plain, store::plain::Store),
-        Style::Result => build!(widgets_result, store::result::Store),
+        Style::Enveloped => build::<widgets_enveloped::server::Generated<store::enveloped::Store>>(
+            store::enveloped::Store::new(seed, key()),
+            args,
+        ),
+        Style::Plain => build::<widgets_plain::server::Generated<store::plain::Store>>(
+            store::plain::Store::new(seed, key()),
+            args,
+        ),
+        Style::Result => build::<widgets_result::server::Generated<store::result::Store>>(
+            store::result::Store::new(seed, key()),
+            args,
+        ),
     }
+}
+
+/// One router builder for every style's crate: they share the runtime, so its
+/// `RouterBuilder` and `RateLimit` are one type whichever crate's operations it routes.
+fn build<O: Operations>(app: O::App, args: &ServeArgs) -> axum::Router {
+    let mut builder = RouterBuilder::<O>::new(app);
+    if let Some(rps) = args.rate_limit {
+        builder = builder.rate_limit(RateLimit::per_second(rps));
+    }
+    if let Some(url) = &args.base_url {
+        builder = builder.base_url(url.clone());
+    }
+    builder.build()
 }
 
 /// Serves until the process is stopped.
