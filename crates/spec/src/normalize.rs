@@ -154,18 +154,34 @@ impl Normalizer {
                 self.schema(obj, pointer);
             }
         }
+        if kind == Kind::Operation {
+            if let Value::Object(obj) = value {
+                // 3.1 made `responses` optional; 3.0 requires the object, which may be empty.
+                obj.entry("responses")
+                    .or_insert_with(|| Value::Object(Map::new()));
+            }
+        }
         match value {
             Value::Object(obj) => {
                 for (k, v) in obj.iter_mut() {
+                    let child = kind.child(k);
+                    // `additionalProperties` takes a boolean in 3.0 too.
+                    if child == Kind::Schema && k != "additionalProperties" {
+                        boolean_schema(v);
+                    }
                     pointer.push(k);
-                    self.walk(v, kind.child(k), pointer);
+                    self.walk(v, child, pointer);
                     pointer.pop();
                 }
             }
             Value::Array(items) => {
+                let element = kind.element();
                 for (i, v) in items.iter_mut().enumerate() {
+                    if element == Kind::Schema {
+                        boolean_schema(v);
+                    }
                     pointer.push_index(i);
-                    self.walk(v, kind.element(), pointer);
+                    self.walk(v, element, pointer);
                     pointer.pop();
                 }
             }
@@ -370,6 +386,18 @@ impl Normalizer {
             pending = std::mem::take(&mut self.hoisted);
         }
         rewrite_refs(doc, &renames);
+    }
+}
+
+/// A boolean schema (JSON Schema 2020-12) as the 3.0 schema object that means the same:
+/// `true` accepts anything (`{}`), `false` nothing (`{not: {}}`).
+fn boolean_schema(v: &mut Value) {
+    if let Value::Bool(accept) = *v {
+        *v = if accept {
+            json!({})
+        } else {
+            json!({ "not": {} })
+        };
     }
 }
 

@@ -467,3 +467,33 @@ fn the_spec_is_the_whole_document_in_the_model() {
         }
     }
 }
+
+#[test]
+fn openapi_31_as_written_loads_without_warnings() {
+    let l = load_ok("crates/gen/tests/fixtures/openapi-31-as-written.yaml");
+    assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+    let doc = as_json(&l);
+    // `responses` left out: no declared response (3.0 needs the object, empty is allowed).
+    assert_eq!(doc["paths"]["/users"]["get"]["responses"], json!({}));
+    // Boolean schemas become the schema objects that mean the same.
+    assert_eq!(schema_json(&doc, "Thing", "anything"), json!({}));
+    assert_eq!(schema_json(&doc, "Thing", "never"), json!({"not": {}}));
+    assert_eq!(schema_json(&doc, "Thing", "tags")["items"], json!({}));
+    // ... but `additionalProperties: false` is 3.0 too and stays.
+    assert_eq!(
+        doc["components"]["schemas"]["Thing"]["additionalProperties"],
+        json!(false)
+    );
+    // mutualTLS stays in the document for generation; the 3.0 model leaves it out.
+    assert_eq!(
+        l.document["components"]["securitySchemes"]["mtls"]["type"],
+        "mutualTLS"
+    );
+    let schemes = &l
+        .spec
+        .components
+        .as_ref()
+        .expect("components")
+        .security_schemes;
+    assert!(schemes.contains_key("bearerAuth") && !schemes.contains_key("mtls"));
+}
