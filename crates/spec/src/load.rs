@@ -4,10 +4,10 @@
 //!
 //! 1. **read and parse** the root file, JSON or YAML decided by its content
 //!    ([`crate::source`]); positions are only computed when a diagnostic needs one;
-//! 2. **check the version**: OpenAPI 3.0.x or 3.1.x (Swagger 2.0 gets its own error);
+//! 2. **check the version**: OpenAPI 3.0.x, 3.1.x or 3.2.x (Swagger 2.0 gets its own error);
 //! 3. **bundle** relative `$ref`s to other files into the root's `components`
 //!    (`crate::bundle`);
-//! 4. **normalise** 3.1 into the 3.0 model, and repair common 3.0 deviations whose
+//! 4. **normalise** 3.2 and 3.1 into the 3.0 model, and repair common 3.0 deviations whose
 //!    meaning is clear, with a warning for each (`crate::normalize`, `crate::compat`);
 //! 5. **semantic checks**: unresolved refs, ref cycles, duplicate operationIds, path
 //!    parameters (`crate::validate`);
@@ -154,6 +154,9 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         return Err(fail(&locator, bundled.errors, warnings));
     }
 
+    if crate::normalize::is_32(&doc) {
+        warnings.extend(crate::normalize::normalize_32(&mut doc));
+    }
     if crate::normalize::is_31(&doc) {
         warnings.extend(crate::normalize::normalize_31(&mut doc, &mut moves));
     }
@@ -198,7 +201,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     })
 }
 
-/// Checks the root is an OpenAPI 3.0.x or 3.1.x document; returns the declared version.
+/// Checks the root is an OpenAPI 3.0.x, 3.1.x or 3.2.x document; returns the declared version.
 fn check_version(doc: &Value) -> Result<String, Diagnostic> {
     let Value::Object(root) = doc else {
         let what = match doc {
@@ -219,7 +222,7 @@ fn check_version(doc: &Value) -> Result<String, Diagnostic> {
         return Err(Diagnostic::error(
             "load/swagger-2",
             format!(
-                "this is a Swagger {} document; apigen reads OpenAPI 3.0 and 3.1",
+                "this is a Swagger {} document; apigen reads OpenAPI 3.0, 3.1 and 3.2",
                 v.as_str().unwrap_or("2.0")
             ),
         )
@@ -233,10 +236,12 @@ fn check_version(doc: &Value) -> Result<String, Diagnostic> {
         )
         .with_help("start the document with `openapi: 3.0.3` (or 3.1.0)")
         .at_pointer("#")),
-        Some(Value::String(v)) if v.starts_with("3.0") || v.starts_with("3.1") => Ok(v.clone()),
+        Some(Value::String(v)) if ["3.0.", "3.1.", "3.2."].iter().any(|p| v.starts_with(p)) => {
+            Ok(v.clone())
+        }
         Some(v) => Err(Diagnostic::error(
             "load/openapi-version",
-            format!("OpenAPI version {v} is not supported; apigen reads 3.0.x and 3.1.x"),
+            format!("OpenAPI version {v} is not supported; apigen reads 3.0.x, 3.1.x and 3.2.x"),
         )
         .with_help(
             "write the version as a string, such as `openapi: 3.0.3` or `openapi: \"3.1.0\"`",

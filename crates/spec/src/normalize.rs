@@ -1,4 +1,4 @@
-//! OpenAPI 3.1 → the 3.0 model, on the JSON value, before deserialising.
+//! OpenAPI 3.2 → 3.1 → the 3.0 model, on the JSON value, before deserialising.
 //!
 //! What has a 3.0 equivalent is rewritten (type arrays with `"null"` → `nullable`,
 //! `const` → a one-value `enum`, `examples` → `example`, numeric exclusive bounds,
@@ -427,5 +427,178 @@ fn rewrite_refs(v: &mut Value, renames: &[(String, String)]) {
         }
         Value::Array(items) => items.iter_mut().for_each(|c| rewrite_refs(c, renames)),
         _ => {}
+    }
+}
+
+/// True when the document declares OpenAPI 3.2.x.
+pub(crate) fn is_32(value: &Value) -> bool {
+    value
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.2"))
+}
+
+/// Media types whose `itemSchema` describes each item of a stream (OpenAPI 3.2).
+const SEQUENTIAL_MEDIA_TYPES: &[&str] = &[
+    "application/jsonl",
+    "application/x-ndjson",
+    "application/json-seq",
+    "text/event-stream",
+    "multipart/mixed",
+];
+
+/// Rewrites what OpenAPI 3.2 adds over 3.1 into 3.1 (which [`normalize_31`] then takes to
+/// the 3.0 model); returns the warnings. Documentation-only additions (tag `summary`,
+/// server `name`, `deprecated` schemes, …) stay in the document, where the 3.0 model
+/// ignores them; what would change the generated code and cannot be carried is removed
+/// and named in a warning (`load/dropped-32`).
+pub(crate) fn normalize_32(doc: &mut Value) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    let Some(root) = doc.as_object_mut() else {
+        return warnings;
+    };
+    root.insert("openapi".into(), Value::String("3.1.1".into()));
+    if root.remove("$self").is_some() {
+        warnings.push(dropped_32(
+            "#/$self",
+            "`$self` (the document's own URI) was dropped",
+            "references are resolved against the file's location",
+        ));
+    }
+    if let Some(Value::Array(tags)) = root.get("tags") {
+        if let Some(i) = tags.iter().position(|t| t.get("parent").is_some()) {
+            warnings.push(dropped_32(
+                &format!("#/tags/{i}/parent"),
+                "tag hierarchy (`parent`) is not carried into the generated code's documentation",
+                "the tags stay in the document; the generated code lists operations without the hierarchy",
+            ));
+        }
+    }
+    // `components/mediaTypes`: inline the media types that content maps refer to.
+    let media_types = match root.get_mut("components") {
+        Some(Value::Object(components)) => components.remove("mediaTypes"),
+        _ => None,
+    };
+    let media_types = match media_types {
+        Some(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    let mut pointer = JsonPointer::root();
+    walk_32(doc, Kind::Root, &mut pointer, &media_types, &mut warnings);
+    warnings
+}
+
+fn dropped_32(pointer: &str, message: &str, help: &str) -> Diagnostic {
+    Diagnostic::warning("load/dropped-32", message.to_string())
+        .with_help(help.to_string())
+        .at_pointer(pointer)
+}
+
+fn walk_32(
+    value: &mut Value,
+    kind: Kind,
+    pointer: &mut JsonPointer,
+    media_types: &Map<String, Value>,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    if kind == Kind::Data || kind == Kind::Schema {
+        return;
+    }
+    let Value::Object(obj) = value else {
+        if let (Value::Array(items), Kind::ParamList) = (value, kind) {
+            let mut i = 0;
+            items.retain(|p| {
+                let keep = p.get("in").and_then(Value::as_str) != Some("querystring");
+                if !keep {
+                    warnings.push(dropped_32(
+                        &format!("{pointer}/{i}"),
+                        "a parameter `in: querystring` (OpenAPI 3.2) is not generated; it was dropped",
+                        "declare the query's fields as `in: query` parameters to have them generated",
+                    ));
+                }
+                i += 1;
+                keep
+            });
+            for (i, item) in items.iter_mut().enumerate() {
+                pointer.push_index(i);
+                walk_32(item, Kind::Parameter, pointer, media_types, warnings);
+                pointer.pop();
+            }
+        }
+        return;
+    };
+    match kind {
+        Kind::PathItem => {
+            for (key, what) in [
+                ("query", "the QUERY method (OpenAPI 3.2)"),
+                (
+                    "additionalOperations",
+                    "`additionalOperations` (OpenAPI 3.2)",
+                ),
+            ] {
+                if obj.remove(key).is_some() {
+                    warnings.push(dropped_32(
+                        &format!("{pointer}/{key}"),
+                        &format!("{what} is not generated; it was dropped"),
+                        "apigen generates the methods of OpenAPI 3.0 and 3.1 (GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH, TRACE)",
+                    ));
+                }
+            }
+        }
+        // `style: cookie` (3.2) is the cookie form of `form` without percent-encoding.
+        Kind::Parameter if obj.get("style").and_then(Value::as_str) == Some("cookie") => {
+            obj.insert("style".into(), Value::String("form".into()));
+        }
+        Kind::Response => {
+            // 3.2 made `description` optional and added `summary`.
+            let summary = obj.remove("summary");
+            if !obj.contains_key("description") && !obj.contains_key("$ref") {
+                let text = summary.unwrap_or_else(|| Value::String(String::new()));
+                obj.insert("description".into(), text);
+            }
+        }
+        Kind::Content => {
+            for (name, media) in obj.iter_mut() {
+                let target = media
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/components/mediaTypes/"))
+                    .and_then(|n| media_types.get(&*crate::pointer::unescape(n)));
+                if let Some(target) = target {
+                    *media = target.clone();
+                }
+                let Value::Object(media) = media else {
+                    continue;
+                };
+                for key in ["itemSchema", "itemEncoding", "prefixEncoding"] {
+                    if media.remove(key).is_some() && key == "itemSchema" {
+                        let base = name.split(';').next().unwrap_or(name).trim();
+                        let why = if SEQUENTIAL_MEDIA_TYPES.contains(&base) {
+                            "streamed items are not generated yet; the body is handled as a whole"
+                        } else {
+                            "give the body a `schema`"
+                        };
+                        warnings.push(dropped_32(
+                            &format!("{pointer}/{}/itemSchema", escape(name)),
+                            "`itemSchema` (OpenAPI 3.2) was dropped",
+                            why,
+                        ));
+                    }
+                }
+            }
+        }
+        Kind::Example => {
+            if let Some(data) = obj.remove("dataValue") {
+                obj.entry("value").or_insert(data);
+            }
+            obj.remove("serializedValue");
+        }
+        _ => {}
+    }
+    for (k, v) in obj.iter_mut() {
+        let child = kind.child(k);
+        pointer.push(k);
+        walk_32(v, child, pointer, media_types, warnings);
+        pointer.pop();
     }
 }
