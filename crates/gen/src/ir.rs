@@ -35,6 +35,10 @@ pub struct Ir {
     pub security: Vec<SecurityScheme>,
     /// What the generated code needs.
     pub features: Features,
+    /// The wire spec (the spec with the style applied, as `apigen apply` writes it) as
+    /// JSON: the crate's `openapi.json`, embedded as `OPENAPI_JSON`. Not a template's input.
+    #[serde(skip)]
+    pub openapi_json: String,
 }
 
 /// Where an IR node came from.
@@ -365,6 +369,8 @@ pub struct Operation {
     pub path: String,
     /// The axum 0.8 route (same as `path`; axum matches parameters by position).
     pub axum_path: String,
+    /// The `operationId` as written (`<method> <path>` when there is none).
+    pub operation_id: String,
     /// `summary`, raw.
     pub summary: Option<String>,
     /// `description`, raw.
@@ -541,6 +547,7 @@ pub fn build(
         }
     }
     let meta = crate_meta(&loaded.spec.info, options.crate_name.as_deref());
+    let openapi_json = wire_json(loaded, style)?;
     Ok((
         Ir {
             meta,
@@ -549,9 +556,26 @@ pub fn build(
             operations,
             security,
             features,
+            openapi_json,
         },
         warnings,
     ))
+}
+
+/// The wire spec as `apigen apply` writes it to a `.json` file.
+fn wire_json(
+    loaded: &Loaded,
+    style: &dyn apigen_spec::style::Style,
+) -> Result<String, Vec<Diagnostic>> {
+    let wire = apigen_spec::apply::apply(&loaded.spec, style, None)?;
+    serde_json::to_string_pretty(&wire)
+        .map(|json| json + "\n")
+        .map_err(|e| {
+            vec![Diagnostic::error(
+                "gen/wire-spec",
+                format!("the wire spec cannot be written as JSON: {e}"),
+            )]
+        })
 }
 
 impl Operation {

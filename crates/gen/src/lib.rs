@@ -190,7 +190,7 @@ pub fn generate(loaded: &Loaded, style: &dyn Style, options: &Options) -> Result
 /// templates' view of it exists; the files are rendered and formatted on as many threads as
 /// there are cores, each taking the next file of the plan (so formatting a large file overlaps
 /// rendering the next one).
-pub fn emit(ir: ir::Ir, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
+pub fn emit(mut ir: ir::Ir, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     let renderer = render::Renderer::new(options.templates.clone());
     let context = renderer.context(&ir, &options.runtime);
     let plan = renderer.plan(&ir.style, &options.runtime);
@@ -201,12 +201,17 @@ pub fn emit(ir: ir::Ir, options: &Options) -> Result<Vec<GeneratedFile>, Error> 
         }
         Runtime::Dependency(_) => Vec::new(),
     };
+    let wire_spec = GeneratedFile {
+        path: PathBuf::from("openapi.json"),
+        contents: std::mem::take(&mut ir.openapi_json),
+    };
     drop(ir);
     let mut files = apigen_spec::parallel::map(&plan, |(template, path)| {
         rendered(&renderer, &context, template.clone(), path.clone()).and_then(format)
     })
     .into_iter()
     .collect::<Result<Vec<_>, _>>()?;
+    files.push(wire_spec);
     files.extend(vendored);
     Ok(files)
 }

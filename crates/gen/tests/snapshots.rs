@@ -8,6 +8,9 @@
 use std::path::{Path, PathBuf};
 
 /// The workspace root (the test runs from `crates/gen`).
+/// The generated crate's wire spec.
+const WIRE: &str = "openapi.json";
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -64,10 +67,11 @@ fn ir_and_generated_files_of_every_example_and_style() {
             });
             let generated = apigen_gen::generate(&loaded, *style, &options)
                 .unwrap_or_else(|e| panic!("{} ({}): {e}", spec.display(), style.name()));
-            // The vendored runtime is the runtime crate's source, byte for byte
-            // (`tests/runtime.rs`): only its module list depends on the spec.
+            // Vendored runtime: the runtime crate's source (`tests/runtime.rs`) but its module
+            // list; `openapi.json`: what `apigen apply` writes (checked below).
             let own = |f: &&apigen_gen::GeneratedFile| {
-                !f.path.starts_with("src/runtime") || f.path.ends_with("mod.rs")
+                (!f.path.starts_with("src/runtime") || f.path.ends_with("mod.rs"))
+                    && !f.path.ends_with(WIRE)
             };
             for file in generated.files.iter().filter(own) {
                 let path = file.path.to_string_lossy().replace('/', ".");
@@ -79,6 +83,20 @@ fn ir_and_generated_files_of_every_example_and_style() {
                     insta::assert_snapshot!(format!("{stem}.{}.{path}", style.name()), file.contents);
                 });
             }
+            let wire = generated
+                .files
+                .iter()
+                .find(|f| f.path.ends_with(WIRE))
+                .expect("the crate embeds its wire spec");
+            let applied = apigen_spec::apply::apply(&loaded.spec, *style, None)
+                .unwrap_or_else(|d| panic!("{}: {d:?}", spec.display()));
+            assert_eq!(
+                serde_json::from_str::<serde_json::Value>(&wire.contents).unwrap(),
+                serde_json::to_value(applied).unwrap(),
+                "{} ({})",
+                spec.display(),
+                style.name()
+            );
         }
     }
 }

@@ -23,11 +23,11 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, Extensions, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{on, MethodFilter};
+use axum::routing::{on, on_service, MethodFilter};
 use axum::Router;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -39,6 +39,11 @@ use super::validate::{Validate, Violation};
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
+
+/// Where [`RouterBuilder::serve_openapi`] serves the wire spec.
+const OPENAPI_PATH: &str = "/openapi.json";
 
 // ---------------------------------------------------------------------------------------
 // What handlers see
@@ -217,6 +222,44 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// An `ApiError` answers in the style of the apigen router it passes through: the response
+/// carries the error in its extensions, and the router's style layer renders it (so a user
+/// layer placed with [`RouterBuilder::layer`], or a handler of your own behind the router's
+/// style, can answer `Err(ApiError::…)`). Outside any apigen router the response stands on
+/// its own: the status, `Retry-After` when set, and a JSON body
+/// `{"kind": …, "message": …}` (with `"field"` when set).
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        #[derive(Serialize)]
+        struct Bare<'a> {
+            kind: &'a str,
+            message: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            field: Option<&'a str>,
+        }
+        let body = Bare {
+            kind: self.kind(),
+            message: &self.message,
+            field: self.field.as_deref(),
+        };
+        let mut response = match serde_json::to_vec(&body) {
+            Ok(bytes) => {
+                let mut response = Response::new(Body::from(bytes));
+                response.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                response
+            }
+            Err(_) => Response::new(Body::empty()),
+        };
+        *response.status_mut() = self.status;
+        let mut response = self.finish(response);
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
 /// Who made the request, as [`Api::authenticate`] decided.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Principal {
@@ -357,15 +400,85 @@ impl Serialize for RequestId {
     }
 }
 
-/// What every operation receives besides its parameters.
+/// What every operation receives besides its parameters: the request as it arrived (method,
+/// URI, headers, cookies, peer address), the operation it was routed to, its id, the
+/// authenticated principal, and the request's [`Extensions`](axum::http::Extensions).
+///
+/// The extensions hold whatever a layer in front of the handler inserted, which is how
+/// your own axum middleware hands data to a handler: a middleware added with
+/// `Router::layer` on the built router (or with [`RouterBuilder::layer`]) inserts a value
+/// (`request.extensions_mut().insert(user)`), and the handler reads it back with
+/// `ctx.extensions.get::<User>()` (or [`RequestContext::extension`]). The values must be
+/// `Clone + Send + Sync + 'static`, as axum requires of extensions.
+///
+/// Nothing here is parsed before it is asked for: cookies are read from the `Cookie`
+/// headers on each call of [`RequestContext::cookie`].
 #[derive(Debug, Clone)]
 pub struct RequestContext {
-    /// The request id (from `X-Request-Id`, else generated).
+    /// The request id (`X-Request-Id`, else the trace id of a `traceparent`, else generated).
     pub request_id: RequestId,
     /// The authenticated principal; `None` on operations without security.
     pub principal: Option<Principal>,
     /// The request headers.
     pub headers: HeaderMap,
+    /// The request method.
+    pub method: Method,
+    /// The request URI, as received (path and query).
+    pub uri: Uri,
+    /// The operation's `operationId` (`<method> <path>` when the spec gives none).
+    pub operation_id: &'static str,
+    /// The request's extensions: what the layers in front of the handler inserted.
+    pub extensions: Extensions,
+}
+
+impl RequestContext {
+    /// The route template the request matched (`/widgets/{widget_id}`; with the router
+    /// nested under a prefix, the prefixed template).
+    pub fn matched_path(&self) -> Option<&str> {
+        self.extensions
+            .get::<axum::extract::MatchedPath>()
+            .map(axum::extract::MatchedPath::as_str)
+    }
+
+    /// The peer's address, when the server was started with
+    /// `into_make_service_with_connect_info::<SocketAddr>()` (else `None`).
+    pub fn peer_addr(&self) -> Option<SocketAddr> {
+        self.extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| *addr)
+    }
+
+    /// A value a layer in front of the handler inserted into the request's extensions.
+    pub fn extension<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.extensions.get::<T>()
+    }
+
+    /// The cookies the request carries (every `Cookie` header), as `(name, value)` pairs
+    /// in the order sent; a pair that is not a cookie is skipped.
+    pub fn cookies(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(cookie::Cookie::split_parse)
+            .filter_map(|cookie| {
+                let cookie = cookie.ok()?;
+                Some((cookie.name_raw()?, cookie.value_raw()?))
+            })
+    }
+
+    /// Moves the request's extensions into the context (generated handlers do, for an
+    /// operation without a body, once its parameters are read).
+    pub fn take_extensions(&mut self, parts: &mut Parts) {
+        self.extensions = std::mem::take(&mut parts.extensions);
+    }
+
+    /// The value of the first cookie named `name` (as sent, not percent-decoded).
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies()
+            .find(|(candidate, _)| *candidate == name)
+            .map(|(_, value)| value)
+    }
 }
 
 /// What a generated crate tells the runtime about its API: the implementation's type, the
@@ -381,6 +494,9 @@ pub trait Operations: Sized + 'static {
     const ROUTES: &'static [Route];
     /// The security schemes the spec declares.
     const SECURITY_SCHEMES: &'static [SecurityScheme];
+    /// The wire spec (the spec with its style applied) as JSON, served at `/openapi.json`
+    /// by [`RouterBuilder::serve_openapi`].
+    const OPENAPI_JSON: &'static str;
 
     /// Each operation's handler, in the order of [`Operations::ROUTES`].
     fn handlers() -> Vec<Handle<Self>>;
@@ -465,12 +581,20 @@ impl RateLimit {
     }
 }
 
+/// An operation as the layers added with [`RouterBuilder::layer`] see it.
+pub type Endpoint = tower::util::BoxCloneSyncService<Request, Response, Infallible>;
+
+/// A layer added with [`RouterBuilder::layer`], applied to each operation.
+type UserLayer = Box<dyn Fn(Endpoint) -> Endpoint + Send + Sync>;
+
 /// Builds the router with settings.
 pub struct RouterBuilder<O: Operations> {
     api: O::App,
     body_limit: usize,
     rate_limit: Option<RateLimit>,
     base_url: Option<String>,
+    layers: Vec<UserLayer>,
+    serve_openapi: bool,
 }
 
 impl<O: Operations> RouterBuilder<O> {
@@ -481,6 +605,8 @@ impl<O: Operations> RouterBuilder<O> {
             body_limit: DEFAULT_BODY_LIMIT,
             rate_limit: None,
             base_url: None,
+            layers: Vec::new(),
+            serve_openapi: false,
         }
     }
 
@@ -499,6 +625,44 @@ impl<O: Operations> RouterBuilder<O> {
     /// Makes links absolute (`https://api.example.com`, no trailing slash needed).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into().trim_end_matches('/').to_string());
+        self
+    }
+
+    /// Wraps every operation in `layer` *inside* the style's handling: what the layer
+    /// answers is rendered in the style, with the request id echoed, like the operation's
+    /// own answers. A layer's error becomes a response too: tower's `Overloaded` (load
+    /// shedding) a `503`, tower's `Elapsed` (timeout) a `408`, anything else a `500`.
+    /// So a `tower_http::timeout::TimeoutLayer` answers a styled `408`, and
+    /// `(LoadShedLayer::new(), ConcurrencyLimitLayer::new(n))` a styled `503` beyond `n`
+    /// requests at once (counted per operation: each gets its own copy of the layer).
+    ///
+    /// Layers apply in the order added, each around the ones before (as with
+    /// `Router::layer`); a tuple of layers applies its first one outermost (as with
+    /// `ServiceBuilder`). A layer that answers `Err(ApiError)` (an `IntoResponse`) is
+    /// rendered in the style as well. Without layers, operations are not boxed.
+    pub fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: tower::Layer<Endpoint> + Send + Sync + 'static,
+        L::Service: tower::Service<Request> + Clone + Send + Sync + 'static,
+        <L::Service as tower::Service<Request>>::Response: IntoResponse + Send + 'static,
+        <L::Service as tower::Service<Request>>::Error: Into<tower::BoxError> + Send + 'static,
+        <L::Service as tower::Service<Request>>::Future: Send + 'static,
+    {
+        self.layers.push(Box::new(move |inner| {
+            Endpoint::new(axum::error_handling::HandleError::new(
+                layer.layer(inner),
+                |error: <L::Service as tower::Service<Request>>::Error| async move {
+                    layer_error(error.into())
+                },
+            ))
+        }));
+        self
+    }
+
+    /// Serves the wire spec ([`Operations::OPENAPI_JSON`]) at `GET /openapi.json` (off by
+    /// default). An operation of the spec at that path keeps it.
+    pub fn serve_openapi(mut self) -> Self {
+        self.serve_openapi = true;
         self
     }
 
@@ -526,22 +690,27 @@ impl<O: Operations> RouterBuilder<O> {
         // The style's layers wrap each operation's handler and the two fallbacks (unknown
         // route, wrong method), not the router: `Router::layer` would box every route
         // once more, and clone the boxes below it, on every request.
-        let style = (
-            StyleLayer(Arc::new(StyleShared {
-                settings,
-                limiter,
-                ids: RequestIds::new(),
-            })),
-            CatchPanicLayer::new(),
-        );
+        let shared = Arc::new(StyleShared {
+            settings,
+            limiter,
+            ids: RequestIds::new(),
+        });
+        let style_of = |_op: Option<&'static OpInfo>| {
+            (
+                StyleLayer {
+                    shared: shared.clone(),
+                    #[cfg(feature = "tracing")]
+                    op: _op,
+                },
+                CatchPanicLayer::new(),
+            )
+        };
+        let style = style_of(None);
         // The body limit wraps only the operations that read a body: the others (every
         // read) do not pay for it on each request.
-        let with_body_limit = (
-            style.clone(),
-            (
-                tower_http::limit::RequestBodyLimitLayer::new(self.body_limit),
-                axum::extract::DefaultBodyLimit::disable(),
-            ),
+        let body_limit = (
+            tower_http::limit::RequestBodyLimitLayer::new(self.body_limit),
+            axum::extract::DefaultBodyLimit::disable(),
         );
         let mut router = Router::new();
         for (route, handle) in O::ROUTES.iter().zip(O::handlers()) {
@@ -549,18 +718,44 @@ impl<O: Operations> RouterBuilder<O> {
                 op: &route.op,
                 handle,
             };
-            let method_router = if route.body {
+            let style = style_of(Some(&route.op));
+            let method_router = if !self.layers.is_empty() {
+                let service = axum::handler::Handler::with_state(operation, app.clone());
+                let endpoint = self
+                    .layers
+                    .iter()
+                    .fold(Endpoint::new(service), |inner, layer| layer(inner));
+                if route.body {
+                    // The limit's body, back in axum's.
+                    let body = tower::util::MapRequestLayer::new(|request: Request<_>| {
+                        request.map(Body::new)
+                    });
+                    let layers = (style, body_limit, body);
+                    on_service(route.method, tower::Layer::layer(&layers, endpoint))
+                } else {
+                    on_service(route.method, tower::Layer::layer(&style, endpoint))
+                }
+            } else if route.body {
                 on(
                     route.method,
-                    axum::handler::Handler::layer(operation, with_body_limit.clone()),
+                    axum::handler::Handler::layer(operation, (style, body_limit)),
                 )
             } else {
                 on(
                     route.method,
-                    axum::handler::Handler::layer(operation, style.clone()),
+                    axum::handler::Handler::layer(operation, style),
                 )
             };
             router = router.route(route.path, method_router);
+        }
+        if self.serve_openapi && !O::ROUTES.iter().any(|route| route.path == OPENAPI_PATH) {
+            router = router.route(
+                OPENAPI_PATH,
+                axum::routing::get(axum::handler::Handler::layer(
+                    StyleLayer::openapi::<O>,
+                    style.clone(),
+                )),
+            );
         }
         router
             .fallback(axum::handler::Handler::layer(
@@ -641,6 +836,21 @@ impl RequestIds {
     }
 }
 
+/// A user layer's error as an answer: tower's `Overloaded` is `503`, tower's `Elapsed`
+/// `408`, an `ApiError` itself, anything else `500`.
+fn layer_error(error: tower::BoxError) -> ApiError {
+    if error.is::<tower::load_shed::error::Overloaded>() {
+        return ApiError::unavailable("the server is overloaded; retry later");
+    }
+    if error.is::<tower::timeout::error::Elapsed>() {
+        return ApiError::new(StatusCode::REQUEST_TIMEOUT, "the request took too long");
+    }
+    match error.downcast::<ApiError>() {
+        Ok(error) => *error,
+        Err(_) => ApiError::internal("the server failed to handle the request"),
+    }
+}
+
 struct Settings {
     base_url: Option<Arc<str>>,
     body_limit: usize,
@@ -700,7 +910,12 @@ impl Styled {
 /// style, keeping `Allow`. One layer rather than four (request id, propagation, rate
 /// limit, restyling): each layer costs allocations on every request.
 #[derive(Clone)]
-struct StyleLayer(Arc<StyleShared>);
+struct StyleLayer {
+    shared: Arc<StyleShared>,
+    /// The operation it wraps (`None`: a fallback), for its span.
+    #[cfg(feature = "tracing")]
+    op: Option<&'static OpInfo>,
+}
 
 /// What the style layer keeps for every request: one reference-counted pointer to clone
 /// per request rather than one per part.
@@ -713,6 +928,16 @@ struct StyleShared {
 // Associated functions rather than free ones: the free functions of this module are
 // named after the operations.
 impl StyleLayer {
+    /// The wire spec ([`RouterBuilder::serve_openapi`]).
+    async fn openapi<O: Operations>() -> Response {
+        let mut response = Response::new(Body::from(O::OPENAPI_JSON));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        response
+    }
+
     /// The fallback for an unknown route: a bare `404` the style layer renders.
     async fn not_found() -> StatusCode {
         StatusCode::NOT_FOUND
@@ -722,8 +947,17 @@ impl StyleLayer {
     /// renders, with `Allow` as axum writes it (which it adds only after the layers).
     async fn method_not_allowed<O: Operations>(request: Request) -> Response {
         let route = request.extensions().get::<axum::extract::MatchedPath>();
+        // Nested (`Router::nest`), the matched template has the prefix and the URI has
+        // not: the route's template is the matched one's last segments, as many as the
+        // URI's path has.
+        let segments = request.uri().path().matches('/').count();
         let allow = route.map_or_else(String::new, |route| {
-            Self::allowed_methods(O::ROUTES, route.as_str())
+            let route = route.as_str();
+            let start = route
+                .rmatch_indices('/')
+                .nth(segments.saturating_sub(1))
+                .map_or(0, |(at, _)| at);
+            Self::allowed_methods(O::ROUTES, &route[start..])
         });
         let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
         if let Ok(allow) = HeaderValue::try_from(allow) {
@@ -733,7 +967,8 @@ impl StyleLayer {
     }
 
     /// The methods a route takes, as axum lists them in `Allow`: per route added, in order,
-    /// its method (`GET` with `HEAD`), comma-separated.
+    /// its method (`GET` with `HEAD`), comma-separated. `route` is the matched template,
+    /// with the prefix the router is nested under, if any.
     fn allowed_methods(routes: &[Route], route: &str) -> String {
         let mut allow = String::new();
         for candidate in routes {
@@ -754,7 +989,9 @@ impl<S> tower::Layer<S> for StyleLayer {
     fn layer(&self, inner: S) -> Self::Service {
         StyleService {
             inner,
-            shared: self.0.clone(),
+            shared: self.shared.clone(),
+            #[cfg(feature = "tracing")]
+            op: self.op,
         }
     }
 }
@@ -763,6 +1000,8 @@ impl<S> tower::Layer<S> for StyleLayer {
 struct StyleService<S> {
     inner: S,
     shared: Arc<StyleShared>,
+    #[cfg(feature = "tracing")]
+    op: Option<&'static OpInfo>,
 }
 
 impl<S> tower::Service<Request> for StyleService<S>
@@ -783,16 +1022,20 @@ where
         let request_id = match request.headers().get(REQUEST_ID) {
             Some(id) => id.clone(),
             None => {
-                let id = self.shared.ids.next();
+                let id = trace_id(request.headers()).unwrap_or_else(|| self.shared.ids.next());
                 request.headers_mut().insert(REQUEST_ID, id.clone());
                 id
             }
         };
+        #[cfg(feature = "tracing")]
+        let trace = Trace::start(&request, self.op, &request_id);
         let settings = &self.shared.settings;
         if let Some(limiter) = &self.shared.limiter {
             if let Err(error) = limiter.check(&request) {
                 let ex = Exchange::build(Some(&request_id), request.uri(), settings, None);
                 let response = echo_request_id(ex.reject(&error), request_id);
+                #[cfg(feature = "tracing")]
+                trace.finish(&response);
                 return StyleFuture::Answered(Some(response));
             }
         }
@@ -802,9 +1045,18 @@ where
             uri: request.uri().clone(),
             method: request.method().clone(),
             request_id,
+            #[cfg(feature = "tracing")]
+            trace,
         };
+        #[cfg(feature = "tracing")]
+        let future = {
+            let _entered = pending.trace.span.enter();
+            self.inner.call(request)
+        };
+        #[cfg(not(feature = "tracing"))]
+        let future = self.inner.call(request);
         StyleFuture::Called {
-            future: self.inner.call(request),
+            future,
             pending: Some(pending),
         }
     }
@@ -826,6 +1078,74 @@ struct Pending {
     uri: axum::http::Uri,
     method: axum::http::Method,
     request_id: HeaderValue,
+    #[cfg(feature = "tracing")]
+    trace: Trace,
+}
+
+/// The request's id from a W3C `traceparent` header (`00-<trace id>-<parent id>-<flags>`):
+/// its trace id, when the header is well-formed and the id not all zeros.
+fn trace_id(headers: &HeaderMap) -> Option<HeaderValue> {
+    let value = headers.get(TRACEPARENT)?.as_bytes();
+    let hex = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+    };
+    let fields: [&[u8]; 4] = [
+        value.get(..2)?,
+        value.get(3..35)?,
+        value.get(36..52)?,
+        value.get(53..55)?,
+    ];
+    let well_formed = fields.iter().all(|field| hex(field))
+        && value.get(2) == Some(&b'-')
+        && value.get(35) == Some(&b'-')
+        && value.get(52) == Some(&b'-')
+        && fields[0] != b"ff"
+        && (value.len() == 55 || (fields[0] != b"00" && value.get(55) == Some(&b'-')))
+        && fields[1].iter().any(|&b| b != b'0')
+        && fields[2].iter().any(|&b| b != b'0');
+    well_formed
+        .then(|| HeaderValue::from_bytes(fields[1]).ok())
+        .flatten()
+}
+
+/// The request's `tracing` span (`request`): the operation id, request id, method and
+/// matched path when the request arrives, the status and latency (milliseconds) when the
+/// answer is ready. Without a subscriber interested in it, the span is disabled and
+/// nothing is measured.
+#[cfg(feature = "tracing")]
+struct Trace {
+    span: tracing::Span,
+    started: Option<std::time::Instant>,
+}
+
+#[cfg(feature = "tracing")]
+impl Trace {
+    fn start(request: &Request, op: Option<&'static OpInfo>, request_id: &HeaderValue) -> Self {
+        let span = tracing::info_span!(
+            "request",
+            operation_id = op.map_or("", |op| op.operation_id),
+            request_id = request_id.to_str().unwrap_or_default(),
+            method = request.method().as_str(),
+            path = request
+                .extensions()
+                .get::<axum::extract::MatchedPath>()
+                .map_or("", axum::extract::MatchedPath::as_str),
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let started = (!span.is_disabled()).then(std::time::Instant::now);
+        Self { span, started }
+    }
+
+    fn finish(&self, response: &Response) {
+        if let Some(started) = self.started {
+            self.span.record("status", response.status().as_u16());
+            self.span
+                .record("latency_ms", started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
 }
 
 impl<F, R> Future for StyleFuture<F>
@@ -841,18 +1161,26 @@ where
                 .take()
                 .expect("StyleFuture polled after completion"))),
             StyleFuture::Called { future, pending } => {
+                #[cfg(feature = "tracing")]
+                let entered = pending.as_ref().map(|pending| pending.trace.span.enter());
                 let response = match Pin::new(future).poll(cx) {
                     Poll::Ready(Ok(response)) => response.into_response(),
                     Poll::Ready(Err(never)) => match never {},
                     Poll::Pending => return Poll::Pending,
                 };
+                #[cfg(feature = "tracing")]
+                drop(entered);
                 let Pending {
                     shared,
                     uri,
                     method,
                     request_id,
+                    #[cfg(feature = "tracing")]
+                    trace,
                 } = pending.take().expect("StyleFuture polled after completion");
                 let response = restyle(&shared.settings, &uri, &request_id, &method, response);
+                #[cfg(feature = "tracing")]
+                trace.finish(&response);
                 Poll::Ready(Ok(echo_request_id(response, request_id)))
             }
         }
@@ -880,6 +1208,19 @@ fn restyle(
         return response;
     }
     let ex = Exchange::build(Some(request_id), uri, settings, None);
+    if let Some(error) = response.extensions().get::<ApiError>() {
+        // An `ApiError` answered as a response (`IntoResponse`): rendered in the style,
+        // keeping the headers its answer set besides the body's.
+        let mut styled = ex.reject(error);
+        let own: Vec<HeaderName> = styled.headers().keys().cloned().collect();
+        for (name, value) in response.headers() {
+            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && !own.contains(name)
+            {
+                styled.headers_mut().append(name, value.clone());
+            }
+        }
+        return styled;
+    }
     let path = ex.uri.path();
     let error = match status {
         StatusCode::NOT_FOUND => ApiError::not_found(format!("no operation at `{path}`")),
@@ -906,6 +1247,10 @@ fn restyle(
         ),
         StatusCode::INTERNAL_SERVER_ERROR => {
             ApiError::internal("the server failed to handle the request")
+        }
+        StatusCode::REQUEST_TIMEOUT => ApiError::new(status, "the request took too long"),
+        StatusCode::SERVICE_UNAVAILABLE => {
+            ApiError::unavailable("the server is overloaded; retry later")
         }
         _ => ApiError::new(
             status,
@@ -961,6 +1306,8 @@ fn client_key(request: &Request, kind: RateLimitKey) -> String {
 /// What an operation is, for the style: its collection key and place in the path tree.
 #[derive(Debug)]
 pub struct OpInfo {
+    /// The `operationId` (`<method> <path>` when the spec gives none).
+    pub operation_id: &'static str,
     /// The collection key (`result` style).
     pub collection_key: &'static str,
     /// Whether the operation addresses one item (`/widgets/{id}`).
@@ -1231,7 +1578,8 @@ impl<O: Operations> App<O> {
     }
 
     /// Authenticates the request and moves its headers into the context (no copy): later
-    /// steps read them from there.
+    /// steps read them from there. The extensions follow once the parameters and the body
+    /// are read.
     async fn authorize(
         &self,
         ex: &mut Exchange,
@@ -1246,6 +1594,12 @@ impl<O: Operations> App<O> {
             request_id: ex.request_id.clone(),
             principal: None,
             headers: std::mem::take(&mut parts.headers),
+            method: parts.method.clone(),
+            uri: parts.uri.clone(),
+            operation_id: ex.op.map_or("", |op| op.operation_id),
+            // Moved in once the parameters and the body are read (axum reads both from
+            // the extensions): `take_extensions`, `write_body`, `optional_write_body`.
+            extensions: Extensions::new(),
         };
         if accepted.is_empty() {
             return Ok(ctx);
@@ -1378,14 +1732,16 @@ pub fn page_request<S: ServerStyle>(
     S::page_request(parts.uri.query()).map_err(|e| ex.reject(&e))
 }
 
-/// Reads the body bytes: the content type must be JSON, the size within the limit.
+/// Reads the body bytes: the content type must be JSON, the size within the limit. The
+/// request's extensions move into the context.
 async fn body_bytes(
     ex: &Exchange,
-    headers: &HeaderMap,
+    ctx: &mut RequestContext,
     parts: Parts,
     body: Body,
 ) -> Result<Bytes, Response> {
-    let json = headers
+    let json = ctx
+        .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
@@ -1393,12 +1749,15 @@ async fn body_bytes(
         .is_some_and(|v| {
             v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
         });
-    let request = Request::from_parts(parts, body);
-    let bytes = Bytes::from_request(request, &())
-        .await
-        .map_err(|rejection| {
-            ex.reject(&ApiError::new(rejection.status(), rejection.body_text()))
-        })?;
+    // axum's body limit (disabled on these routes: the router's own limit wraps the body)
+    // is applied as axum would, then the extensions move into the context.
+    let request = axum::RequestExt::with_limited_body(Request::from_parts(parts, body));
+    let (mut parts, body) = request.into_parts();
+    ctx.extensions = std::mem::take(&mut parts.extensions);
+    let bytes = match http_body_util::BodyExt::collect(body).await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) => return Err(ex.reject(&body_error(&error))),
+    };
     if !json && !bytes.is_empty() {
         let message = "the body must be sent as `application/json`";
         return Err(ex.reject(
@@ -1408,28 +1767,45 @@ async fn body_bytes(
     Ok(bytes)
 }
 
-/// Reads a required write body into its items, as the style carries them.
+/// What failed while a body was read: `413` past the body limit, else `400`.
+fn body_error(error: &axum::Error) -> ApiError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(cause) = source {
+        if cause.is::<http_body_util::LengthLimitError>() {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "the request body is too large",
+            );
+        }
+        source = cause.source();
+    }
+    ApiError::bad_request(format!("the request body could not be read: {error}"))
+}
+
+/// Reads a required write body into its items, as the style carries them; the request's
+/// extensions move into the context.
 pub async fn write_body<S: ServerStyle, T: DeserializeOwned + Validate>(
     ex: &Exchange,
-    headers: &HeaderMap,
+    ctx: &mut RequestContext,
     parts: Parts,
     body: Body,
 ) -> Result<Vec<T>, Response> {
-    let bytes = body_bytes(ex, headers, parts, body).await?;
+    let bytes = body_bytes(ex, ctx, parts, body).await?;
     if bytes.is_empty() {
         return Err(ex.reject(&ApiError::bad_request("this operation needs a JSON body")));
     }
     S::decode_write(ex, &bytes)
 }
 
-/// Reads an optional write body into its items (one `None` when there is no body).
+/// Reads an optional write body into its items (one `None` when there is no body); the
+/// request's extensions move into the context.
 pub async fn optional_write_body<S: ServerStyle, T: DeserializeOwned + Validate>(
     ex: &Exchange,
-    headers: &HeaderMap,
+    ctx: &mut RequestContext,
     parts: Parts,
     body: Body,
 ) -> Result<Vec<Option<T>>, Response> {
-    let bytes = body_bytes(ex, headers, parts, body).await?;
+    let bytes = body_bytes(ex, ctx, parts, body).await?;
     if bytes.is_empty() {
         return Ok(vec![None]);
     }

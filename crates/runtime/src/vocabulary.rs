@@ -46,6 +46,11 @@ pub const ERROR_NAMES: &[ErrorName] = &[
         result_type: "client",
     },
     ErrorName {
+        status: 408,
+        kind: "request_timeout",
+        result_type: "client",
+    },
+    ErrorName {
         status: 409,
         kind: "conflict",
         result_type: "client",

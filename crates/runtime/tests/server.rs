@@ -5,9 +5,12 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+use std::net::SocketAddr;
+use std::time::Duration;
+
 use apigen_runtime::server::{
     status, ApiError, App, Call, Credential, Handle, Handling, OpInfo, Operations, Principal,
-    Route, RouterBuilder, SecurityScheme, ServerStyle,
+    RequestContext, Route, RouterBuilder, SecurityScheme, ServerStyle,
 };
 use apigen_runtime::{enveloped, plain, result};
 use axum::body::Body;
@@ -34,18 +37,134 @@ fn get_thing<S: ServerStyle>(
     })
 }
 
-static ROUTES: &[Route] = &[Route {
-    path: "/things/{id}",
-    method: MethodFilter::GET,
-    allow: "GET,HEAD",
-    body: false,
-    op: OpInfo {
-        collection_key: "things",
-        addresses_item: true,
-        parent_path: Some("/things"),
-        security: &["key"],
+/// What a user's middleware found and handed to the handlers (through the extensions).
+#[derive(Debug, Clone)]
+struct User(String);
+
+/// The context as a handler sees it, as JSON.
+fn context_json(ctx: &RequestContext) -> Value {
+    json!({
+        "method": ctx.method.as_str(),
+        "uri": ctx.uri.to_string(),
+        "matched_path": ctx.matched_path(),
+        "operation_id": ctx.operation_id,
+        "request_id": ctx.request_id.as_str(),
+        "session": ctx.cookie("session"),
+        "cookies": ctx.cookies().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>(),
+        "peer": ctx.peer_addr().map(|addr| addr.ip().to_string()),
+        "user": ctx.extension::<User>().map(|User(name)| name.as_str()),
+    })
+}
+
+/// `GET /context/{id}` answers what its context holds.
+fn read_context<S: ServerStyle>(
+    app: Arc<App<Ops<S>>>,
+    request: Request,
+    op: &'static OpInfo,
+) -> Handling {
+    Box::pin(async move {
+        let Call {
+            ex,
+            mut ctx,
+            mut parts,
+            ..
+        } = Call::begin(app, request, op).await?;
+        let (_id,) = apigen_runtime::server::path_params::<(String,)>(&ex, &mut parts).await?;
+        ctx.take_extensions(&mut parts);
+        Ok(S::render_object(&ex, status(200), &context_json(&ctx)))
+    })
+}
+
+/// `POST /context/{id}` (an optional body) answers what its context holds.
+fn post_context<S: ServerStyle>(
+    app: Arc<App<Ops<S>>>,
+    request: Request,
+    op: &'static OpInfo,
+) -> Handling {
+    Box::pin(async move {
+        let Call {
+            ex,
+            mut ctx,
+            mut parts,
+            body,
+            ..
+        } = Call::begin(app, request, op).await?;
+        let (_id,) = apigen_runtime::server::path_params::<(String,)>(&ex, &mut parts).await?;
+        let bodies =
+            apigen_runtime::server::optional_write_body::<S, Value>(&ex, &mut ctx, parts, body)
+                .await?;
+        assert!(bodies.iter().all(Option::is_none), "{bodies:?}");
+        Ok(S::render_object(&ex, status(200), &context_json(&ctx)))
+    })
+}
+
+/// `GET /slow/{ms}` answers after `ms` milliseconds.
+fn slow<S: ServerStyle>(app: Arc<App<Ops<S>>>, request: Request, op: &'static OpInfo) -> Handling {
+    Box::pin(async move {
+        let Call { ex, mut parts, .. } = Call::begin(app, request, op).await?;
+        let (ms,) = apigen_runtime::server::path_params::<(u64,)>(&ex, &mut parts).await?;
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        Ok(S::render_object(&ex, status(200), &json!({ "slept": ms })))
+    })
+}
+
+static ROUTES: &[Route] = &[
+    Route {
+        path: "/things/{id}",
+        method: MethodFilter::GET,
+        allow: "GET,HEAD",
+        body: false,
+        op: OpInfo {
+            operation_id: "getThing",
+            collection_key: "things",
+            addresses_item: true,
+            parent_path: Some("/things"),
+            security: &["key"],
+        },
     },
-}];
+    Route {
+        path: "/context/{id}",
+        method: MethodFilter::GET,
+        allow: "GET,HEAD",
+        body: false,
+        op: OpInfo {
+            operation_id: "readContext",
+            collection_key: "context",
+            addresses_item: true,
+            parent_path: None,
+            security: &[],
+        },
+    },
+    Route {
+        path: "/context/{id}",
+        method: MethodFilter::POST,
+        allow: "POST",
+        body: true,
+        op: OpInfo {
+            operation_id: "postContext",
+            collection_key: "context",
+            addresses_item: true,
+            parent_path: None,
+            security: &[],
+        },
+    },
+    Route {
+        path: "/slow/{ms}",
+        method: MethodFilter::GET,
+        allow: "GET,HEAD",
+        body: false,
+        op: OpInfo {
+            operation_id: "slow",
+            collection_key: "slow",
+            addresses_item: true,
+            parent_path: None,
+            security: &[],
+        },
+    },
+];
+
+const OPENAPI_JSON: &str =
+    r#"{"openapi":"3.0.3","info":{"title":"things","version":"v9"},"paths":{}}"#;
 
 static SCHEMES: &[SecurityScheme] = &[SecurityScheme {
     name: "key",
@@ -59,9 +178,15 @@ impl<S: ServerStyle> Operations for Ops<S> {
     const API_VERSION: &'static str = "v9";
     const ROUTES: &'static [Route] = ROUTES;
     const SECURITY_SCHEMES: &'static [SecurityScheme] = SCHEMES;
+    const OPENAPI_JSON: &'static str = OPENAPI_JSON;
 
     fn handlers() -> Vec<Handle<Self>> {
-        vec![get_thing::<S>]
+        vec![
+            get_thing::<S>,
+            read_context::<S>,
+            post_context::<S>,
+            slow::<S>,
+        ]
     }
 
     async fn authenticate(
@@ -175,4 +300,500 @@ async fn result_answers_collections_and_typed_errors() {
     );
     let (code, _, body) = call::<result::Style>("GET", "/nowhere", None).await;
     assert_eq!((code, &body["error"]["type"]), (404, &json!("client")));
+}
+
+// ---------------------------------------------------------------------------------------
+// The request context, user layers, `ApiError` as a response, nesting, tracing, the spec
+// ---------------------------------------------------------------------------------------
+
+/// Sends one request; answers the status, the headers and the JSON body.
+async fn send(router: axum::Router, request: Request) -> (u16, axum::http::HeaderMap, Value) {
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("{status}: not JSON ({e}): {bytes:?}"));
+    (status, headers, body)
+}
+
+fn get(uri: &str) -> Request {
+    Request::builder().uri(uri).body(Body::empty()).unwrap()
+}
+
+/// The payload of a success in each style.
+fn payload(style: &str, body: &Value) -> Value {
+    match style {
+        "enveloped" => body["data"].clone(),
+        "plain" => body.clone(),
+        _ => body
+            .as_object()
+            .unwrap()
+            .values()
+            .find(|v| v.is_array())
+            .unwrap()[0]
+            .clone(),
+    }
+}
+
+/// Asserts that `body` is `status`'s error, rendered in `style`, with this `kind` (the
+/// `result` style has no kinds: its code is checked).
+fn assert_styled(
+    style: &str,
+    (code, headers, body): &(u16, axum::http::HeaderMap, Value),
+    status: u16,
+    kind: &str,
+) {
+    assert_eq!(*code, status, "{style}: {body}");
+    assert_eq!(headers["content-type"], "application/json", "{style}");
+    assert!(
+        headers.contains_key("x-request-id"),
+        "{style}: no request id"
+    );
+    match style {
+        "enveloped" => {
+            assert_eq!(body["meta"]["type"], "error", "{body}");
+            assert_eq!(body["error"]["kind"], kind, "{body}");
+        }
+        "plain" => {
+            assert_eq!(body["kind"], kind, "{body}");
+            assert_eq!(body.as_object().unwrap().len(), 2, "{body}");
+        }
+        _ => {
+            assert_eq!(body["result"], "error", "{body}");
+            assert_eq!(body["error"]["code"], status, "{body}");
+        }
+    }
+}
+
+/// A user's own axum middleware, as a service would write one: finds the user named by
+/// `X-User` and hands it to the handlers through the request's extensions; refuses a
+/// request marked `X-Deny` with an `ApiError`.
+async fn find_user(
+    mut request: Request,
+    next: axum::middleware::Next,
+) -> Result<axum::response::Response, ApiError> {
+    if request.headers().contains_key("x-deny") {
+        return Err(ApiError::forbidden("denied by the middleware").with_kind("denied"));
+    }
+    let user = request
+        .headers()
+        .get("x-user")
+        .and_then(|v| v.to_str().ok())
+        .map(|name| User(name.to_string()));
+    if let Some(user) = user {
+        request.extensions_mut().insert(user);
+    }
+    Ok(next.run(request).await)
+}
+
+#[tokio::test]
+async fn handlers_see_method_uri_operation_cookies_and_what_a_middleware_inserted() {
+    let router = RouterBuilder::<Ops<plain::Style>>::new(())
+        .build()
+        .layer(axum::middleware::from_fn(find_user));
+    for method in ["GET", "POST"] {
+        let request = Request::builder()
+            .method(method)
+            .uri("/context/7?x=1")
+            .header("cookie", "theme=dark; session=s3cr3t")
+            .header("cookie", "late=1")
+            .header("x-user", "ann")
+            .header("x-request-id", "ctx-1")
+            .body(Body::empty())
+            .unwrap();
+        let (code, _, body) = send(router.clone(), request).await;
+        assert_eq!(code, 200, "{body}");
+        let operation = if method == "GET" {
+            "readContext"
+        } else {
+            "postContext"
+        };
+        assert_eq!(
+            body,
+            json!({
+                "method": method,
+                "uri": "/context/7?x=1",
+                "matched_path": "/context/{id}",
+                "operation_id": operation,
+                "request_id": "ctx-1",
+                "session": "s3cr3t",
+                "cookies": ["theme=dark", "session=s3cr3t", "late=1"],
+                "peer": null,
+                "user": "ann",
+            }),
+            "{method}"
+        );
+    }
+    // No cookie, no user.
+    let (_, _, body) = send(router, get("/context/7")).await;
+    assert_eq!(
+        (&body["session"], &body["user"]),
+        (&Value::Null, &Value::Null)
+    );
+    assert_eq!(body["cookies"], json!([]));
+}
+
+#[tokio::test]
+async fn handlers_see_the_peer_address_when_served_with_connect_info() {
+    let router = RouterBuilder::<Ops<plain::Style>>::new(()).build();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    let text = reqwest::get(format!("http://{addr}/context/1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let body: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(body["peer"], "127.0.0.1", "{body}");
+}
+
+async fn user_layers_answer_in_style<S: ServerStyle>(style: &str) {
+    // A middleware inside the style: its `ApiError` is rendered in the style.
+    let inside = RouterBuilder::<Ops<S>>::new(())
+        .layer(axum::middleware::from_fn(find_user))
+        .build();
+    let denied = Request::builder()
+        .uri("/context/1")
+        .header("x-deny", "1")
+        .body(Body::empty())
+        .unwrap();
+    assert_styled(style, &send(inside.clone(), denied).await, 403, "denied");
+    let (code, _, body) = send(inside, get("/context/1")).await;
+    assert_eq!(code, 200, "{style}: {body}");
+
+    // A timeout: tower-http's answers 408, tower's errors; both come out styled.
+    let timeouts = [
+        RouterBuilder::<Ops<S>>::new(())
+            .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                axum::http::StatusCode::REQUEST_TIMEOUT,
+                Duration::from_millis(50),
+            ))
+            .build(),
+        RouterBuilder::<Ops<S>>::new(())
+            .layer(tower::timeout::TimeoutLayer::new(Duration::from_millis(50)))
+            .build(),
+    ];
+    for router in timeouts {
+        let answer = send(router.clone(), get("/slow/2000")).await;
+        assert_styled(style, &answer, 408, "request_timeout");
+        let (code, _, body) = send(router, get("/slow/0")).await;
+        assert_eq!(
+            (code, payload(style, &body)),
+            (200, json!({"slept": 0})),
+            "{style}"
+        );
+    }
+
+    // Overload: one request at a time, the others shed with a styled 503.
+    let router = RouterBuilder::<Ops<S>>::new(())
+        .layer((
+            tower::load_shed::LoadShedLayer::new(),
+            tower::limit::ConcurrencyLimitLayer::new(1),
+        ))
+        .build();
+    let first = tokio::spawn(send(router.clone(), get("/slow/400")));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_styled(
+        style,
+        &send(router.clone(), get("/slow/0")).await,
+        503,
+        "service_unavailable",
+    );
+    assert_eq!(first.await.unwrap().0, 200, "{style}");
+    assert_eq!(send(router, get("/slow/0")).await.0, 200, "{style}");
+}
+
+#[tokio::test]
+async fn user_layers_answer_in_style_enveloped() {
+    user_layers_answer_in_style::<enveloped::Style>("enveloped").await;
+}
+
+#[tokio::test]
+async fn user_layers_answer_in_style_plain() {
+    user_layers_answer_in_style::<plain::Style>("plain").await;
+}
+
+#[tokio::test]
+async fn user_layers_answer_in_style_result() {
+    user_layers_answer_in_style::<result::Style>("result").await;
+}
+
+#[tokio::test]
+async fn user_layers_keep_the_body_limit() {
+    let router = RouterBuilder::<Ops<plain::Style>>::new(())
+        .body_limit(8)
+        .layer(axum::middleware::from_fn(find_user))
+        .build();
+    let request = Request::builder()
+        .method("POST")
+        .uri("/context/1")
+        .header("content-type", "application/json")
+        .body(Body::from("[1, 2, 3, 4, 5, 6]"))
+        .unwrap();
+    assert_styled(
+        "plain",
+        &send(router, request).await,
+        413,
+        "payload_too_large",
+    );
+}
+
+#[tokio::test]
+async fn an_api_error_outside_any_router_is_a_json_error() {
+    use axum::response::IntoResponse;
+    let response = ApiError::rate_limited(3).with_field("key").into_response();
+    assert_eq!(response.status(), 429);
+    assert_eq!(response.headers()["retry-after"], "3");
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        body,
+        json!({"kind": "rate_limited", "message": "too many requests; retry after 3 s", "field": "key"})
+    );
+
+    // A middleware outside the router's style (`Router::layer`) answers this bare error.
+    let outside = RouterBuilder::<Ops<enveloped::Style>>::new(())
+        .build()
+        .layer(axum::middleware::from_fn(find_user));
+    let denied = Request::builder()
+        .uri("/context/1")
+        .header("x-deny", "1")
+        .body(Body::empty())
+        .unwrap();
+    let (code, _, body) = send(outside, denied).await;
+    assert_eq!(
+        (code, body),
+        (
+            403,
+            json!({"kind": "denied", "message": "denied by the middleware"})
+        )
+    );
+}
+
+async fn nested_and_merged_keep_styled_fallbacks<S: ServerStyle>(style: &str) {
+    let nested = axum::Router::new().nest("/api", RouterBuilder::<Ops<S>>::new(()).build());
+    let (code, _, body) = send(nested.clone(), get("/api/context/1")).await;
+    assert_eq!(code, 200, "{style}: {body}");
+    assert_eq!(
+        payload(style, &body)["matched_path"],
+        "/api/context/{id}",
+        "{style}"
+    );
+    assert_styled(
+        style,
+        &send(nested.clone(), get("/api/nowhere")).await,
+        404,
+        "not_found",
+    );
+    let delete = Request::builder()
+        .method("DELETE")
+        .uri("/api/context/1")
+        .body(Body::empty())
+        .unwrap();
+    let answer = send(nested, delete).await;
+    assert_styled(style, &answer, 405, "method_not_allowed");
+    assert_eq!(answer.1["allow"], "GET,HEAD,POST", "{style}");
+
+    let merged = axum::Router::new()
+        .route(
+            "/health",
+            axum::routing::get(|| async { axum::Json(json!({"ok": true})) }),
+        )
+        .merge(RouterBuilder::<Ops<S>>::new(()).build());
+    assert_eq!(
+        send(merged.clone(), get("/health")).await.2,
+        json!({"ok": true})
+    );
+    assert_eq!(
+        send(merged.clone(), get("/context/1")).await.0,
+        200,
+        "{style}"
+    );
+    assert_styled(
+        style,
+        &send(merged.clone(), get("/nowhere")).await,
+        404,
+        "not_found",
+    );
+    let delete = Request::builder()
+        .method("DELETE")
+        .uri("/context/1")
+        .body(Body::empty())
+        .unwrap();
+    assert_styled(
+        style,
+        &send(merged, delete).await,
+        405,
+        "method_not_allowed",
+    );
+}
+
+#[tokio::test]
+async fn nested_and_merged_keep_styled_fallbacks_in_every_style() {
+    nested_and_merged_keep_styled_fallbacks::<enveloped::Style>("enveloped").await;
+    nested_and_merged_keep_styled_fallbacks::<plain::Style>("plain").await;
+    nested_and_merged_keep_styled_fallbacks::<result::Style>("result").await;
+}
+
+#[tokio::test]
+async fn the_spec_is_served_at_openapi_json_when_asked() {
+    let router = RouterBuilder::<Ops<result::Style>>::new(())
+        .serve_openapi()
+        .build();
+    let (code, headers, body) = send(router, get("/openapi.json")).await;
+    assert_eq!(
+        (code, &headers["content-type"]),
+        (200, &"application/json".parse().unwrap())
+    );
+    assert!(headers.contains_key("x-request-id"));
+    assert_eq!(body, serde_json::from_str::<Value>(OPENAPI_JSON).unwrap());
+    let router = RouterBuilder::<Ops<result::Style>>::new(()).build();
+    assert_styled(
+        "result",
+        &send(router, get("/openapi.json")).await,
+        404,
+        "not_found",
+    );
+}
+
+#[tokio::test]
+async fn the_request_id_comes_from_x_request_id_else_traceparent_else_is_generated() {
+    let router = RouterBuilder::<Ops<plain::Style>>::new(()).build();
+    let with = |headers: &[(&str, &str)]| {
+        let mut request = Request::builder().uri("/context/1");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let (_, headers, body) = send(router.clone(), with(&[("traceparent", traceparent)])).await;
+    assert_eq!(headers["x-request-id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+    assert_eq!(body["request_id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+    let both = [("traceparent", traceparent), ("x-request-id", "mine")];
+    assert_eq!(
+        send(router.clone(), with(&both)).await.1["x-request-id"],
+        "mine"
+    );
+    for malformed in [
+        "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+        "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+        "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
+    ] {
+        let (_, headers, _) = send(router.clone(), with(&[("traceparent", malformed)])).await;
+        let id = headers["x-request-id"].to_str().unwrap();
+        assert!(
+            !id.is_empty() && !id.contains("4bf92f"),
+            "{malformed}: {id}"
+        );
+    }
+}
+
+/// Records every span's fields (`name=value`), as a subscriber would see them.
+#[derive(Clone, Default)]
+struct Spans(Arc<std::sync::Mutex<Vec<std::collections::BTreeMap<String, String>>>>);
+
+struct Fields<'a>(&'a mut std::collections::BTreeMap<String, String>);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0
+            .insert(field.name().to_string(), format!("{value:?}"));
+    }
+
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        self.0.insert(field.name().to_string(), value.to_string());
+    }
+}
+
+impl<S> tracing_subscriber::Layer<S> for Spans
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        id: &tracing::span::Id,
+        ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        let mut fields = std::collections::BTreeMap::new();
+        fields.insert("name".to_string(), attrs.metadata().name().to_string());
+        attrs.record(&mut Fields(&mut fields));
+        let mut spans = self.0.lock().unwrap();
+        let index = spans.len();
+        spans.push(fields);
+        ctx.span(id).unwrap().extensions_mut().insert(index);
+    }
+
+    fn on_record(
+        &self,
+        id: &tracing::span::Id,
+        values: &tracing::span::Record<'_>,
+        ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        let index = *ctx.span(id).unwrap().extensions().get::<usize>().unwrap();
+        values.record(&mut Fields(&mut self.0.lock().unwrap()[index]));
+    }
+}
+
+#[tokio::test]
+async fn every_request_has_a_span_with_its_operation_ids_method_path_status_and_latency() {
+    use tracing_subscriber::layer::SubscriberExt;
+    let spans = Spans::default();
+    let _subscriber =
+        tracing::subscriber::set_default(tracing_subscriber::registry().with(spans.clone()));
+    // Other tests, on other threads and without a subscriber, may have registered the
+    // span's callsite as uninteresting meanwhile.
+    tracing::callsite::rebuild_interest_cache();
+    let router = RouterBuilder::<Ops<enveloped::Style>>::new(()).build();
+    let traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    let request = Request::builder()
+        .uri("/things/a")
+        .header("traceparent", traceparent)
+        .header("authorization", "Bearer ok")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(router.clone(), request).await.0, 200);
+    assert_eq!(send(router, get("/nowhere")).await.0, 404);
+    let spans = spans.0.lock().unwrap().clone();
+    assert_eq!(spans.len(), 2, "{spans:?}");
+    let mut read = spans[0].clone();
+    let latency: f64 = read.remove("latency_ms").unwrap().parse().unwrap();
+    assert!(latency >= 0.0);
+    let expected: std::collections::BTreeMap<String, String> = [
+        ("name", "request"),
+        ("operation_id", "getThing"),
+        ("request_id", "0af7651916cd43dd8448eb211c80319c"),
+        ("method", "GET"),
+        ("path", "/things/{id}"),
+        ("status", "200"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(read, expected);
+    assert_eq!(
+        (
+            spans[1]["status"].as_str(),
+            spans[1]["operation_id"].as_str()
+        ),
+        ("404", "")
+    );
 }

@@ -178,7 +178,7 @@ pub(crate) fn build<'a>(
             pagination: &pagination,
             error_statuses: style.error_statuses(&shape),
         }
-        .build(fn_name, type_prefix.clone(), &known);
+        .build(fn_name, type_prefix.clone(), base, &known);
         operations.push(operation);
     }
     (operations, security)
@@ -208,6 +208,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         mut self,
         fn_name: String,
         type_prefix: String,
+        operation_id: String,
         known: &BTreeSet<&str>,
     ) -> DraftOperation {
         let pointer = self.shape.pointer.clone();
@@ -240,6 +241,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             method: self.shape.method.to_ascii_uppercase(),
             path: self.shape.path.to_string(),
             axum_path: self.shape.path.to_string(),
+            operation_id,
             summary: text("summary"),
             description: text("description"),
             deprecated: self

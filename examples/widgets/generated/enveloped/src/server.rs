@@ -101,6 +101,7 @@ impl<A: Api> Operations for Generated<A> {
     const API_VERSION: &'static str = API_VERSION;
     const ROUTES: &'static [Route] = ROUTES;
     const SECURITY_SCHEMES: &'static [SecurityScheme] = SECURITY_SCHEMES;
+    const OPENAPI_JSON: &'static str = super::OPENAPI_JSON;
     fn handlers() -> Vec<Handle<Self>> {
         let handlers: [Handle<Self>; 5] = [
             list_widgets::<A>,
@@ -133,6 +134,7 @@ static ROUTES: &[Route] = &[
         allow: "GET,HEAD",
         body: false,
         op: OpInfo {
+            operation_id: "listWidgets",
             collection_key: "widgets",
             addresses_item: false,
             parent_path: None,
@@ -145,6 +147,7 @@ static ROUTES: &[Route] = &[
         allow: "POST",
         body: true,
         op: OpInfo {
+            operation_id: "createWidget",
             collection_key: "widgets",
             addresses_item: false,
             parent_path: None,
@@ -157,6 +160,7 @@ static ROUTES: &[Route] = &[
         allow: "DELETE",
         body: false,
         op: OpInfo {
+            operation_id: "deleteWidget",
             collection_key: "widgets",
             addresses_item: true,
             parent_path: Some("/widgets"),
@@ -169,6 +173,7 @@ static ROUTES: &[Route] = &[
         allow: "GET,HEAD",
         body: false,
         op: OpInfo {
+            operation_id: "getWidget",
             collection_key: "widgets",
             addresses_item: true,
             parent_path: Some("/widgets"),
@@ -181,6 +186,7 @@ static ROUTES: &[Route] = &[
         allow: "PATCH",
         body: true,
         op: OpInfo {
+            operation_id: "updateWidget",
             collection_key: "widgets",
             addresses_item: true,
             parent_path: Some("/widgets"),
@@ -195,8 +201,9 @@ fn list_widgets<A: Api>(
     op: &'static OpInfo,
 ) -> Handling {
     Box::pin(async move {
-        let Call { app, ex, ctx, mut parts, body } = Call::begin(app, request, op)
+        let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
             .await?;
+        ctx.take_extensions(&mut parts);
         let page = page_request::<Style>(&ex, &parts)?;
         let items = app
             .api
@@ -213,12 +220,9 @@ fn create_widget<A: Api>(
     op: &'static OpInfo,
 ) -> Handling {
     Box::pin(async move {
-        let Call { app, ex, ctx, mut parts, body } = Call::begin(app, request, op)
+        let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
             .await?;
-        let bodies = write_body::<
-            Style,
-            types::WidgetInput,
-        >(&ex, &ctx.headers, parts, body)
+        let bodies = write_body::<Style, types::WidgetInput>(&ex, &mut ctx, parts, body)
             .await?;
         let mut saved = Vec::with_capacity(bodies.len());
         for body in bodies {
@@ -239,9 +243,10 @@ fn delete_widget<A: Api>(
     op: &'static OpInfo,
 ) -> Handling {
     Box::pin(async move {
-        let Call { app, ex, ctx, mut parts, body } = Call::begin(app, request, op)
+        let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
+        ctx.take_extensions(&mut parts);
         app.api.delete_widget(ctx, widget_id).await.map_err(|e| ex.reject(&e))?;
         Ok(Style::render_no_content(&ex))
     })
@@ -253,9 +258,10 @@ fn get_widget<A: Api>(
     op: &'static OpInfo,
 ) -> Handling {
     Box::pin(async move {
-        let Call { app, ex, ctx, mut parts, body } = Call::begin(app, request, op)
+        let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
+        ctx.take_extensions(&mut parts);
         let item = app.api.get_widget(ctx, widget_id).await.map_err(|e| ex.reject(&e))?;
         Ok(Style::render_object(&ex, status(200), &item))
     })
@@ -267,13 +273,10 @@ fn update_widget<A: Api>(
     op: &'static OpInfo,
 ) -> Handling {
     Box::pin(async move {
-        let Call { app, ex, ctx, mut parts, body } = Call::begin(app, request, op)
+        let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
-        let bodies = write_body::<
-            Style,
-            types::WidgetPatch,
-        >(&ex, &ctx.headers, parts, body)
+        let bodies = write_body::<Style, types::WidgetPatch>(&ex, &mut ctx, parts, body)
             .await?;
         let mut saved = Vec::with_capacity(bodies.len());
         for body in bodies {

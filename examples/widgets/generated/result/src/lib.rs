@@ -11,6 +11,10 @@
 /// The apigen runtime this crate runs on (the `apigen-runtime` crate): server and client
 /// plumbing, request validation, the response styles.
 pub use apigen_runtime as runtime;
+/// The wire spec this crate speaks: the spec with the result style applied, as JSON (the
+/// document `apigen apply` writes; the crate's `openapi.json`). The server can serve it at
+/// `/openapi.json` (`RouterBuilder::serve_openapi`).
+pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
 /// The spec's schemas.
 #[allow(deprecated)]
 pub mod types;
