@@ -299,10 +299,33 @@ fn inline(
                 inline(files, &child, false, out)?;
                 out.push_str("}\n");
             }
-            item => out.push_str(&unparse(Vec::new(), Some(item))),
+            item => out.push_str(&unparse(Vec::new(), Some(embed_wire_spec(files, item)))),
         }
     }
     Ok(())
+}
+
+/// The crate embeds its wire spec with `include_str!("../openapi.json")`, a path that does
+/// not exist beside the one file written: the spec goes in as a string literal instead.
+fn embed_wire_spec(files: &HashMap<&Path, &str>, mut item: syn::Item) -> syn::Item {
+    if let syn::Item::Const(constant) = &mut item {
+        if let syn::Expr::Macro(call) = constant.expr.as_ref() {
+            let path = call.mac.tokens.to_string();
+            let wire = Path::new(path.trim_matches('"'))
+                .file_name()
+                .and_then(|name| files.get(Path::new(name)));
+            if call.mac.path.is_ident("include_str") && path.starts_with('"') {
+                if let Some(wire) = wire {
+                    let literal = syn::LitStr::new(wire, call.mac.bang_token.span);
+                    *constant.expr = syn::Expr::Lit(syn::ExprLit {
+                        attrs: Vec::new(),
+                        lit: syn::Lit::Str(literal),
+                    });
+                }
+            }
+        }
+    }
+    item
 }
 
 /// The comment that opens the file: the crate docs, as text.

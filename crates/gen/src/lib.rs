@@ -186,7 +186,8 @@ pub fn generate(loaded: &Loaded, style: &dyn Style, options: &Options) -> Result
     Ok(Generated { files, warnings })
 }
 
-/// Renders and formats every file of the crate from the IR. The IR is dropped once the
+/// Renders and formats every file of the crate from the IR, and adds its wire spec
+/// (`openapi.json`, [`ir::Ir::openapi_json`]). The IR is dropped once the
 /// templates' view of it exists; the files are rendered and formatted on as many threads as
 /// there are cores, each taking the next file of the plan (so formatting a large file overlaps
 /// rendering the next one).

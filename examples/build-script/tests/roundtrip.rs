@@ -182,3 +182,14 @@ async fn a_request_without_the_credential_is_refused() {
         other => panic!("expected a 401 API error, got {other:?}"),
     }
 }
+
+#[test]
+fn the_included_module_embeds_its_wire_spec() {
+    let spec: serde_json::Value =
+        serde_json::from_str(widgets_build_script::api::OPENAPI_JSON).unwrap();
+    assert_eq!(spec["x-apigen-style"], "plain");
+    assert_eq!(
+        spec["paths"]["/widgets/{widget_id}"]["get"]["operationId"],
+        "getWidget"
+    );
+}
