@@ -6,8 +6,8 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use apigen_runtime::server::{
-    status, ApiError, App, Call, Credential, Handle, Handling, OpInfo, Operations, Principal,
-    Route, RouterBuilder, SecurityScheme, ServerStyle,
+    status, ApiError, App, AuthRequest, Call, Handle, Handling, OpInfo, Operations, Principal,
+    Route, RouterBuilder, SchemeKind, SchemeUse, SecurityScheme, ServerStyle,
 };
 use apigen_runtime::{enveloped, plain, result};
 use axum::body::Body;
@@ -43,13 +43,16 @@ static ROUTES: &[Route] = &[Route {
         collection_key: "things",
         addresses_item: true,
         parent_path: Some("/things"),
-        security: &["key"],
+        security: &[&[SchemeUse {
+            scheme: "key",
+            scopes: &[],
+        }]],
     },
 }];
 
 static SCHEMES: &[SecurityScheme] = &[SecurityScheme {
     name: "key",
-    kind: "bearer",
+    kind: SchemeKind::HttpBearer,
     parameter: None,
 }];
 
@@ -64,12 +67,9 @@ impl<S: ServerStyle> Operations for Ops<S> {
         vec![get_thing::<S>]
     }
 
-    async fn authenticate(
-        _app: &(),
-        credential: Option<Credential>,
-    ) -> Result<Principal, ApiError> {
-        match credential {
-            Some(Credential::Bearer { token, .. }) if token == "ok" => Ok(Principal::new("me")),
+    async fn authenticate(_app: &(), request: AuthRequest) -> Result<Principal, ApiError> {
+        match request.secret("key") {
+            Some("ok") => Ok(Principal::new("me")),
             Some(_) => Err(ApiError::token_invalid()),
             None => Err(ApiError::token_missing()),
         }
