@@ -572,7 +572,7 @@ pub struct RateLimit {
 /// How many rate-limit keys are tracked at most by default.
 pub const DEFAULT_MAX_KEYS: usize = 65_536;
 
-/// Idle rate-limit keys are pruned once per this many checks.
+/// Idle rate-limit keys are pruned once per this many checks (a power of two).
 pub const PRUNE_EVERY: usize = 1024;
 
 impl RateLimit {
@@ -1141,7 +1141,8 @@ impl Limiter {
     /// notes whether more than `max_keys` are still active (then requests that are not
     /// authenticated are refused until the next pruning finds fewer).
     fn prune(&self) {
-        if !self.checks.fetch_add(1, Ordering::Relaxed).is_multiple_of(PRUNE_EVERY) {
+        // `PRUNE_EVERY` is a power of two.
+        if self.checks.fetch_add(1, Ordering::Relaxed) & (PRUNE_EVERY - 1) != 0 {
             return;
         }
         self.limiter.retain_recent();

@@ -597,7 +597,12 @@ fn security_schemes(root: &Value) -> Vec<SecurityScheme> {
         };
         let get = |k: &str| scheme.get(k).and_then(Value::as_str);
         let http_scheme = get("scheme").map(str::to_ascii_lowercase);
-        let (kind, variant, parameter) = match (get("type"), http_scheme.as_deref(), get("in")) {
+        // A 3.1 `mutualTLS` scheme comes through the 3.0 model marked (see apigen-spec).
+        let scheme_type = match get("x-apigen-type") {
+            Some("mutualTLS") => Some("mutualTLS"),
+            _ => get("type"),
+        };
+        let (kind, variant, parameter) = match (scheme_type, http_scheme.as_deref(), get("in")) {
             (Some("http"), Some("bearer"), _) => ("http_bearer", "HttpBearer", None),
             (Some("http"), Some("basic"), _) => ("http_basic", "HttpBasic", None),
             (Some("http"), Some(other), _)
