@@ -2,7 +2,8 @@
 //!
 //! What has a 3.0 equivalent is rewritten (type arrays with `"null"` → `nullable`,
 //! `const` → a one-value `enum`, `examples` → `example`, numeric exclusive bounds,
-//! `$ref` with siblings → `allOf`, `$defs` → `components/schemas`, …). What has none is
+//! `$ref` with siblings → `allOf`, `$defs` → `components/schemas`, a `mutualTLS` security
+//! scheme → an http scheme marked `x-apigen-type: mutualTLS`, …). What has none is
 //! removed and named in a warning (`load/dropped-31`), never dropped silently.
 
 use crate::diag::Diagnostic;
