@@ -203,7 +203,7 @@ impl Credential {
                 Ok(Credential::Cookie(cookie))
             }
             ("mutual_tls", _) => Err(Error::InvalidRequest(
-                "a mutualTLS scheme takes no secret: give ClientBuilder::http a reqwest::Client \
+                "a mutualTLS scheme takes no secret: give ClientBuilder::http_client a reqwest::Client \
                  built with the client certificate (reqwest::Identity)"
                     .to_owned(),
             )),
@@ -327,7 +327,7 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// bearer token (http bearer, oauth2, openIdConnect), an API key (sent in its header,
     /// query parameter or cookie), `user:password` for HTTP basic, or for another http
     /// scheme what follows the scheme name in `Authorization`. A mutualTLS scheme is
-    /// satisfied by the TLS connection: give [`ClientBuilder::http`] a client with the
+    /// satisfied by the TLS connection: give [`ClientBuilder::http_client`] a client with the
     /// certificate. An operation whose requirement names several schemes is sent the
     /// credentials of all of them: give one per scheme.
     /// [`ClientBuilder::build`] fails on a name the API does not declare.

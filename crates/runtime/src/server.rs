@@ -218,7 +218,7 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// Who made the request, as [`Api::authenticate`] decided.
+/// Who made the request, as the generated `Api::authenticate` decided.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Principal {
     /// The user or client id.
