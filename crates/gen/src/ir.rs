@@ -399,8 +399,8 @@ pub struct Operation {
     pub is_create: bool,
     /// The success status is 202.
     pub accepted: bool,
-    /// Names (spec keys) of the security schemes that are accepted; empty = open.
-    pub security: Vec<String>,
+    /// The security requirements, tried in order; each needs all its schemes. Empty: open.
+    pub security: Vec<Vec<SchemeUse>>,
     /// The error statuses the style answers this operation with (as `apply` declares them).
     pub error_statuses: Vec<u16>,
     /// Its entry in an `Allow` header: the method (`GET,HEAD` for `GET`).
@@ -491,10 +491,23 @@ pub struct SecurityScheme {
     pub name: String,
     /// A Rust identifier (snake_case) for it.
     pub ident: String,
-    /// `bearer`, `api_key_header`, `api_key_query` or `basic`.
+    /// The client's name of its kind: `http_bearer`, `http_basic`, `http`, `api_key_header`,
+    /// `api_key_query`, `api_key_cookie`, `oauth2`, `open_id_connect` or `mutual_tls`.
     pub kind: String,
-    /// The header or query parameter name for API keys.
-    pub header_or_query_name: Option<String>,
+    /// The server's `SchemeKind` variant for it (`HttpBearer`, ...).
+    pub variant: String,
+    /// The header, query parameter or cookie name of an API key; the scheme name of an
+    /// http scheme other than bearer and basic.
+    pub parameter: Option<String>,
+}
+
+/// One scheme of a security requirement, with the scopes (or roles) it lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SchemeUse {
+    /// The scheme's key in `components.securitySchemes`.
+    pub scheme: String,
+    /// The scopes required.
+    pub scopes: Vec<String>,
 }
 
 /// Options that change what the IR holds.

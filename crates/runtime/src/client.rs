@@ -56,9 +56,11 @@ pub trait ApiClient: Sized {
 pub struct SecurityScheme {
     /// The scheme's name in the spec.
     pub name: &'static str,
-    /// `bearer`, `basic`, `api_key_header` or `api_key_query`.
+    /// `http_bearer`, `http_basic`, `http` (another http scheme), `api_key_header`,
+    /// `api_key_query`, `api_key_cookie`, `oauth2`, `open_id_connect` or `mutual_tls`.
     pub kind: &'static str,
-    /// The header or query parameter of an API key.
+    /// The header, query parameter or cookie of an API key; the scheme name of an http
+    /// scheme other than bearer and basic.
     pub parameter: Option<&'static str>,
 }
 
@@ -140,7 +142,10 @@ impl<C> fmt::Debug for ClientBuilder<C> {
 enum Credential {
     Header(HeaderName, HeaderValue),
     Query(String, String),
+    Cookie(String),
     Basic(String, Option<String>),
+    /// A mutualTLS scheme: the connection carries it, nothing is sent.
+    Connection,
 }
 
 impl fmt::Debug for Credential {
@@ -149,31 +154,37 @@ impl fmt::Debug for Credential {
         match self {
             Credential::Header(name, _) => write!(f, "Header({name}, <redacted>)"),
             Credential::Query(name, _) => write!(f, "Query({name}, <redacted>)"),
+            Credential::Cookie(_) => write!(f, "Cookie(<redacted>)"),
+            Credential::Connection => write!(f, "Connection"),
             Credential::Basic(user, _) => write!(f, "Basic({user}, <redacted>)"),
         }
     }
 }
 
 impl Credential {
-    /// Builds the credential for a scheme of `kind` (`bearer`, `basic`, `api_key_header`,
-    /// `api_key_query`); `name` is the header or query parameter of an API key.
-    fn new(kind: &str, name: Option<&str>, secret: &str) -> Result<Self, Error> {
+    /// Builds the credential for a scheme of `kind` (see [`SecurityScheme::kind`]);
+    /// `parameter` is the header, query parameter or cookie of an API key, or the scheme
+    /// name of another http scheme.
+    fn new(kind: &str, parameter: Option<&str>, secret: &str) -> Result<Self, Error> {
         let invalid = |what: &str| {
             Error::InvalidRequest(format!("the {what} cannot be sent in an HTTP header (it holds a line break or a control character)"))
         };
-        match (kind, name) {
-            ("bearer", _) => {
-                let mut value = HeaderValue::from_str(&format!("Bearer {secret}"))
-                    .map_err(|_| invalid("bearer token"))?;
-                value.set_sensitive(true);
-                Ok(Credential::Header(reqwest::header::AUTHORIZATION, value))
+        let authorization = |text: String, what: &str| {
+            let mut value = HeaderValue::from_str(&text).map_err(|_| invalid(what))?;
+            value.set_sensitive(true);
+            Ok(Credential::Header(reqwest::header::AUTHORIZATION, value))
+        };
+        match (kind, parameter) {
+            ("http_bearer" | "oauth2" | "open_id_connect", _) => {
+                authorization(format!("Bearer {secret}"), "bearer token")
             }
-            ("basic", _) => Ok(match secret.split_once(':') {
+            ("http_basic", _) => Ok(match secret.split_once(':') {
                 Some((user, password)) => {
                     Credential::Basic(user.to_owned(), Some(password.to_owned()))
                 }
                 None => Credential::Basic(secret.to_owned(), None),
             }),
+            ("http", Some(scheme)) => authorization(format!("{scheme} {secret}"), "credential"),
             ("api_key_header", Some(name)) => {
                 let name = HeaderName::from_bytes(name.as_bytes())
                     .map_err(|_| invalid("API key header name"))?;
@@ -184,6 +195,18 @@ impl Credential {
             ("api_key_query", Some(name)) => {
                 Ok(Credential::Query(name.to_owned(), secret.to_owned()))
             }
+            ("api_key_cookie", Some(name)) => {
+                let cookie = format!("{name}={secret}");
+                if HeaderValue::from_str(&cookie).is_err() || secret.contains(';') {
+                    return Err(invalid("API key cookie"));
+                }
+                Ok(Credential::Cookie(cookie))
+            }
+            ("mutual_tls", _) => Err(Error::InvalidRequest(
+                "a mutualTLS scheme takes no secret: give ClientBuilder::http_client a reqwest::Client \
+                 built with the client certificate (reqwest::Identity)"
+                    .to_owned(),
+            )),
             _ => Err(Error::InvalidRequest(format!(
                 "security scheme kind `{kind}` is not supported by this client"
             ))),
@@ -300,8 +323,13 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
-    /// Authenticates with the spec's security scheme `scheme` (its name in the spec):
-    /// a bearer token, an API key, or `user:password` for HTTP basic.
+    /// Authenticates with the spec's security scheme `scheme` (its name in the spec): a
+    /// bearer token (http bearer, oauth2, openIdConnect), an API key (sent in its header,
+    /// query parameter or cookie), `user:password` for HTTP basic, or for another http
+    /// scheme what follows the scheme name in `Authorization`. A mutualTLS scheme is
+    /// satisfied by the TLS connection: give [`ClientBuilder::http_client`] a client with the
+    /// certificate. An operation whose requirement names several schemes is sent the
+    /// credentials of all of them: give one per scheme.
     /// [`ClientBuilder::build`] fails on a name the API does not declare.
     pub fn credential(mut self, scheme: &str, secret: impl Into<String>) -> Self {
         self.secrets.push((scheme.to_owned(), secret.into()));
@@ -361,6 +389,12 @@ impl<C: ApiClient> ClientBuilder<C> {
                 scheme.name,
                 Credential::new(scheme.kind, scheme.parameter, secret)?,
             ));
+        }
+        // A mutualTLS scheme is the connection's: always there for the client.
+        for scheme in C::SECURITY_SCHEMES {
+            if scheme.kind == "mutual_tls" {
+                credentials.push((scheme.name, Credential::Connection));
+            }
         }
         Ok(C::from_core(Core {
             base_url,
@@ -423,8 +457,8 @@ pub struct PageCall {
     pub headers: HeaderMap,
     /// Its body, if it takes one.
     pub body: Option<Vec<u8>>,
-    /// The security schemes it accepts.
-    pub security: &'static [&'static str],
+    /// Its security requirements (alternatives, each naming the schemes it needs).
+    pub security: &'static [&'static [&'static str]],
     /// Its collection key (`result` style).
     pub collection: &'static str,
 }
@@ -812,6 +846,26 @@ impl<S: ClientStyle> Core<S> {
         Ok(url)
     }
 
+    /// The credentials to send for an operation's security requirements: those of the first
+    /// requirement the client has a credential for every scheme of; none when there is no
+    /// such requirement (the server then answers 401).
+    fn credentials_for(&self, security: &[&[&str]]) -> Vec<&Credential> {
+        security
+            .iter()
+            .find_map(|requirement| {
+                requirement
+                    .iter()
+                    .map(|name| {
+                        self.credentials
+                            .iter()
+                            .find(|(scheme, _)| scheme == name)
+                            .map(|(_, credential)| credential)
+                    })
+                    .collect::<Option<Vec<_>>>()
+            })
+            .unwrap_or_default()
+    }
+
     /// Sends a request, retrying as the policy says; an answer outside 2xx becomes the style's error.
     pub async fn send(
         &self,
@@ -819,19 +873,24 @@ impl<S: ClientStyle> Core<S> {
         url: Url,
         extra_headers: HeaderMap,
         body: Option<Vec<u8>>,
-        security: &[&str],
+        security: &[&[&str]],
     ) -> Result<RawResponse, Error> {
-        let credential = self
-            .credentials
-            .iter()
-            .find(|(scheme, _)| security.contains(scheme))
-            .map(|(_, c)| c);
+        let credentials = self.credentials_for(security);
         // The URL as sent may carry an API key; the one kept in the response (which next-page
         // links resolve against) does not.
         let mut sent_url = url.clone();
-        if let Some(Credential::Query(name, value)) = credential {
-            sent_url.query_pairs_mut().append_pair(name, value);
+        for credential in &credentials {
+            if let Credential::Query(name, value) = credential {
+                sent_url.query_pairs_mut().append_pair(name, value);
+            }
         }
+        let cookies: Vec<&str> = credentials
+            .iter()
+            .filter_map(|credential| match credential {
+                Credential::Cookie(cookie) => Some(cookie.as_str()),
+                _ => None,
+            })
+            .collect();
         let retry_allowed = self.retry.retry_non_idempotent
             || matches!(
                 method,
@@ -848,14 +907,19 @@ impl<S: ClientStyle> Core<S> {
                 .http
                 .request(method.clone(), sent_url.clone())
                 .headers(self.headers.clone());
-            match credential {
-                Some(Credential::Header(name, value)) => {
-                    request = request.header(name, value.clone())
+            for credential in &credentials {
+                match credential {
+                    Credential::Header(name, value) => {
+                        request = request.header(name, value.clone())
+                    }
+                    Credential::Basic(user, password) => {
+                        request = request.basic_auth(user, password.as_ref())
+                    }
+                    Credential::Query(..) | Credential::Cookie(..) | Credential::Connection => {}
                 }
-                Some(Credential::Basic(user, password)) => {
-                    request = request.basic_auth(user, password.as_ref())
-                }
-                Some(Credential::Query(..)) | None => {}
+            }
+            if !cookies.is_empty() {
+                request = request.header(reqwest::header::COOKIE, cookies.join("; "));
             }
             request = request.headers(extra_headers.clone());
             request = request.header(reqwest::header::ACCEPT, "application/json");

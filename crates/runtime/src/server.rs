@@ -15,15 +15,16 @@
 use std::borrow::Cow;
 use std::convert::Infallible;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, FromRequestParts, Path, Request};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, Extensions, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -260,7 +261,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Who made the request, as [`Api::authenticate`] decided.
+/// Who made the request, as the generated `Api::authenticate` decided.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Principal {
     /// The user or client id.
@@ -283,31 +284,134 @@ impl Principal {
     }
 }
 
+/// What kind of security scheme a spec declares (`components.securitySchemes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SchemeKind {
+    /// `type: http, scheme: bearer`: `Authorization: Bearer <token>`.
+    HttpBearer,
+    /// `type: http, scheme: basic`: `Authorization: Basic <base64>`.
+    HttpBasic,
+    /// `type: http` with another scheme (its name is [`SecurityScheme::parameter`]): the
+    /// whole `Authorization` value, when it names that scheme.
+    Http,
+    /// `type: apiKey, in: header`.
+    ApiKeyHeader,
+    /// `type: apiKey, in: query`.
+    ApiKeyQuery,
+    /// `type: apiKey, in: cookie`.
+    ApiKeyCookie,
+    /// `type: oauth2`: an access token as `Authorization: Bearer <token>`.
+    OAuth2,
+    /// `type: openIdConnect`: an access token as `Authorization: Bearer <token>`.
+    OpenIdConnect,
+    /// `type: mutualTLS`: the client certificate of the connection ([`PeerCertificate`]).
+    MutualTls,
+}
+
+/// The client certificate a TLS connection presented (mutual TLS), DER-encoded, leaf
+/// first. The router does not terminate TLS: the service's TLS acceptor (or a layer that
+/// reads its connection info) inserts this into the request's extensions
+/// (`request.extensions_mut().insert(PeerCertificate(chain))`). A request without it has
+/// no credential for a `mutualTLS` scheme.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PeerCertificate(pub Vec<Vec<u8>>);
+
+impl std::fmt::Debug for PeerCertificate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PeerCertificate({} certificates)", self.0.len())
+    }
+}
+
+/// What a request presented for one security scheme.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Secret {
+    /// The token of `Authorization: Bearer <token>` (http bearer, oauth2, openIdConnect).
+    Token(String),
+    /// The base64 text of `Authorization: Basic <base64>`, not decoded.
+    Basic(String),
+    /// The whole `Authorization` value, for an http scheme other than bearer and basic.
+    Authorization(String),
+    /// An API key, from a header, a query parameter or a cookie.
+    ApiKey(String),
+    /// The connection's client certificate (mutualTLS).
+    Certificate(PeerCertificate),
+}
+
+impl Secret {
+    /// The text of a token, a basic credential, an `Authorization` value or an API key;
+    /// `None` for a certificate.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Secret::Token(s) | Secret::Basic(s) | Secret::Authorization(s) | Secret::ApiKey(s) => {
+                Some(s)
+            }
+            Secret::Certificate(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Secrets never reach logs.
+        match self {
+            Secret::Token(_) => f.write_str("Token(<redacted>)"),
+            Secret::Basic(_) => f.write_str("Basic(<redacted>)"),
+            Secret::Authorization(_) => f.write_str("Authorization(<redacted>)"),
+            Secret::ApiKey(_) => f.write_str("ApiKey(<redacted>)"),
+            Secret::Certificate(chain) => write!(f, "{chain:?}"),
+        }
+    }
+}
+
 /// A credential presented with a request, for one of the spec's security schemes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Credential {
-    /// `Authorization: Bearer <token>`.
-    Bearer {
-        /// The security scheme's name in the spec.
-        scheme: &'static str,
-        /// The token.
-        token: String,
-    },
-    /// An API key from a header or a query parameter.
-    ApiKey {
-        /// The security scheme's name in the spec.
-        scheme: &'static str,
-        /// The key.
-        key: String,
-    },
-    /// `Authorization: Basic <base64>` (not decoded).
-    Basic {
-        /// The security scheme's name in the spec.
-        scheme: &'static str,
-        /// The base64 text after `Basic `.
-        credentials: String,
-    },
+pub struct Credential {
+    /// The security scheme's name in the spec.
+    pub scheme: &'static str,
+    /// The scheme's kind.
+    pub kind: SchemeKind,
+    /// The scopes (oauth2, openIdConnect; roles for other kinds) the operation's requirement
+    /// lists for this scheme. The router checks them against [`Principal::scopes`].
+    pub scopes: &'static [&'static str],
+    /// What the request presented.
+    pub secret: Secret,
 }
+
+/// What `Api::authenticate` is asked to check: the credentials of one security requirement
+/// of the operation, every one of its schemes present (a requirement naming several schemes
+/// needs all of them); or no credentials at all, when the request has no requirement
+/// complete (refuse it with 401 `token_missing`, unless the service accepts anonymous
+/// callers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthRequest {
+    /// One credential per scheme of the requirement, in the requirement's order; empty
+    /// when the request presented no complete requirement.
+    pub credentials: Vec<Credential>,
+}
+
+impl AuthRequest {
+    /// The credential for the scheme named `scheme` in the spec.
+    pub fn get(&self, scheme: &str) -> Option<&Credential> {
+        self.credentials.iter().find(|c| c.scheme == scheme)
+    }
+
+    /// The text of the credential for `scheme` (see [`Secret::as_str`]).
+    pub fn secret(&self, scheme: &str) -> Option<&str> {
+        self.get(scheme).and_then(|c| c.secret.as_str())
+    }
+}
+
+/// One scheme of a security requirement, with the scopes the requirement lists for it.
+#[derive(Debug)]
+pub struct SchemeUse {
+    /// The scheme's name in the spec.
+    pub scheme: &'static str,
+    /// The scopes (or roles) required.
+    pub scopes: &'static [&'static str],
+}
+
+/// A security requirement: every scheme it names must be satisfied.
+pub type Requirement = &'static [SchemeUse];
 
 /// A request's id: its `X-Request-Id` as sent, else one the router generated. Reads as
 /// a `&str` (`Deref`, [`RequestId::as_str`]); cloning shares the bytes instead of copying
@@ -501,11 +605,11 @@ pub trait Operations: Sized + 'static {
     /// Each operation's handler, in the order of [`Operations::ROUTES`].
     fn handlers() -> Vec<Handle<Self>>;
 
-    /// Turns the credential presented with a secured operation into a principal (the
-    /// generated `Api::authenticate`).
+    /// Turns the credentials presented for one security requirement of a secured operation
+    /// into a principal (the generated `Api::authenticate`).
     fn authenticate(
         app: &Self::App,
-        credential: Option<Credential>,
+        request: AuthRequest,
     ) -> impl Future<Output = Result<Principal, ApiError>> + Send;
 }
 
@@ -550,34 +654,71 @@ pub trait ServerStyle: Send + Sync + 'static {
 // The router
 // ---------------------------------------------------------------------------------------
 
-/// How requests are counted for rate limiting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RateLimitKey {
-    /// By the presented credential (`Authorization` header or API key), else by peer address.
-    ClientKey,
-    /// By the peer's IP address (serve with `into_make_service_with_connect_info::<SocketAddr>()`).
-    PeerAddress,
+/// Rate limiting. Requests that are not (or not yet) authenticated (open operations, unknown
+/// routes, and secured operations whose credentials are missing or refused) are counted per
+/// client address; authenticated requests per principal ([`Principal::subject`]), after
+/// authentication. So a flood of made-up credentials from one address is answered `429`
+/// once its address is over the rate, while a principal that authenticates keeps its own
+/// budget, even from the same address. Refusals are `429 rate_limited` with `Retry-After`.
+///
+/// The client address is the connection's peer address (serve the router with
+/// `into_make_service_with_connect_info::<SocketAddr>()`; without it every client shares one
+/// address), IPv6 addresses by their `/64` network; behind a proxy you trust, set
+/// [`RateLimit::forwarded_header`] to read the address the proxy appends instead.
+///
+/// Memory stays bounded whatever the number of distinct clients: idle keys (whose budget is
+/// full again) are pruned every [`PRUNE_EVERY`] checks, and while more than
+/// [`RateLimit::max_keys`] clients are active at once, requests that are not
+/// authenticated are refused (`429`) rather than tracked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Sustained requests per second, per key.
+    pub per_second: NonZeroU32,
+    /// Requests allowed at once, per key.
+    pub burst: NonZeroU32,
+    /// A header set by a trusted reverse proxy with the client's address (such as
+    /// `x-forwarded-for`: its last entry, the one the proxy appended, is used). `None`
+    /// (the default): the peer address. Never set this without such a proxy: clients
+    /// could pick their own key.
+    pub forwarded_header: Option<HeaderName>,
+    /// At most this many keys are tracked (default [`DEFAULT_MAX_KEYS`]).
+    pub max_keys: usize,
 }
 
-/// Rate limiting: `per_second` requests per second per key, bursts up to `burst`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimit {
-    /// Sustained requests per second.
-    pub per_second: NonZeroU32,
-    /// Requests allowed at once.
-    pub burst: NonZeroU32,
-    /// What a client is.
-    pub key: RateLimitKey,
-}
+/// How many rate-limit keys are tracked at most by default.
+pub const DEFAULT_MAX_KEYS: usize = 65_536;
+
+/// Idle rate-limit keys are pruned once per this many checks (a power of two).
+pub const PRUNE_EVERY: usize = 1024;
 
 impl RateLimit {
-    /// `n` requests per second (burst `n`) per client key.
+    /// `n` requests per second (burst `n`) per client address and per principal.
     pub fn per_second(n: NonZeroU32) -> Self {
         Self {
             per_second: n,
             burst: n,
-            key: RateLimitKey::ClientKey,
+            forwarded_header: None,
+            max_keys: DEFAULT_MAX_KEYS,
         }
+    }
+
+    /// Allows bursts of `burst` requests.
+    pub fn burst(mut self, burst: NonZeroU32) -> Self {
+        self.burst = burst;
+        self
+    }
+
+    /// Reads the client address from `header`, set by a trusted proxy (see
+    /// [`RateLimit::forwarded_header`]).
+    pub fn trust_forwarded_header(mut self, header: HeaderName) -> Self {
+        self.forwarded_header = Some(header);
+        self
+    }
+
+    /// Tracks at most `max_keys` keys (see [`RateLimit`]).
+    pub fn max_keys(mut self, max_keys: usize) -> Self {
+        self.max_keys = max_keys;
+        self
     }
 }
 
@@ -679,20 +820,13 @@ impl<O: Operations> RouterBuilder<O> {
         let app = Arc::new(App {
             api: self.api,
             settings: settings.clone(),
-        });
-        let limiter = self.rate_limit.map(|limit| {
-            let quota = governor::Quota::per_second(limit.per_second).allow_burst(limit.burst);
-            Limiter {
-                limiter: governor::RateLimiter::dashmap(quota),
-                key: limit.key,
-            }
+            limiter: self.rate_limit.map(Limiter::new),
         });
         // The style's layers wrap each operation's handler and the two fallbacks (unknown
         // route, wrong method), not the router: `Router::layer` would box every route
         // once more, and clone the boxes below it, on every request.
         let shared = Arc::new(StyleShared {
             settings,
-            limiter,
             ids: RequestIds::new(),
         });
         let style_of = |_op: Option<&'static OpInfo>| {
@@ -759,7 +893,7 @@ impl<O: Operations> RouterBuilder<O> {
         }
         router
             .fallback(axum::handler::Handler::layer(
-                StyleLayer::not_found,
+                StyleLayer::not_found::<O>,
                 style.clone(),
             ))
             .method_not_allowed_fallback(axum::handler::Handler::layer(
@@ -864,6 +998,7 @@ pub struct App<O: Operations> {
     /// The user's implementation of the generated `Api` trait.
     pub api: O::App,
     settings: Arc<Settings>,
+    limiter: Option<Limiter>,
 }
 
 /// Marks a failure the style rendered; any other failure (4xx, 5xx) is re-rendered.
@@ -904,9 +1039,8 @@ impl Styled {
 }
 
 /// The style's own layer, around every handler and both fallbacks: gives the request its
-/// id (`X-Request-Id` as sent, else a new one) and echoes it on the response, answers
-/// `429` in the style when the rate limit is exceeded, and renders every response that
-/// the style did not render (the fallbacks' 404 and 405, a 413, a caught panic) in the
+/// id (`X-Request-Id` as sent, else a new one) and echoes it on the response, and renders
+/// every response that the style did not render (the fallbacks' 404 and 405, a 413, a caught panic) in the
 /// style, keeping `Allow`. One layer rather than four (request id, propagation, rate
 /// limit, restyling): each layer costs allocations on every request.
 #[derive(Clone)]
@@ -921,7 +1055,6 @@ struct StyleLayer {
 /// per request rather than one per part.
 struct StyleShared {
     settings: Arc<Settings>,
-    limiter: Option<Limiter>,
     ids: RequestIds,
 }
 
@@ -938,14 +1071,28 @@ impl StyleLayer {
         response
     }
 
-    /// The fallback for an unknown route: a bare `404` the style layer renders.
-    async fn not_found() -> StatusCode {
-        StatusCode::NOT_FOUND
+    /// The fallback for an unknown route: a bare `404` the style layer renders (or `429`,
+    /// when the client's address is over the rate limit).
+    async fn not_found<O: Operations>(
+        State(app): State<Arc<App<O>>>,
+        request: Request,
+    ) -> Response {
+        if let Some(refusal) = app.limit_anonymous(&request) {
+            return refusal;
+        }
+        StatusCode::NOT_FOUND.into_response()
     }
 
     /// The fallback for a method a route does not take: a bare `405` the style layer
-    /// renders, with `Allow` as axum writes it (which it adds only after the layers).
-    async fn method_not_allowed<O: Operations>(request: Request) -> Response {
+    /// renders, with `Allow` as axum writes it (which it adds only after the layers); or
+    /// `429`, when the client's address is over the rate limit.
+    async fn method_not_allowed<O: Operations>(
+        State(app): State<Arc<App<O>>>,
+        request: Request,
+    ) -> Response {
+        if let Some(refusal) = app.limit_anonymous(&request) {
+            return refusal;
+        }
         let route = request.extensions().get::<axum::extract::MatchedPath>();
         // Nested (`Router::nest`), the matched template has the prefix and the URI has
         // not: the route's template is the matched one's last segments, as many as the
@@ -1029,16 +1176,6 @@ where
         };
         #[cfg(feature = "tracing")]
         let trace = Trace::start(&request, self.op, &request_id);
-        let settings = &self.shared.settings;
-        if let Some(limiter) = &self.shared.limiter {
-            if let Err(error) = limiter.check(&request) {
-                let ex = Exchange::build(Some(&request_id), request.uri(), settings, None);
-                let response = echo_request_id(ex.reject(&error), request_id);
-                #[cfg(feature = "tracing")]
-                trace.finish(&response);
-                return StyleFuture::Answered(Some(response));
-            }
-        }
         // Cheap clones (reference counted); the exchange is only built for a failure.
         let pending = Pending {
             shared: self.shared.clone(),
@@ -1066,8 +1203,6 @@ where
 /// style did not render it, with the request id echoed. Not boxed: every future below
 /// the layer is `Unpin`, so this one is too.
 enum StyleFuture<F> {
-    /// Answered without calling the inner service (over the rate limit).
-    Answered(Option<Response>),
     /// Waiting for the inner service.
     Called { future: F, pending: Option<Pending> },
 }
@@ -1157,9 +1292,6 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.get_mut() {
-            StyleFuture::Answered(response) => Poll::Ready(Ok(response
-                .take()
-                .expect("StyleFuture polled after completion"))),
             StyleFuture::Called { future, pending } => {
                 #[cfg(feature = "tracing")]
                 let entered = pending.as_ref().map(|pending| pending.trace.span.enter());
@@ -1264,16 +1396,82 @@ fn restyle(
     styled
 }
 
+/// What a rate-limit bucket is kept for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum LimitKey {
+    /// A client address (IPv6: its `/64` network).
+    Address(IpAddr),
+    /// An authenticated principal's subject.
+    Principal(Box<str>),
+}
+
+/// The rate limiter: governor's keyed limiter, pruned so that it stays bounded.
 struct Limiter {
-    limiter: governor::DefaultKeyedRateLimiter<String>,
-    key: RateLimitKey,
+    limiter: governor::DefaultKeyedRateLimiter<LimitKey>,
+    forwarded_header: Option<HeaderName>,
+    max_keys: usize,
+    /// Checks since the limiter was made, to prune once per [`PRUNE_EVERY`].
+    checks: AtomicUsize,
+    /// More than `max_keys` keys were active at the last pruning.
+    full: AtomicBool,
 }
 
 impl Limiter {
-    /// `429` with the seconds to wait when this request's client is over its rate.
-    fn check(&self, request: &Request) -> Result<(), ApiError> {
-        let key = client_key(request, self.key);
-        self.limiter.check_key(&key).map_err(|not_until| {
+    fn new(limit: RateLimit) -> Self {
+        let quota = governor::Quota::per_second(limit.per_second).allow_burst(limit.burst);
+        Self {
+            limiter: governor::RateLimiter::dashmap(quota),
+            forwarded_header: limit.forwarded_header,
+            max_keys: limit.max_keys,
+            checks: AtomicUsize::new(0),
+            full: AtomicBool::new(false),
+        }
+    }
+
+    /// The client address of a request: the trusted forwarded header's last entry when
+    /// configured and readable, else the peer address; IPv6 addresses by their `/64`.
+    fn address(&self, headers: &HeaderMap, extensions: &axum::http::Extensions) -> IpAddr {
+        let forwarded = self.forwarded_header.as_ref().and_then(|name| {
+            let value = headers.get_all(name).iter().next_back()?.to_str().ok()?;
+            value.rsplit(',').next()?.trim().parse::<IpAddr>().ok()
+        });
+        let peer = || {
+            extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip())
+        };
+        match forwarded
+            .or_else(peer)
+            .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+            .to_canonical()
+        {
+            IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
+            v4 => v4,
+        }
+    }
+
+    /// Counts a request that is not authenticated against its client address.
+    fn check_address(
+        &self,
+        headers: &HeaderMap,
+        extensions: &axum::http::Extensions,
+    ) -> Result<(), ApiError> {
+        self.prune();
+        if self.full.load(Ordering::Relaxed) {
+            return Err(ApiError::rate_limited(1));
+        }
+        self.check(&LimitKey::Address(self.address(headers, extensions)))
+    }
+
+    /// Counts an authenticated request against its principal.
+    fn check_principal(&self, principal: &Principal) -> Result<(), ApiError> {
+        self.prune();
+        self.check(&LimitKey::Principal(principal.subject.as_str().into()))
+    }
+
+    /// `429` with the seconds to wait when this key is over its rate.
+    fn check(&self, key: &LimitKey) -> Result<(), ApiError> {
+        self.limiter.check_key(key).map_err(|not_until| {
             use governor::clock::{Clock, DefaultClock};
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             let seconds =
@@ -1281,22 +1479,20 @@ impl Limiter {
             ApiError::rate_limited(seconds)
         })
     }
-}
 
-fn client_key(request: &Request, kind: RateLimitKey) -> String {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string());
-    let credential = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    match kind {
-        RateLimitKey::ClientKey => credential.or(peer),
-        RateLimitKey::PeerAddress => peer,
+    /// Once per [`PRUNE_EVERY`] checks: drops the keys whose budget is full again, and
+    /// notes whether more than `max_keys` are still active (then requests that are not
+    /// authenticated are refused until the next pruning finds fewer).
+    fn prune(&self) {
+        // `PRUNE_EVERY` is a power of two.
+        if self.checks.fetch_add(1, Ordering::Relaxed) & (PRUNE_EVERY - 1) != 0 {
+            return;
+        }
+        self.limiter.retain_recent();
+        self.limiter.shrink_to_fit();
+        self.full
+            .store(self.limiter.len() > self.max_keys, Ordering::Relaxed);
     }
-    .unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1314,8 +1510,9 @@ pub struct OpInfo {
     pub addresses_item: bool,
     /// The parent collection's path template, when the path has one.
     pub parent_path: Option<&'static str>,
-    /// Names of the accepted security schemes; empty: open.
-    pub security: &'static [&'static str],
+    /// The security requirements, tried in order (any one satisfied is enough; each needs
+    /// all its schemes); empty: the operation is open.
+    pub security: &'static [Requirement],
 }
 
 /// One request as the style sees it.
@@ -1577,22 +1774,54 @@ impl<O: Operations> App<O> {
         )
     }
 
-    /// Authenticates the request and moves its headers into the context (no copy): later
-    /// steps read them from there. The extensions follow once the parameters and the body
-    /// are read.
+    /// Authenticates the request (and counts it against the rate limit) and moves its
+    /// headers into the context (no copy): later steps read them from there. The
+    /// extensions follow once the parameters and the body are read.
     async fn authorize(
         &self,
         ex: &mut Exchange,
         parts: &mut Parts,
     ) -> Result<RequestContext, Response> {
-        let accepted = ex.op.map_or(&[][..], |op| op.security);
-        let credential = O::SECURITY_SCHEMES
-            .iter()
-            .filter(|scheme| accepted.contains(&scheme.name))
-            .find_map(|scheme| scheme.extract(parts));
-        let mut ctx = RequestContext {
+        let requirements = ex.op.map_or(&[][..], |op| op.security);
+        let principal = if requirements.is_empty() {
+            if let Some(limiter) = &self.limiter {
+                limiter
+                    .check_address(&parts.headers, &parts.extensions)
+                    .map_err(|error| ex.reject(&error))?;
+            }
+            None
+        } else {
+            match self.authenticate(requirements, parts).await {
+                Ok((principal, by_credential)) => {
+                    if let Some(limiter) = &self.limiter {
+                        // A principal accepted without credentials is not authenticated:
+                        // counted by address.
+                        let counted = if by_credential {
+                            limiter.check_principal(&principal)
+                        } else {
+                            limiter.check_address(&parts.headers, &parts.extensions)
+                        };
+                        counted.map_err(|error| ex.reject(&error))?;
+                    }
+                    ex.org_id.clone_from(&principal.org_id);
+                    ex.project_id.clone_from(&principal.project_id);
+                    Some(principal)
+                }
+                Err(error) => {
+                    // Not authenticated: counted against the client's address, and over
+                    // its rate the answer is 429 rather than the refusal.
+                    if let Some(limiter) = &self.limiter {
+                        limiter
+                            .check_address(&parts.headers, &parts.extensions)
+                            .map_err(|error| ex.reject(&error))?;
+                    }
+                    return Err(ex.reject(&error));
+                }
+            }
+        };
+        Ok(RequestContext {
             request_id: ex.request_id.clone(),
-            principal: None,
+            principal,
             headers: std::mem::take(&mut parts.headers),
             method: parts.method.clone(),
             uri: parts.uri.clone(),
@@ -1600,20 +1829,100 @@ impl<O: Operations> App<O> {
             // Moved in once the parameters and the body are read (axum reads both from
             // the extensions): `take_extensions`, `write_body`, `optional_write_body`.
             extensions: Extensions::new(),
-        };
-        if accepted.is_empty() {
-            return Ok(ctx);
-        }
-        match O::authenticate(&self.api, credential).await {
-            Ok(principal) => {
-                ex.org_id.clone_from(&principal.org_id);
-                ex.project_id.clone_from(&principal.project_id);
-                ctx.principal = Some(principal);
-                Ok(ctx)
+        })
+    }
+
+    /// Tries the operation's security requirements in order: the first one whose schemes
+    /// all have a credential in the request, that `Api::authenticate` accepts, and whose
+    /// scopes the principal holds, gives the principal (`true`: by credentials). When no
+    /// requirement is complete, `authenticate` is asked once with no credentials (the
+    /// generated default refuses: 401 `token_missing`), and a principal it gives must hold
+    /// the scopes of one of the requirements (`false`: not by credentials). Otherwise the
+    /// first refusal: `authenticate`'s error, or 403 `forbidden` for a missing scope. A
+    /// scheme the router does not know is never satisfied.
+    async fn authenticate(
+        &self,
+        requirements: &'static [Requirement],
+        parts: &Parts,
+    ) -> Result<(Principal, bool), ApiError> {
+        let mut refusal: Option<ApiError> = None;
+        let mut asked = false;
+        for requirement in requirements {
+            let credentials = requirement
+                .iter()
+                .map(|used| {
+                    let scheme = O::SECURITY_SCHEMES
+                        .iter()
+                        .find(|scheme| scheme.name == used.scheme)?;
+                    Some(Credential {
+                        scheme: scheme.name,
+                        kind: scheme.kind,
+                        scopes: used.scopes,
+                        secret: scheme.extract(parts)?,
+                    })
+                })
+                .collect::<Option<Vec<_>>>();
+            let Some(credentials) = credentials else {
+                continue;
+            };
+            asked = true;
+            match O::authenticate(&self.api, AuthRequest { credentials }).await {
+                Ok(principal) => match missing_scope(requirement, &principal) {
+                    None => return Ok((principal, true)),
+                    Some(error) => {
+                        refusal.get_or_insert(error);
+                    }
+                },
+                Err(error) => {
+                    refusal.get_or_insert(error);
+                }
             }
-            Err(error) => Err(ex.reject(&error)),
+        }
+        if asked {
+            return Err(refusal.unwrap_or_else(ApiError::token_missing));
+        }
+        let request = AuthRequest {
+            credentials: Vec::new(),
+        };
+        let principal = O::authenticate(&self.api, request).await?;
+        let mut scoped = requirements
+            .iter()
+            .map(|requirement| missing_scope(requirement, &principal));
+        match scoped.find(Option::is_none) {
+            Some(_) => Ok((principal, false)),
+            None => {
+                Err(missing_scope(requirements[0], &principal)
+                    .unwrap_or_else(ApiError::token_missing))
+            }
         }
     }
+
+    /// `429` in the style when a request that is not authenticated (an unknown route, a
+    /// method a route does not take) is over its address's rate.
+    fn limit_anonymous(&self, request: &Request) -> Option<Response> {
+        let limiter = self.limiter.as_ref()?;
+        let error = limiter
+            .check_address(request.headers(), request.extensions())
+            .err()?;
+        let ex = Exchange::build(
+            request.headers().get(REQUEST_ID),
+            request.uri(),
+            &self.settings,
+            None,
+        );
+        Some(ex.reject(&error))
+    }
+}
+
+/// 403 `forbidden` naming the first scope of `requirement` that `principal` does not hold.
+fn missing_scope(requirement: Requirement, principal: &Principal) -> Option<ApiError> {
+    let scope = requirement
+        .iter()
+        .flat_map(|used| used.scopes)
+        .find(|scope| !principal.scopes.iter().any(|held| held == *scope))?;
+    Some(ApiError::forbidden(format!(
+        "this operation needs the scope `{scope}`"
+    )))
 }
 
 /// A security scheme of the spec, as the router reads credentials for it.
@@ -1621,56 +1930,82 @@ impl<O: Operations> App<O> {
 pub struct SecurityScheme {
     /// The scheme's name in the spec.
     pub name: &'static str,
-    /// `bearer`, `basic`, `api_key_header` or `api_key_query`.
-    pub kind: &'static str,
-    /// The header or query parameter of an API key.
+    /// What kind of scheme it is.
+    pub kind: SchemeKind,
+    /// The header, query parameter or cookie of an API key; the scheme name of an http
+    /// scheme other than bearer and basic.
     pub parameter: Option<&'static str>,
 }
 
 impl SecurityScheme {
-    fn extract(&self, parts: &Parts) -> Option<Credential> {
+    /// The credential the request presents for this scheme, if any.
+    fn extract(&self, parts: &Parts) -> Option<Secret> {
         let authorization = || {
             let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
             let (scheme, rest) = value.split_once(' ')?;
-            Some((scheme, rest.trim()))
+            Some((value, scheme, rest.trim()))
         };
-        match self.kind {
-            "bearer" => match authorization()? {
-                (scheme, token) if scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() => {
-                    Some(Credential::Bearer {
-                        scheme: self.name,
-                        token: token.to_string(),
-                    })
-                }
-                _ => None,
-            },
-            "basic" => match authorization()? {
-                (scheme, credentials) if scheme.eq_ignore_ascii_case("basic") => {
-                    Some(Credential::Basic {
-                        scheme: self.name,
-                        credentials: credentials.to_string(),
-                    })
-                }
-                _ => None,
-            },
-            "api_key_header" => {
-                let value = parts.headers.get(self.parameter?)?;
-                Some(Credential::ApiKey {
-                    scheme: self.name,
-                    key: String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                })
+        let bearer = || match authorization()? {
+            (_, scheme, token) if scheme.eq_ignore_ascii_case("bearer") && !token.is_empty() => {
+                Some(Secret::Token(token.to_string()))
             }
-            "api_key_query" => {
+            _ => None,
+        };
+        let non_empty = |value: String| (!value.is_empty()).then_some(value);
+        match self.kind {
+            SchemeKind::HttpBearer | SchemeKind::OAuth2 | SchemeKind::OpenIdConnect => bearer(),
+            SchemeKind::HttpBasic => match authorization()? {
+                (_, scheme, credentials)
+                    if scheme.eq_ignore_ascii_case("basic") && !credentials.is_empty() =>
+                {
+                    Some(Secret::Basic(credentials.to_string()))
+                }
+                _ => None,
+            },
+            SchemeKind::Http => match authorization()? {
+                (value, scheme, _) if scheme.eq_ignore_ascii_case(self.parameter?) => {
+                    Some(Secret::Authorization(value.to_string()))
+                }
+                _ => None,
+            },
+            SchemeKind::ApiKeyHeader => {
+                let value = parts.headers.get(self.parameter?)?;
+                non_empty(String::from_utf8_lossy(value.as_bytes()).into_owned())
+                    .map(Secret::ApiKey)
+            }
+            SchemeKind::ApiKeyQuery => {
                 let name = self.parameter?;
                 let pairs: Vec<(String, String)> =
                     serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).ok()?;
                 let key = pairs.into_iter().find(|(k, _)| k == name)?.1;
-                Some(Credential::ApiKey {
-                    scheme: self.name,
-                    key,
-                })
+                non_empty(key).map(Secret::ApiKey)
             }
-            _ => None,
+            SchemeKind::ApiKeyCookie => {
+                let name = self.parameter?;
+                parts
+                    .headers
+                    .get_all(header::COOKIE)
+                    .iter()
+                    .filter_map(|value| value.to_str().ok())
+                    .flat_map(|value| value.split(';'))
+                    .filter_map(|pair| pair.trim().split_once('='))
+                    .find(|(key, _)| *key == name)
+                    .and_then(|(_, value)| {
+                        let value = value.trim();
+                        let value = value
+                            .strip_prefix('"')
+                            .and_then(|v| v.strip_suffix('"'))
+                            .unwrap_or(value);
+                        non_empty(value.to_string())
+                    })
+                    .map(Secret::ApiKey)
+            }
+            SchemeKind::MutualTls => parts
+                .extensions
+                .get::<PeerCertificate>()
+                .filter(|chain| !chain.0.is_empty())
+                .cloned()
+                .map(Secret::Certificate),
         }
     }
 }

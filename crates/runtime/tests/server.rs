@@ -9,8 +9,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use apigen_runtime::server::{
-    status, ApiError, App, Call, Credential, Handle, Handling, OpInfo, Operations, Principal,
-    RequestContext, Route, RouterBuilder, SecurityScheme, ServerStyle,
+    status, ApiError, App, AuthRequest, Call, Handle, Handling, OpInfo, Operations, Principal,
+    RequestContext, Route, RouterBuilder, SchemeKind, SchemeUse, SecurityScheme, ServerStyle,
 };
 use apigen_runtime::{enveloped, plain, result};
 use axum::body::Body;
@@ -119,7 +119,10 @@ static ROUTES: &[Route] = &[
             collection_key: "things",
             addresses_item: true,
             parent_path: Some("/things"),
-            security: &["key"],
+            security: &[&[SchemeUse {
+                scheme: "key",
+                scopes: &[],
+            }]],
         },
     },
     Route {
@@ -168,7 +171,7 @@ const OPENAPI_JSON: &str =
 
 static SCHEMES: &[SecurityScheme] = &[SecurityScheme {
     name: "key",
-    kind: "bearer",
+    kind: SchemeKind::HttpBearer,
     parameter: None,
 }];
 
@@ -189,12 +192,9 @@ impl<S: ServerStyle> Operations for Ops<S> {
         ]
     }
 
-    async fn authenticate(
-        _app: &(),
-        credential: Option<Credential>,
-    ) -> Result<Principal, ApiError> {
-        match credential {
-            Some(Credential::Bearer { token, .. }) if token == "ok" => Ok(Principal::new("me")),
+    async fn authenticate(_app: &(), request: AuthRequest) -> Result<Principal, ApiError> {
+        match request.secret("key") {
+            Some("ok") => Ok(Principal::new("me")),
             Some(_) => Err(ApiError::token_invalid()),
             None => Err(ApiError::token_missing()),
         }

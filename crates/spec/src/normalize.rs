@@ -2,7 +2,8 @@
 //!
 //! What has a 3.0 equivalent is rewritten (type arrays with `"null"` → `nullable`,
 //! `const` → a one-value `enum`, `examples` → `example`, numeric exclusive bounds,
-//! `$ref` with siblings → `allOf`, `$defs` → `components/schemas`, …). What has none is
+//! `$ref` with siblings → `allOf`, `$defs` → `components/schemas`, a `mutualTLS` security
+//! scheme → an http scheme marked `x-apigen-type: mutualTLS`, …). What has none is
 //! removed and named in a warning (`load/dropped-31`), never dropped silently.
 
 use crate::diag::Diagnostic;
@@ -34,6 +35,13 @@ const DROPPED_KEYWORDS: &[&str] = &[
     "$vocabulary",
     "contentSchema",
 ];
+
+/// The OpenAPI 3.1 security scheme type with no 3.0 equivalent.
+pub(crate) const MUTUAL_TLS: &str = "mutualTLS";
+
+/// The extension that marks a 3.1 `mutualTLS` scheme carried in the 3.0 model (as
+/// `type: http, scheme: mutualTLS`).
+pub(crate) const MUTUAL_TLS_MARK: &str = "x-apigen-type";
 
 /// True when the document declares OpenAPI 3.1.x.
 pub(crate) fn is_31(value: &Value) -> bool {
@@ -78,6 +86,22 @@ pub(crate) fn normalize_31(doc: &mut Value, moves: &mut Vec<(String, String)>) -
                     "identifier",
                     "OpenAPI 3.0 licenses have only a name and a url",
                 );
+            }
+        }
+    }
+    // `mutualTLS` (3.1) has no 3.0 type: it is carried as an http scheme named after it,
+    // marked `x-apigen-type: mutualTLS`, which the generator reads as mutual TLS.
+    if let Some(Value::Object(schemes)) = root
+        .get_mut("components")
+        .and_then(|c| c.get_mut("securitySchemes"))
+    {
+        for scheme in schemes.values_mut() {
+            if let Some(scheme) = scheme.as_object_mut() {
+                if scheme.get("type").and_then(Value::as_str) == Some(MUTUAL_TLS) {
+                    scheme.insert("type".into(), json!("http"));
+                    scheme.insert("scheme".into(), json!(MUTUAL_TLS));
+                    scheme.insert(MUTUAL_TLS_MARK.into(), json!(MUTUAL_TLS));
+                }
             }
         }
     }

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use widgets_build_script::api::client::{Client, Error, PageRequest};
 use widgets_build_script::api::server::{
-    router, Api, ApiError, Credential, Principal, RequestContext,
+    router, Api, ApiError, AuthRequest, Principal, RequestContext,
 };
 use widgets_build_script::api::style::Page;
 use widgets_build_script::api::types::{Color, Nullable, Widget, WidgetInput, WidgetPatch};
@@ -34,9 +34,9 @@ fn not_found(id: &str) -> ApiError {
 }
 
 impl Api for Store {
-    async fn authenticate(&self, credential: Option<Credential>) -> Result<Principal, ApiError> {
-        match credential {
-            Some(Credential::Bearer { token, .. }) if token == KEY => Ok(Principal::new("test")),
+    async fn authenticate(&self, request: AuthRequest) -> Result<Principal, ApiError> {
+        match request.secret("bearerAuth") {
+            Some(token) if token == KEY => Ok(Principal::new("test")),
             Some(_) => Err(ApiError::token_invalid()),
             None => Err(ApiError::token_missing()),
         }

@@ -19,7 +19,7 @@ macro_rules! store_for {
         pub mod $style {
             use std::sync::Mutex;
 
-            use $krate::server::{Api, ApiError, Credential, Principal, RequestContext};
+            use $krate::server::{Api, ApiError, AuthRequest, Principal, RequestContext};
             use $krate::style::{Page, PageRequest};
             use $krate::types::{Nullable, Widget, WidgetInput, WidgetPatch};
 
@@ -82,18 +82,13 @@ macro_rules! store_for {
             }
 
             impl Api for Store {
-                async fn authenticate(
-                    &self,
-                    credential: Option<Credential>,
-                ) -> Result<Principal, ApiError> {
+                async fn authenticate(&self, request: AuthRequest) -> Result<Principal, ApiError> {
                     let Some(key) = &self.api_key else {
                         return Ok(Principal::new("anonymous"));
                     };
-                    match credential {
+                    match request.secret("bearerAuth") {
                         None => Err(ApiError::token_missing()),
-                        Some(Credential::Bearer { token, .. }) if token == *key => {
-                            Ok(Principal::new("api-key"))
-                        }
+                        Some(token) if token == key => Ok(Principal::new("api-key")),
                         Some(_) => Err(ApiError::token_invalid()),
                     }
                 }

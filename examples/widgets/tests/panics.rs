@@ -9,14 +9,14 @@ use tower::ServiceExt;
 /// A router of `$krate` whose `get_widget` panics; every credential is accepted.
 macro_rules! panicking_router {
     ($krate:ident) => {{
-        use $krate::server::{Api, ApiError, Credential, Principal, RequestContext};
+        use $krate::server::{Api, ApiError, AuthRequest, Principal, RequestContext};
         use $krate::style::{Page, PageRequest};
         use $krate::types::{Widget, WidgetInput, WidgetPatch};
 
         struct Panics;
 
         impl Api for Panics {
-            async fn authenticate(&self, _: Option<Credential>) -> Result<Principal, ApiError> {
+            async fn authenticate(&self, _: AuthRequest) -> Result<Principal, ApiError> {
                 Ok(Principal::new("anyone"))
             }
 

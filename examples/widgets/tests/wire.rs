@@ -494,7 +494,7 @@ mod panicky {
     impl Api for Panicky {
         async fn authenticate(
             &self,
-            _: Option<widgets_plain::server::Credential>,
+            _: widgets_plain::server::AuthRequest,
         ) -> Result<widgets_plain::server::Principal, ApiError> {
             Ok(widgets_plain::server::Principal::new("anyone"))
         }
@@ -716,7 +716,7 @@ async fn result_writes() {
 }
 
 mod orgs {
-    use widgets_enveloped::server::{Api, ApiError, Credential, Principal, RequestContext};
+    use widgets_enveloped::server::{Api, ApiError, AuthRequest, Principal, RequestContext};
     use widgets_enveloped::style::{Page, PageRequest};
     use widgets_enveloped::types::{Widget, WidgetInput, WidgetPatch};
 
@@ -724,17 +724,14 @@ mod orgs {
     pub struct Orgs;
 
     impl Api for Orgs {
-        async fn authenticate(
-            &self,
-            credential: Option<Credential>,
-        ) -> Result<Principal, ApiError> {
-            match credential {
-                Some(Credential::Bearer { token, .. }) => Ok(Principal {
+        async fn authenticate(&self, request: AuthRequest) -> Result<Principal, ApiError> {
+            match request.secret("bearerAuth") {
+                Some(token) => Ok(Principal {
                     org_id: Some("org_7".to_string()),
                     project_id: Some("prj_3".to_string()),
                     ..Principal::new(token)
                 }),
-                _ => Err(ApiError::token_missing()),
+                None => Err(ApiError::token_missing()),
             }
         }
         async fn list_widgets(

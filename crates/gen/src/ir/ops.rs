@@ -8,7 +8,7 @@
 use super::names::{self, Namer};
 use super::schema::{to_field, DraftField, FieldOf, Ty, TypeBuilder, TypeId};
 use super::{
-    Body, DefaultExpr, DefaultValue, Operation, Origin, Param, ParamGroup, Presence,
+    Body, DefaultExpr, DefaultValue, Operation, Origin, Param, ParamGroup, Presence, SchemeUse,
     SecurityScheme, Success,
 };
 use apigen_spec::pointer::escape;
@@ -16,7 +16,6 @@ use apigen_spec::reference::follow_json;
 use apigen_spec::shape::{self, OperationShape};
 use apigen_spec::style::Style;
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 /// Header parameters OpenAPI says to ignore (content negotiation and auth are handled
 /// by the generated code itself).
@@ -151,7 +150,6 @@ pub(crate) fn build<'a>(
         .map(|p| p.name.to_string())
         .collect();
     let security = security_schemes(root);
-    let known: BTreeSet<&str> = security.iter().map(|s| s.name.as_str()).collect();
     let mut fn_namer = Namer::with_reserved(names::RESERVED_FN_NAMES);
     let mut prefix_namer = Namer::default();
     let mut operations = Vec::new();
@@ -178,7 +176,7 @@ pub(crate) fn build<'a>(
             pagination: &pagination,
             error_statuses: style.error_statuses(&shape),
         }
-        .build(fn_name, type_prefix.clone(), base, &known);
+        .build(fn_name, type_prefix.clone(), base);
         operations.push(operation);
     }
     (operations, security)
@@ -204,13 +202,7 @@ struct Declared<'a> {
 }
 
 impl<'b, 'a> OperationBuilder<'b, 'a> {
-    fn build(
-        mut self,
-        fn_name: String,
-        type_prefix: String,
-        operation_id: String,
-        known: &BTreeSet<&str>,
-    ) -> DraftOperation {
+    fn build(mut self, fn_name: String, type_prefix: String, operation_id: String) -> DraftOperation {
         let pointer = self.shape.pointer.clone();
         let declared = self.parameters();
         // Path and header parameters become arguments of one client method: one namer.
@@ -264,7 +256,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             parent_path: self.shape.parent_path.clone(),
             is_create: self.shape.is_create,
             accepted: self.shape.accepted,
-            security: self.security(known),
+            security: self.security(),
             error_statuses: self.error_statuses.clone(),
             allow: String::new(),
             server_return: String::new(),
@@ -539,9 +531,13 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         (status, Some(resolved.ty))
     }
 
-    /// The accepted security schemes (ones apigen can enforce); empty when the operation
-    /// is open (no requirement, or an empty alternative).
-    fn security(&self, known: &BTreeSet<&str>) -> Vec<String> {
+    /// The security requirements, in the spec's order (alternatives; each names the
+    /// schemes it needs together, with their scopes); empty when the operation is open (no
+    /// requirement at the operation nor the root, `security: []`, or an empty requirement
+    /// among the alternatives). A requirement keeps every scheme it names, even one apigen
+    /// cannot read or the spec does not declare: the router never satisfies such a scheme,
+    /// so such an operation is refused, never open.
+    fn security(&self) -> Vec<Vec<SchemeUse>> {
         if !self.shape.secured {
             return Vec::new();
         }
@@ -550,15 +546,26 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             .get("security")
             .or_else(|| self.root.get("security"))
             .and_then(Value::as_array);
-        let mut names: Vec<String> = Vec::new();
-        for requirement in requirements.into_iter().flatten() {
-            for key in requirement.as_object().into_iter().flat_map(|m| m.keys()) {
-                if known.contains(key.as_str()) && !names.contains(key) {
-                    names.push(key.clone());
-                }
-            }
-        }
-        names
+        requirements
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object)
+            .map(|requirement| {
+                requirement
+                    .iter()
+                    .map(|(scheme, scopes)| SchemeUse {
+                        scheme: scheme.clone(),
+                        scopes: scopes
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect(),
+                    })
+                    .collect()
+            })
+            .collect()
     }
 }
 
@@ -571,8 +578,9 @@ fn json_media(content: &serde_json::Map<String, Value>) -> Option<(&String, &Val
         .and_then(|(m, media)| media.get("schema").map(|s| (m, s)))
 }
 
-/// The security schemes apigen can enforce, sorted by key; others are left out (the
-/// operations that need only them are then open, which `lint` reports).
+/// The security schemes the spec declares, sorted by key; a scheme of an unknown type
+/// (or an apiKey without `name`/`in`) is left out, so that a requirement naming it is
+/// never satisfied.
 fn security_schemes(root: &Value) -> Vec<SecurityScheme> {
     let Some(schemes) = root
         .pointer("/components/securitySchemes")
@@ -590,19 +598,36 @@ fn security_schemes(root: &Value) -> Vec<SecurityScheme> {
         };
         let get = |k: &str| scheme.get(k).and_then(Value::as_str);
         let http_scheme = get("scheme").map(str::to_ascii_lowercase);
-        let (kind, name) = match (get("type"), http_scheme.as_deref(), get("in")) {
-            (Some("http"), Some("bearer"), _) => ("bearer", None),
-            (Some("http"), Some("basic"), _) => ("basic", None),
-            (Some("apiKey"), _, Some("header")) => ("api_key_header", get("name")),
-            (Some("apiKey"), _, Some("query")) => ("api_key_query", get("name")),
-            (Some("oauth2"), _, _) | (Some("openIdConnect"), _, _) => ("bearer", None),
+        // A 3.1 `mutualTLS` scheme comes through the 3.0 model marked (see apigen-spec).
+        let scheme_type = match get("x-apigen-type") {
+            Some("mutualTLS") => Some("mutualTLS"),
+            _ => get("type"),
+        };
+        let (kind, variant, parameter) = match (scheme_type, http_scheme.as_deref(), get("in")) {
+            (Some("http"), Some("bearer"), _) => ("http_bearer", "HttpBearer", None),
+            (Some("http"), Some("basic"), _) => ("http_basic", "HttpBasic", None),
+            (Some("http"), Some(other), _)
+                if !other.is_empty() && other.bytes().all(|b| b.is_ascii_graphic()) =>
+            {
+                ("http", "Http", get("scheme"))
+            }
+            (Some("apiKey"), _, Some("header")) => ("api_key_header", "ApiKeyHeader", get("name")),
+            (Some("apiKey"), _, Some("query")) => ("api_key_query", "ApiKeyQuery", get("name")),
+            (Some("apiKey"), _, Some("cookie")) => ("api_key_cookie", "ApiKeyCookie", get("name")),
+            (Some("oauth2"), _, _) => ("oauth2", "OAuth2", None),
+            (Some("openIdConnect"), _, _) => ("open_id_connect", "OpenIdConnect", None),
+            (Some("mutualTLS"), _, _) => ("mutual_tls", "MutualTls", None),
             _ => continue,
         };
+        if kind.starts_with("api_key") && parameter.is_none_or(str::is_empty) {
+            continue;
+        }
         out.push(SecurityScheme {
             name: key.clone(),
             ident: namer.unique(&names::snake(key)),
             kind: kind.to_string(),
-            header_or_query_name: name.map(str::to_string),
+            variant: variant.to_string(),
+            parameter: parameter.map(str::to_string),
         });
     }
     out

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use futures_util::TryStreamExt;
 use serde_json::{json, Value};
 use widgets_terse::client::{Client, Error, PageRequest};
-use widgets_terse::server::{router, Api, ApiError, Credential, Principal, RequestContext};
+use widgets_terse::server::{router, Api, ApiError, AuthRequest, Principal, RequestContext};
 use widgets_terse::style::Page;
 use widgets_terse::types::{Color, Nullable, Widget, WidgetInput, WidgetPatch};
 
@@ -32,11 +32,9 @@ impl Store {
 }
 
 impl Api for Store {
-    async fn authenticate(&self, credential: Option<Credential>) -> Result<Principal, ApiError> {
-        match credential {
-            Some(Credential::Bearer { token, .. }) if token == TOKEN => {
-                Ok(Principal::new("tester"))
-            }
+    async fn authenticate(&self, request: AuthRequest) -> Result<Principal, ApiError> {
+        match request.secret("bearerAuth") {
+            Some(token) if token == TOKEN => Ok(Principal::new("tester")),
             Some(_) => Err(ApiError::token_invalid()),
             None => Err(ApiError::token_missing()),
         }

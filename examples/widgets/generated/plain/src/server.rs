@@ -20,14 +20,14 @@ use axum::extract::Request;
 use axum::routing::MethodFilter;
 use axum::Router;
 pub use super::runtime::server::{
-    ApiError, Credential, Exchange, Principal, RateLimit, RateLimitKey, RequestContext,
-    RequestId, DEFAULT_BODY_LIMIT,
+    ApiError, AuthRequest, Credential, Exchange, PeerCertificate, Principal, RateLimit,
+    RequestContext, RequestId, SchemeKind, Secret, DEFAULT_BODY_LIMIT,
 };
 #[allow(unused_imports)]
 use super::runtime::server::{
     exactly_one, optional_write_body, page_request, path_params, query_params,
     require_header, status, write_body, App, Call, Handle, Handling, OpInfo, Operations,
-    Route, SecurityScheme, ServerStyle,
+    Route, SchemeUse, SecurityScheme, ServerStyle,
 };
 #[allow(unused_imports)]
 use super::style::{PageRequest, Style};
@@ -37,18 +37,25 @@ use super::{style, types};
 pub const API_VERSION: &str = "2025-01-01";
 /// The operations of the API. Implement this, then serve [`router`].
 pub trait Api: Send + Sync + 'static {
-    /// Turns the credential presented with a secured operation into a principal.
-    /// `None`: the request carried none of the operation's schemes. The default accepts
-    /// nothing: `None` gives 401 `token_missing`, anything else 401 `token_invalid`.
+    /// Turns the credentials presented for one security requirement of a secured operation
+    /// into a principal. The router calls it for the operation's requirements in the spec's
+    /// order, each whose schemes all have a credential in the request (a requirement naming
+    /// several schemes hands all of them), until one gives a principal that holds the
+    /// requirement's scopes ([`Credential::scopes`], checked against [`Principal::scopes`]:
+    /// 403 `forbidden` otherwise). A request with no complete requirement is asked once with
+    /// no credentials: refuse it (401 `token_missing`) unless anonymous callers are welcome.
+    /// The default accepts nothing: 401 `token_missing` without credentials, else
+    /// `token_invalid`.
     fn authenticate(
         &self,
-        credential: Option<Credential>,
+        request: AuthRequest,
     ) -> impl Future<Output = Result<Principal, ApiError>> + Send {
         async move {
             Err(
-                match credential {
-                    None => ApiError::token_missing(),
-                    Some(_) => ApiError::token_invalid(),
+                if request.credentials.is_empty() {
+                    ApiError::token_missing()
+                } else {
+                    ApiError::token_invalid()
                 },
             )
         }
@@ -114,15 +121,15 @@ impl<A: Api> Operations for Generated<A> {
     }
     fn authenticate(
         app: &A,
-        credential: Option<Credential>,
+        request: AuthRequest,
     ) -> impl Future<Output = Result<Principal, ApiError>> + Send {
-        app.authenticate(credential)
+        app.authenticate(request)
     }
 }
 static SECURITY_SCHEMES: &[SecurityScheme] = &[
     SecurityScheme {
         name: "bearerAuth",
-        kind: "bearer",
+        kind: SchemeKind::HttpBearer,
         parameter: None,
     },
 ];
@@ -138,7 +145,14 @@ static ROUTES: &[Route] = &[
             collection_key: "widgets",
             addresses_item: false,
             parent_path: None,
-            security: &["bearerAuth"],
+            security: &[
+                &[
+                    SchemeUse {
+                        scheme: "bearerAuth",
+                        scopes: &[],
+                    },
+                ],
+            ],
         },
     },
     Route {
@@ -151,7 +165,14 @@ static ROUTES: &[Route] = &[
             collection_key: "widgets",
             addresses_item: false,
             parent_path: None,
-            security: &["bearerAuth"],
+            security: &[
+                &[
+                    SchemeUse {
+                        scheme: "bearerAuth",
+                        scopes: &[],
+                    },
+                ],
+            ],
         },
     },
     Route {
@@ -164,7 +185,14 @@ static ROUTES: &[Route] = &[
             collection_key: "widgets",
             addresses_item: true,
             parent_path: Some("/widgets"),
-            security: &["bearerAuth"],
+            security: &[
+                &[
+                    SchemeUse {
+                        scheme: "bearerAuth",
+                        scopes: &[],
+                    },
+                ],
+            ],
         },
     },
     Route {
@@ -177,7 +205,14 @@ static ROUTES: &[Route] = &[
             collection_key: "widgets",
             addresses_item: true,
             parent_path: Some("/widgets"),
-            security: &["bearerAuth"],
+            security: &[
+                &[
+                    SchemeUse {
+                        scheme: "bearerAuth",
+                        scopes: &[],
+                    },
+                ],
+            ],
         },
     },
     Route {
@@ -190,7 +225,14 @@ static ROUTES: &[Route] = &[
             collection_key: "widgets",
             addresses_item: true,
             parent_path: Some("/widgets"),
-            security: &["bearerAuth"],
+            security: &[
+                &[
+                    SchemeUse {
+                        scheme: "bearerAuth",
+                        scopes: &[],
+                    },
+                ],
+            ],
         },
     },
 ];

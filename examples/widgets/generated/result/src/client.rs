@@ -52,7 +52,7 @@ impl ApiClient for Client {
     const SECURITY_SCHEMES: &'static [SecurityScheme] = &[
         SecurityScheme {
             name: "bearerAuth",
-            kind: "bearer",
+            kind: "http_bearer",
             parameter: None,
         },
     ];
@@ -101,7 +101,7 @@ impl Client {
             method: Method::GET,
             headers,
             body: None,
-            security: &["bearerAuth"],
+            security: &[&["bearerAuth"]],
             collection: "widgets",
         };
         Ok((url, call))
@@ -125,7 +125,7 @@ impl Client {
         let url = self.endpoint("/widgets", &[])?;
         let headers = HeaderMap::new();
         let body = Some(wire::encode_one("widgets", body)?);
-        let raw = self.send(Method::POST, url, headers, body, &["bearerAuth"]).await?;
+        let raw = self.send(Method::POST, url, headers, body, &[&["bearerAuth"]]).await?;
         wire::decode_one(&raw, "widgets")
     }
     /// [`Client::create_widget`] for many items: one atomic request where the response style
@@ -144,7 +144,7 @@ impl Client {
                         url,
                         HeaderMap::new(),
                         Some(body),
-                        &["bearerAuth"],
+                        &[&["bearerAuth"]],
                     )
                     .await?;
                 wire::decode_many(&raw, "widgets").map(Response::into_inner)
@@ -181,7 +181,9 @@ impl Client {
                 &[("widget_id", path_value("widget_id", &widget_id)?)],
             )?;
         let headers = HeaderMap::new();
-        let raw = self.send(Method::DELETE, url, headers, None, &["bearerAuth"]).await?;
+        let raw = self
+            .send(Method::DELETE, url, headers, None, &[&["bearerAuth"]])
+            .await?;
         wire::decode_none(&raw, "widgets")
     }
 }
@@ -207,7 +209,7 @@ impl Client {
                 &[("widget_id", path_value("widget_id", &widget_id)?)],
             )?;
         let headers = HeaderMap::new();
-        let raw = self.send(Method::GET, url, headers, None, &["bearerAuth"]).await?;
+        let raw = self.send(Method::GET, url, headers, None, &[&["bearerAuth"]]).await?;
         wire::decode_one(&raw, "widgets")
     }
 }
@@ -238,7 +240,9 @@ impl Client {
             )?;
         let headers = HeaderMap::new();
         let body = Some(wire::encode_one("widgets", body)?);
-        let raw = self.send(Method::PATCH, url, headers, body, &["bearerAuth"]).await?;
+        let raw = self
+            .send(Method::PATCH, url, headers, body, &[&["bearerAuth"]])
+            .await?;
         wire::decode_one(&raw, "widgets")
     }
 }
