@@ -68,6 +68,7 @@ pub trait Api: Send + Sync + 'static {
         page: PageRequest,
     ) -> impl Future<Output = Result<style::Page<types::Widget>, ApiError>> + Send;
     /// Create a widget
+    /// Names are unique: a widget whose name another widget has is refused (`400` with error kind `name_taken`; in the result style, a `422` failure naming the item, field `name`, and nothing of the batch is saved).
     fn create_widget(
         &self,
         ctx: RequestContext,
