@@ -268,7 +268,7 @@ macro_rules! store_for {
                                 saved.push(widget);
                             }
                             if !taken.is_empty() {
-                                // Dropping the transaction rolls every insert back.
+                                // Nothing of the batch stays: every insert is undone.
                                 tx.rollback().map_err(db_error)?;
                                 return Ok(Err(taken));
                             }
@@ -309,17 +309,24 @@ macro_rules! store_for {
                             .ok_or_else(|| not_found(id)),
                         Backend::Sqlite(connection) => {
                             let seq = seq_of(id).ok_or_else(|| not_found(id))?;
-                            let body =
-                                rusqlite::OptionalExtension::optional(lock(connection).query_row(
-                                    "SELECT body FROM widgets WHERE seq = ?1",
-                                    [seq],
-                                    |row| row.get::<_, String>(0),
-                                ))
-                                .map_err(db_error)?;
-                            decode(&body.ok_or_else(|| not_found(id))?)
+                            read_row(&lock(connection), seq)?.ok_or_else(|| not_found(id))
                         }
                     }
                 }
+            }
+
+            /// The widget in row `seq`, if there is one.
+            fn read_row(
+                connection: &rusqlite::Connection,
+                seq: i64,
+            ) -> Result<Option<Widget>, ApiError> {
+                let body = rusqlite::OptionalExtension::optional(connection.query_row(
+                    "SELECT body FROM widgets WHERE seq = ?1",
+                    [seq],
+                    |row| row.get::<_, String>(0),
+                ))
+                .map_err(db_error)?;
+                body.map(|body| decode(&body)).transpose()
             }
 
             /// The row of the widget `wdg_<seq>`.
@@ -459,15 +466,9 @@ macro_rules! store_for {
                         Backend::Sqlite(connection) => {
                             let seq = seq_of(&widget_id).ok_or_else(|| not_found(&widget_id))?;
                             let connection = lock(connection);
-                            let body_now =
-                                rusqlite::OptionalExtension::optional(connection.query_row(
-                                    "SELECT body FROM widgets WHERE seq = ?1",
-                                    [seq],
-                                    |row| row.get::<_, String>(0),
-                                ))
-                                .map_err(db_error)?
-                                .ok_or_else(|| not_found(&widget_id))?;
-                            let widget = patched(decode(&body_now)?, body);
+                            let saved =
+                                read_row(&connection, seq)?.ok_or_else(|| not_found(&widget_id))?;
+                            let widget = patched(saved, body);
                             let updated = connection.execute(
                                 "UPDATE widgets SET name = ?1, body = ?2 WHERE seq = ?3",
                                 rusqlite::params![widget.name, encode(&widget)?, seq],

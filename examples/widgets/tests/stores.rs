@@ -282,3 +282,90 @@ fn an_unopenable_database_is_an_error() {
     let error = router(&args).expect_err("no such directory");
     assert!(error.contains("cannot open the database"), "{error}");
 }
+
+/// The generated `result` client reads a refused batch as `Error::Failure`, naming the
+/// refused item's index and field; nothing of the batch was saved.
+#[tokio::test]
+async fn the_result_client_reads_a_refusal_as_a_failure() {
+    use widgets_result::client::{Client, Error, PageRequest};
+    use widgets_result::types::{Nullable, WidgetInput};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = serve(Style::Result, Store::Sqlite, dir.path()).await;
+    let client = Client::builder(&server.base).build().expect("client");
+    let widget = |name: &str| WidgetInput {
+        name: name.to_string(),
+        color: Nullable::Absent,
+        weight: None,
+        tags: None,
+    };
+    let error = client
+        .create_widget_batch(&[widget("Flange"), widget("widget-2")])
+        .await
+        .expect_err("widget-2 is taken");
+    let Error::Failure(failure) = error else {
+        panic!("expected a failure, got {error:?}");
+    };
+    assert_eq!(failure.valid_items, [0]);
+    assert_eq!(failure.items.len(), 1);
+    assert_eq!(failure.items[0].index, 1);
+    assert_eq!(failure.items[0].errors[0].field.as_deref(), Some("name"));
+    assert_eq!(
+        failure.items[0].errors[0].message,
+        "a widget called `widget-2` exists"
+    );
+    let total = client
+        .list_widgets(&PageRequest::default())
+        .await
+        .expect("list")
+        .items
+        .len();
+    assert_eq!(total, 2, "nothing of the batch was saved");
+}
+
+/// The generated `enveloped` and `plain` clients read a taken name as an API error of kind
+/// `name_taken`.
+#[tokio::test]
+async fn single_item_clients_read_name_taken() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = serve(Style::Enveloped, Store::Sqlite, dir.path()).await;
+    let client = widgets_enveloped::client::Client::builder(&server.base)
+        .build()
+        .expect("client");
+    let error = client
+        .create_widget(&widgets_enveloped::types::WidgetInput {
+            name: "widget-1".to_string(),
+            color: widgets_enveloped::types::Nullable::Absent,
+            weight: None,
+            tags: None,
+        })
+        .await
+        .expect_err("widget-1 is taken");
+    let widgets_enveloped::client::Error::Api(error) = error else {
+        panic!("expected an API error, got {error:?}");
+    };
+    assert_eq!(
+        (error.status, error.kind.as_deref()),
+        (StatusCode::BAD_REQUEST, Some("name_taken"))
+    );
+
+    let server = serve(Style::Plain, Store::Memory, dir.path()).await;
+    let client = widgets_plain::client::Client::builder(&server.base)
+        .build()
+        .expect("client");
+    let error = client
+        .create_widget(&widgets_plain::types::WidgetInput {
+            name: "widget-2".to_string(),
+            color: widgets_plain::types::Nullable::Absent,
+            weight: None,
+            tags: None,
+        })
+        .await
+        .expect_err("widget-2 is taken");
+    let widgets_plain::client::Error::Api(error) = error else {
+        panic!("expected an API error, got {error:?}");
+    };
+    assert_eq!(
+        (error.status, error.kind.as_deref()),
+        (StatusCode::BAD_REQUEST, Some("name_taken"))
+    );
+}
