@@ -406,8 +406,14 @@ pub struct Operation {
     /// Its entry in an `Allow` header: the method (`GET,HEAD` for `GET`).
     pub allow: String,
     /// What the server trait method returns on success (`style::Page<types::Widget>`,
-    /// `types::Widget`, `()`).
+    /// `types::Widget`, `()`; `Vec<types::Widget>` for a batch).
     pub server_return: String,
+    /// The error type of the server trait method: `ApiError`, or `BatchError` for a batch.
+    pub server_error: String,
+    /// The style writes many items in one request and this operation takes them (a write
+    /// with a body to a collection, not a list): the trait method receives every item at
+    /// once (`Vec<…>`) and may refuse some of them (`BatchError`).
+    pub batch: bool,
     /// What the client method returns on success (`Page<types::Widget>`, `types::Widget`, `()`).
     pub client_return: String,
     /// The client also gets a `*_batch` method: a create of one required body, without
@@ -467,9 +473,11 @@ pub struct Body {
     pub required: bool,
     /// Description, raw.
     pub description: Option<String>,
-    /// The type the server trait method takes (`Option<…>` when the body is optional).
+    /// The type the server trait method takes (`Option<…>` when the body is optional,
+    /// `Vec<…>` for a batch).
     pub server_type: String,
-    /// The runtime function that reads it: `write_body` or `optional_write_body`.
+    /// The runtime function that reads it: `write_body`, `optional_write_body` or, for a
+    /// batch, `write_batch`.
     pub reader: String,
 }
 
@@ -543,7 +551,7 @@ pub fn build(
         .into_iter()
         .map(|op| {
             let mut op = op.write(&names);
-            op.decide();
+            op.decide(style.batch_writes());
             op
         })
         .collect();
@@ -593,8 +601,8 @@ fn wire_json(
 
 impl Operation {
     /// Fills in what the templates print from the operation's other fields, once its types
-    /// have their final names.
-    fn decide(&mut self) {
+    /// have their final names; `batch_writes`: the style writes many items in one request.
+    fn decide(&mut self, batch_writes: bool) {
         self.allow = if self.method == "GET" {
             "GET,HEAD".to_string()
         } else {
@@ -607,10 +615,25 @@ impl Operation {
             (_, Some(ty)) => (ty.clone(), ty.clone()),
             _ => ("()".to_string(), "()".to_string()),
         };
-        self.server_return = server;
+        self.batch = batch_writes && self.body.is_some() && !self.is_list && !self.addresses_item;
+        (self.server_return, self.server_error) = if self.batch {
+            let saved = match &self.success.rust_type {
+                Some(ty) => format!("Vec<{ty}>"),
+                None => "()".to_string(),
+            };
+            (saved, "BatchError".to_string())
+        } else {
+            (server, "ApiError".to_string())
+        };
         self.client_return = client;
+        let batch = self.batch;
         if let Some(body) = &mut self.body {
-            (body.server_type, body.reader) = if body.required {
+            (body.server_type, body.reader) = if batch {
+                (
+                    format!("Vec<{}>", body.rust_type),
+                    "write_batch".to_string(),
+                )
+            } else if body.required {
                 (body.rust_type.clone(), "write_body".to_string())
             } else {
                 (

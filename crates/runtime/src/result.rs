@@ -344,7 +344,8 @@ pub struct Style;
 #[cfg(feature = "server")]
 mod server {
     use super::super::server::{
-        decode_value, json_response, parse_json, ApiError, Exchange, ServerStyle, Styled,
+        decode_value, json_response, parse_json, ApiError, Exchange, ItemRefusal, ServerStyle,
+        Styled,
     };
     use super::super::vocabulary;
     use super::*;
@@ -501,6 +502,64 @@ mod server {
                 },
             };
             error.finish(json_response(status, &body))
+        }
+
+        /// Renders a batch the handler refused items of: `422`, `result: "failure"`, one
+        /// entry per refused item (in request order, its refusals as `validation` errors,
+        /// its `rawData` as received), nothing saved.
+        fn render_refused(ex: &Exchange, body: &[u8], refusals: Vec<ItemRefusal>) -> Response {
+            let mut items = match serde_json::from_slice::<serde_json::Value>(body) {
+                Ok(serde_json::Value::Object(mut object)) => {
+                    match object.remove(ex.collection_key()) {
+                        Some(serde_json::Value::Array(items)) => items,
+                        _ => Vec::new(),
+                    }
+                }
+                _ => Vec::new(),
+            };
+            let mut refused: Vec<(usize, Vec<Error>)> = Vec::new();
+            for refusal in refusals {
+                let error = Error {
+                    kind: ErrorType::Validation,
+                    code: StatusCode::UNPROCESSABLE_ENTITY.as_u16().into(),
+                    message: refusal.message,
+                    description: None,
+                    field: refusal.field,
+                };
+                match refused
+                    .iter_mut()
+                    .find(|(index, _)| *index == refusal.index)
+                {
+                    Some((_, errors)) => errors.push(error),
+                    None => refused.push((refusal.index, vec![error])),
+                }
+            }
+            refused.sort_by_key(|(index, _)| *index);
+            let received_items_count = items.len();
+            let valid_items = (0..received_items_count)
+                .filter(|i| !refused.iter().any(|(index, _)| index == i))
+                .collect();
+            let invalid_items = refused.iter().map(|(index, _)| *index).collect();
+            let failures = refused
+                .into_iter()
+                .map(|(index, errors)| ItemFailure {
+                    raw_data: items
+                        .get_mut(index)
+                        .map(serde_json::Value::take)
+                        .unwrap_or_default(),
+                    errors,
+                })
+                .collect();
+            let body = FailureBody {
+                result: Outcome::Failure,
+                failures,
+                metadata: WriteMetadata {
+                    received_items_count,
+                    valid_items,
+                    invalid_items,
+                },
+            };
+            json_response(StatusCode::UNPROCESSABLE_ENTITY, &body)
         }
 
         /// Reads a write's body `{"<collection>": [item, ...]}`: every item is decoded and

@@ -643,6 +643,23 @@ pub trait ServerStyle: Send + Sync + 'static {
     fn render_no_content(ex: &Exchange) -> Response;
     /// Renders an error.
     fn render_error(ex: &Exchange, error: &ApiError) -> Response;
+    /// Renders a batch the handler refused items of (nothing was saved); `body`: the write's
+    /// body as received. Styles without batches (a write carries one item) answer the
+    /// first refusal as a `422` error naming its field.
+    fn render_refused(ex: &Exchange, body: &[u8], refusals: Vec<ItemRefusal>) -> Response {
+        let _ = body;
+        let error = match refusals.into_iter().next() {
+            Some(first) => {
+                let error = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, first.message);
+                match first.field {
+                    Some(field) => error.with_field(field),
+                    None => error,
+                }
+            }
+            None => BatchError::empty_refusal(),
+        };
+        Self::render_error(ex, &error)
+    }
     /// Reads a write's body into its items.
     fn decode_write<T: DeserializeOwned + Validate>(
         ex: &Exchange,
@@ -2178,6 +2195,112 @@ pub fn exactly_one<T>(ex: &Exchange, items: Vec<T>) -> Result<T, Response> {
 /// The status of a declared success (200 when it is not one).
 pub fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
+}
+
+// ---------------------------------------------------------------------------------------
+// Batches: a write of many items, handed to the handler at once
+// ---------------------------------------------------------------------------------------
+
+/// One item of a batch that the handler refused (a duplicate, a missing reference, a
+/// permission refused for that item). The style answers a failure naming it, and nothing of
+/// the batch is saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRefusal {
+    /// The item's 0-based position in the request's collection.
+    pub index: usize,
+    /// What is wrong with it, for people.
+    pub message: String,
+    /// The offending field of the item.
+    pub field: Option<String>,
+}
+
+impl ItemRefusal {
+    /// Refuses the item at `index` (0-based, in request order).
+    pub fn new(index: usize, message: impl Into<String>) -> Self {
+        Self {
+            index,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    /// Names the offending field.
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+}
+
+/// Why a batch write saved nothing: the handler refused some of its items, or the request
+/// failed as a whole. `?` turns an [`ApiError`] into [`BatchError::Error`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchError {
+    /// These items were refused (at least one): the style's failure (`422`) names each.
+    Refused(Vec<ItemRefusal>),
+    /// The request failed as a whole: rendered as any [`ApiError`].
+    Error(ApiError),
+}
+
+impl BatchError {
+    /// A `Refused` without any item is a handler bug: answered as a `500`.
+    pub fn empty_refusal() -> ApiError {
+        ApiError::internal("the batch was refused without naming an item")
+    }
+}
+
+impl From<ApiError> for BatchError {
+    fn from(error: ApiError) -> Self {
+        Self::Error(error)
+    }
+}
+
+impl From<ItemRefusal> for BatchError {
+    fn from(refusal: ItemRefusal) -> Self {
+        Self::Refused(vec![refusal])
+    }
+}
+
+impl From<Vec<ItemRefusal>> for BatchError {
+    fn from(refusals: Vec<ItemRefusal>) -> Self {
+        Self::Refused(refusals)
+    }
+}
+
+/// Reads a batch write's body: its items, and the body as received (for a failure's
+/// `rawData`). Without a body, an optional one gives no items and a required one is `400`.
+pub async fn write_batch<S: ServerStyle, T: DeserializeOwned + Validate>(
+    ex: &Exchange,
+    ctx: &mut RequestContext,
+    parts: Parts,
+    body: Body,
+    required: bool,
+) -> Result<(Vec<T>, Bytes), Response> {
+    let bytes = body_bytes(ex, ctx, parts, body).await?;
+    if bytes.is_empty() {
+        if required {
+            return Err(ex.reject(&ApiError::bad_request("this operation needs a JSON body")));
+        }
+        return Ok((Vec::new(), bytes));
+    }
+    let items = S::decode_write(ex, &bytes)?;
+    Ok((items, bytes))
+}
+
+/// What a batch handler answered, as the router goes on with it: what it saved, or the
+/// style's rendering of its refusal or error.
+pub fn batch_outcome<S: ServerStyle, R>(
+    ex: &Exchange,
+    body: &[u8],
+    outcome: Result<R, BatchError>,
+) -> Result<R, Response> {
+    match outcome {
+        Ok(saved) => Ok(saved),
+        Err(BatchError::Refused(refusals)) if refusals.is_empty() => {
+            Err(ex.reject(&BatchError::empty_refusal()))
+        }
+        Err(BatchError::Refused(refusals)) => Err(S::render_refused(ex, body, refusals)),
+        Err(BatchError::Error(error)) => Err(ex.reject(&error)),
+    }
 }
 
 // ---------------------------------------------------------------------------------------

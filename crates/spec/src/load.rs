@@ -377,7 +377,6 @@ fn try_as(kind: crate::kind::Kind, node: &Value) -> Option<(Vec<String>, String)
         Kind::Header => check::<openapiv3::Header>(node),
         Kind::Example => check::<openapiv3::Example>(node),
         Kind::Link => check::<openapiv3::Link>(node),
-        Kind::SecurityScheme if crate::typed::is_mutual_tls(node) => None,
         Kind::SecurityScheme => check::<openapiv3::SecurityScheme>(node),
         Kind::Encoding => check::<openapiv3::Encoding>(node),
         _ => None,

@@ -46,21 +46,11 @@ pub(crate) fn deserialize(doc: &Value) -> Option<OpenAPI> {
         c.examples = section(map, "examples")?;
         c.request_bodies = section(map, "requestBodies")?;
         c.headers = section(map, "headers")?;
-        // `mutualTLS` (3.1) has no place in the 3.0 model; generation reads schemes from
-        // the document, so the model only leaves it out.
-        c.security_schemes = match map.get("securitySchemes") {
-            Some(Value::Object(schemes)) => entries(schemes, |k| !is_mutual_tls(&schemes[k]))?,
-            _ => section(map, "securitySchemes")?,
-        };
+        c.security_schemes = section(map, "securitySchemes")?;
         c.links = section(map, "links")?;
         c.callbacks = section(map, "callbacks")?;
     }
     Some(spec)
-}
-
-/// True for a `mutualTLS` security scheme (OpenAPI 3.1), which the 3.0 model cannot hold.
-pub(crate) fn is_mutual_tls(scheme: &Value) -> bool {
-    scheme.get("type").and_then(Value::as_str) == Some("mutualTLS")
 }
 
 /// `map` without the entries whose key is `taken`.

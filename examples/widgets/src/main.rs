@@ -13,7 +13,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the widgets API from an in-memory store.
+    /// Serve the widgets API from an in-memory store (or an SQLite database: `--db FILE`).
     Serve(widgets_example::serve::ServeArgs),
     /// Call a widgets server with the generated client.
     Client(client_cmd::ClientArgs),

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
+use std::path::PathBuf;
 
 use apigen_runtime::server::{Operations, RateLimit, RouterBuilder};
 
@@ -39,26 +40,44 @@ pub struct ServeArgs {
     /// Base URL for absolute links (`http://localhost:8080`).
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Keep the widgets in this SQLite database (created when missing; seeded only when
+    /// empty) rather than in memory.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
 }
 
-/// The router for these options.
-pub fn router(args: &ServeArgs) -> axum::Router {
+/// The router for these options; an error when the database cannot be opened.
+pub fn router(args: &ServeArgs) -> Result<axum::Router, String> {
     let seed = args.seed;
     let key = || args.api_key.clone();
-    match args.style {
-        Style::Enveloped => build::<widgets_enveloped::server::Generated<store::enveloped::Store>>(
-            store::enveloped::Store::new(seed, key()),
-            args,
+    Ok(match (args.style, &args.db) {
+        (Style::Enveloped, None) => build::<
+            widgets_enveloped::server::Generated<store::enveloped::Store>,
+        >(store::enveloped::Store::new(seed, key()), args),
+        (Style::Enveloped, Some(db)) => build::<
+            widgets_enveloped::server::Generated<store::enveloped::Store>,
+        >(
+            store::enveloped::Store::open(db, seed, key())?, args
         ),
-        Style::Plain => build::<widgets_plain::server::Generated<store::plain::Store>>(
+        (Style::Plain, None) => build::<widgets_plain::server::Generated<store::plain::Store>>(
             store::plain::Store::new(seed, key()),
             args,
         ),
-        Style::Result => build::<widgets_result::server::Generated<store::result::Store>>(
+        (Style::Plain, Some(db)) => build::<widgets_plain::server::Generated<store::plain::Store>>(
+            store::plain::Store::open(db, seed, key())?,
+            args,
+        ),
+        (Style::Result, None) => build::<widgets_result::server::Generated<store::result::Store>>(
             store::result::Store::new(seed, key()),
             args,
         ),
-    }
+        (Style::Result, Some(db)) => {
+            build::<widgets_result::server::Generated<store::result::Store>>(
+                store::result::Store::open(db, seed, key())?,
+                args,
+            )
+        }
+    })
 }
 
 /// One router builder for every style's crate: they share the runtime, so its
@@ -76,6 +95,7 @@ fn build<O: Operations>(app: O::App, args: &ServeArgs) -> axum::Router {
 
 /// Serves until the process is stopped.
 pub async fn run(args: ServeArgs) -> Result<(), String> {
+    let router = router(&args)?;
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
@@ -84,7 +104,7 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
         "widgets ({:?} style) listening on http://{addr}",
         args.style
     );
-    let app = router(&args).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .await
         .map_err(|e| format!("server failed: {e}"))

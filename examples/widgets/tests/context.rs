@@ -54,8 +54,35 @@ fn record(seen: &Seen, ctx: &apigen_runtime::server::RequestContext) {
 /// Serves `$krate` with an implementation that records each context; `get_widget("slow")`
 /// takes two seconds. Answers the address and the recorded contexts.
 macro_rules! serve {
-    ($krate:ident) => {{
-        use $krate::server::{Api, Credential, Principal, RequestContext, RouterBuilder};
+    (@create one) => {
+        async fn create_widget(
+            &self,
+            ctx: RequestContext,
+            input: WidgetInput,
+        ) -> Result<Widget, ApiError> {
+            record(&self.0, &ctx);
+            Ok(widget("wdg_9", &input.name))
+        }
+    };
+    // The `result` style's create is a batch: every item at once.
+    (@create batch) => {
+        async fn create_widget(
+            &self,
+            ctx: RequestContext,
+            inputs: Vec<WidgetInput>,
+        ) -> Result<Vec<Widget>, BatchError> {
+            record(&self.0, &ctx);
+            Ok(inputs.iter().map(|input| widget("wdg_9", &input.name)).collect())
+        }
+    };
+    ($krate:ident) => {
+        serve!($krate, one)
+    };
+    ($krate:ident, $create:ident) => {{
+        #[allow(unused_imports)]
+        use $krate::server::{
+            Api, AuthRequest, BatchError, Principal, RequestContext, RouterBuilder,
+        };
         use $krate::style::{Page, PageRequest};
         use $krate::types::{Nullable, Widget, WidgetInput, WidgetPatch};
 
@@ -73,7 +100,7 @@ macro_rules! serve {
         }
 
         impl Api for Recorder {
-            async fn authenticate(&self, _: Option<Credential>) -> Result<Principal, ApiError> {
+            async fn authenticate(&self, _: AuthRequest) -> Result<Principal, ApiError> {
                 Ok(Principal::new("anyone"))
             }
 
@@ -85,14 +112,7 @@ macro_rules! serve {
                 Err(ApiError::forbidden("not here"))
             }
 
-            async fn create_widget(
-                &self,
-                ctx: RequestContext,
-                input: WidgetInput,
-            ) -> Result<Widget, ApiError> {
-                record(&self.0, &ctx);
-                Ok(widget("wdg_9", &input.name))
-            }
+            serve!(@create $create);
 
             async fn delete_widget(&self, _: RequestContext, _: String) -> Result<(), ApiError> {
                 Ok(())
@@ -241,7 +261,7 @@ async fn plain_context_layers_and_spec() {
 
 #[tokio::test]
 async fn result_context_layers_and_spec() {
-    let (addr, seen, openapi) = serve!(widgets_result);
+    let (addr, seen, openapi) = serve!(widgets_result, batch);
     check(
         "result",
         addr,

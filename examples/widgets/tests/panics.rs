@@ -6,12 +6,21 @@ use axum::http::{header, Request, StatusCode};
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-/// A router of `$krate` whose `get_widget` panics; every credential is accepted.
+/// A router of `$krate` whose `get_widget` panics; every credential is accepted. A create
+/// takes `$input` and answers `$saved` or `$error` (a whole batch in the `result` style).
 macro_rules! panicking_router {
-    ($krate:ident) => {{
+    ($krate:ident) => {
+        panicking_router!(
+            $krate,
+            $krate::types::WidgetInput,
+            $krate::types::Widget,
+            $krate::server::ApiError
+        )
+    };
+    ($krate:ident, $input:ty, $saved:ty, $error:ty) => {{
         use $krate::server::{Api, ApiError, AuthRequest, Principal, RequestContext};
         use $krate::style::{Page, PageRequest};
-        use $krate::types::{Widget, WidgetInput, WidgetPatch};
+        use $krate::types::{Widget, WidgetPatch};
 
         struct Panics;
 
@@ -28,12 +37,8 @@ macro_rules! panicking_router {
                 Err(ApiError::forbidden("not here"))
             }
 
-            async fn create_widget(
-                &self,
-                _: RequestContext,
-                _: WidgetInput,
-            ) -> Result<Widget, ApiError> {
-                Err(ApiError::forbidden("not here"))
+            async fn create_widget(&self, _: RequestContext, _: $input) -> Result<$saved, $error> {
+                Err(ApiError::forbidden("not here").into())
             }
 
             async fn delete_widget(&self, _: RequestContext, _: String) -> Result<(), ApiError> {
@@ -124,8 +129,13 @@ async fn enveloped_panic_is_a_styled_500_and_the_router_keeps_serving() {
 
 #[tokio::test]
 async fn result_panic_is_a_styled_500_and_the_router_keeps_serving() {
-    let (status, request_id, body, after) =
-        panic_then_serve(panicking_router!(widgets_result)).await;
+    let (status, request_id, body, after) = panic_then_serve(panicking_router!(
+        widgets_result,
+        Vec<widgets_result::types::WidgetInput>,
+        Vec<widgets_result::types::Widget>,
+        widgets_result::server::BatchError
+    ))
+    .await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(request_id.as_deref(), Some("req_panic"));
     assert_eq!(

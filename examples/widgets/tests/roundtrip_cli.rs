@@ -14,12 +14,15 @@ async fn serve(style: Style, rate_limit: Option<u32>) -> String {
         api_key: Some("KEY".to_owned()),
         rate_limit: rate_limit.and_then(NonZeroU32::new),
         base_url: None,
+        db: None,
     };
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .expect("bind 127.0.0.1:0");
     let addr = listener.local_addr().expect("local address");
-    let app = router(&args).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router(&args)
+        .expect("router")
+        .into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await });
     format!("http://{addr}")
 }

@@ -58,8 +58,9 @@ async fn start(style: Style, seed: u64, api_key: Option<&str>, rate_limit: Optio
         api_key: api_key.map(str::to_string),
         rate_limit: rate_limit.and_then(NonZeroU32::new),
         base_url: None,
+        db: None,
     };
-    serve(router(&args)).await
+    serve(router(&args).expect("router")).await
 }
 
 impl Server {
@@ -843,8 +844,9 @@ async fn enveloped_links_are_absolute_with_a_base_url() {
         api_key: None,
         rate_limit: None,
         base_url: Some("https://api.example.com/".to_string()),
+        db: None,
     };
-    let server = serve(router(&args)).await;
+    let server = serve(router(&args).expect("router")).await;
     let one = server.get("/widgets/wdg_2").await.json();
     assert_eq!(
         one["links"],

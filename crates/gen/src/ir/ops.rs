@@ -260,6 +260,8 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             error_statuses: self.error_statuses.clone(),
             allow: String::new(),
             server_return: String::new(),
+            server_error: String::new(),
+            batch: false,
             client_return: String::new(),
             client_batch: false,
             origin: self.types.origin(&pointer),

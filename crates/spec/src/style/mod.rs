@@ -273,6 +273,12 @@ pub trait Style: Sync {
         common_error_statuses(shape)
     }
 
+    /// Whether a write to a collection carries many items in one request, processed as one
+    /// atomic batch (the handler then receives them all at once).
+    fn batch_writes(&self) -> bool {
+        false
+    }
+
     /// How the operation's success response (and request body) travel in this style.
     fn wrap(&self, shape: &OperationShape<'_>, names: &ResourceNames, refs: &Refs) -> Wrap;
 }

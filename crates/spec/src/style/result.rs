@@ -180,6 +180,10 @@ impl Style for ResultStyle {
         "result"
     }
 
+    fn batch_writes(&self) -> bool {
+        wire::BATCH_WRITES
+    }
+
     fn summary(&self) -> &'static str {
         "every body has result: success|failure|error; items in a collection; atomic batch writes; page/recordsPerPage"
     }

@@ -42,7 +42,9 @@ pub fn generated(style: Style, auth: bool) -> Router {
         api_key: auth.then(|| API_KEY.to_string()),
         rate_limit: None,
         base_url: None,
+        db: None,
     })
+    .expect("router")
 }
 
 /// The same data, served the way one would without apigen: the widgets behind a mutex,

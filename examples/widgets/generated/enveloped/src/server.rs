@@ -1,14 +1,21 @@
 //! The server: implement [`Api`], then serve [`router`] (or [`RouterBuilder`]).
 //!
-//! The trait is the same whichever response style was generated; the router renders
-//! every success and every failure through [`style`](super::style). Trait methods use native
+//! The trait is the same whichever response style was generated, but for batch writes
+//! (below); the router renders every success and every failure through
+//! [`style`](super::style). Trait methods use native
 //! `async fn` in traits (`fn ... -> impl Future<Output = ...> + Send`), so the trait is
 //! generic, not object-safe: the router is generic over `A: Api` and implementers may
 //! write plain `async fn`s.
 //!
-//! Writes in the `result` style carry a collection of items: the router decodes and
-//! validates every item first (answering `422` and calling nothing when one is invalid),
-//! then calls the operation's method once per item, in order.
+//! Writes to a collection in the `result` style carry many items, processed as one atomic
+//! batch: the router decodes and validates every item first (answering `422` and calling
+//! nothing when one is invalid), then calls the operation's method once with all of them
+//! (`bodies: Vec<…>`, in request order), so that it can save them in one transaction. The
+//! method answers what it saved (`Vec<…>`), or refuses items with
+//! [`BatchError::Refused`] (a list of [`ItemRefusal`]s: index, message, field): the router
+//! then answers `422` with a `failure` naming each refused item, and the method must have
+//! saved nothing. `?` on an [`ApiError`] gives [`BatchError::Error`]. Other styles write one
+//! item per request, so their methods take and answer one item.
 //!
 //! The router itself, [`ApiError`] and the request context are the runtime's
 //! ([`runtime::server`](super::runtime::server)); this module holds what the spec decides.
@@ -20,14 +27,15 @@ use axum::extract::Request;
 use axum::routing::MethodFilter;
 use axum::Router;
 pub use super::runtime::server::{
-    ApiError, AuthRequest, Credential, Exchange, PeerCertificate, Principal, RateLimit,
-    RequestContext, RequestId, SchemeKind, Secret, DEFAULT_BODY_LIMIT,
+    ApiError, AuthRequest, BatchError, Credential, Exchange, ItemRefusal,
+    PeerCertificate, Principal, RateLimit, RequestContext, RequestId, SchemeKind, Secret,
+    DEFAULT_BODY_LIMIT,
 };
 #[allow(unused_imports)]
 use super::runtime::server::{
-    exactly_one, optional_write_body, page_request, path_params, query_params,
-    require_header, status, write_body, App, Call, Handle, Handling, OpInfo, Operations,
-    Route, SchemeUse, SecurityScheme, ServerStyle,
+    batch_outcome, exactly_one, optional_write_body, page_request, path_params,
+    query_params, require_header, status, write_batch, write_body, App, Call, Handle,
+    Handling, OpInfo, Operations, Route, SchemeUse, SecurityScheme, ServerStyle,
 };
 #[allow(unused_imports)]
 use super::style::{PageRequest, Style};
@@ -68,6 +76,7 @@ pub trait Api: Send + Sync + 'static {
         page: PageRequest,
     ) -> impl Future<Output = Result<style::Page<types::Widget>, ApiError>> + Send;
     /// Create a widget
+    /// Names are unique: a widget whose name another widget has is refused (`400` with error kind `name_taken`; in the result style, a `422` failure naming the item, field `name`, and nothing of the batch is saved).
     fn create_widget(
         &self,
         ctx: RequestContext,
@@ -264,18 +273,12 @@ fn create_widget<A: Api>(
     Box::pin(async move {
         let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
             .await?;
-        let bodies = write_body::<Style, types::WidgetInput>(&ex, &mut ctx, parts, body)
-            .await?;
-        let mut saved = Vec::with_capacity(bodies.len());
-        for body in bodies {
-            let item = app
-                .api
-                .create_widget(ctx.clone(), body)
-                .await
-                .map_err(|e| ex.reject(&e))?;
-            saved.push(item);
-        }
-        Ok(Style::render_written(&ex, status(201), saved, true))
+        let body = exactly_one(
+            &ex,
+            write_body::<Style, types::WidgetInput>(&ex, &mut ctx, parts, body).await?,
+        )?;
+        let item = app.api.create_widget(ctx, body).await.map_err(|e| ex.reject(&e))?;
+        Ok(Style::render_written(&ex, status(201), vec![item], true))
     })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
@@ -318,17 +321,15 @@ fn update_widget<A: Api>(
         let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
-        let bodies = write_body::<Style, types::WidgetPatch>(&ex, &mut ctx, parts, body)
-            .await?;
-        let mut saved = Vec::with_capacity(bodies.len());
-        for body in bodies {
-            let item = app
-                .api
-                .update_widget(ctx.clone(), widget_id.clone(), body)
-                .await
-                .map_err(|e| ex.reject(&e))?;
-            saved.push(item);
-        }
-        Ok(Style::render_written(&ex, status(200), saved, false))
+        let body = exactly_one(
+            &ex,
+            write_body::<Style, types::WidgetPatch>(&ex, &mut ctx, parts, body).await?,
+        )?;
+        let item = app
+            .api
+            .update_widget(ctx, widget_id, body)
+            .await
+            .map_err(|e| ex.reject(&e))?;
+        Ok(Style::render_written(&ex, status(200), vec![item], false))
     })
 }

@@ -110,6 +110,8 @@ impl Client {
 impl Client {
     /// Create a widget
     ///
+    /// Names are unique: a widget whose name another widget has is refused (`400` with error kind `name_taken`; in the result style, a `422` failure naming the item, field `name`, and nothing of the batch is saved).
+    ///
     /// `POST /widgets`
     pub async fn create_widget(
         &self,
