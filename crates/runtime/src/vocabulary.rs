@@ -46,6 +46,11 @@ pub const ERROR_NAMES: &[ErrorName] = &[
         result_type: "client",
     },
     ErrorName {
+        status: 408,
+        kind: "request_timeout",
+        result_type: "client",
+    },
+    ErrorName {
         status: 409,
         kind: "conflict",
         result_type: "client",
@@ -68,6 +73,11 @@ pub const ERROR_NAMES: &[ErrorName] = &[
     ErrorName {
         status: 429,
         kind: "rate_limited",
+        result_type: "client",
+    },
+    ErrorName {
+        status: 431,
+        kind: "headers_too_large",
         result_type: "client",
     },
     ErrorName {
