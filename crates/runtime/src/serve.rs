@@ -502,8 +502,8 @@ struct HeadRefusals {
 impl HeadRefusals {
     async fn render(render: Render, limits: &Limits) -> Self {
         let uri = Uri::from_static("/");
-        let body = |status: StatusCode, message: String| {
-            let response = render(&uri, None, &ApiError::new(status, message));
+        let body = |error: ApiError| {
+            let response = render(&uri, None, &error);
             async move {
                 axum::body::to_bytes(response.into_body(), usize::MAX)
                     .await
@@ -511,23 +511,19 @@ impl HeadRefusals {
             }
         };
         Self {
-            malformed: body(
-                StatusCode::BAD_REQUEST,
-                "the request is not valid HTTP".to_string(),
-            )
-            .await,
-            uri_too_long: body(
+            malformed: body(ApiError::malformed("the request is not valid HTTP")).await,
+            uri_too_long: body(ApiError::new(
                 StatusCode::URI_TOO_LONG,
-                "the request target is too long".to_string(),
-            )
+                "the request target is too long",
+            ))
             .await,
-            too_large: body(
+            too_large: body(ApiError::new(
                 StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
                 format!(
                     "the request head is larger than {} bytes or has more than {} fields",
                     limits.max_header_bytes, limits.max_headers
                 ),
-            )
+            ))
             .await,
         }
     }

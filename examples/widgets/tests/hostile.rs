@@ -243,7 +243,7 @@ async fn slow_headers_are_cut_off() {
 }
 
 #[tokio::test]
-async fn oversized_headers_get_431_in_style() {
+async fn oversized_and_malformed_heads_are_refused_in_style() {
     for style in STYLES {
         let server = start(style, limits()).await;
         // Under the limit: served.
@@ -278,6 +278,14 @@ async fn oversized_headers_get_431_in_style() {
         let _ = many.write_all(request.as_bytes()).await;
         let reply = read_reply(&mut many).await;
         assert_styled(style, &reply, 431, "headers_too_large", "client");
+
+        // Not HTTP at all: hyper's own 400, in the style too.
+        let mut garbled = connect(server.addr).await;
+        let _ = garbled
+            .write_all(b"GET /wid gets HTTP/1.1\r\nhost: t\r\n\r\n")
+            .await;
+        let reply = read_reply(&mut garbled).await;
+        assert_styled(style, &reply, 400, "request_invalid", "syntax");
         server.shut_down(PATIENCE).await;
     }
 }
