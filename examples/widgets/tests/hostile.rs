@@ -507,3 +507,39 @@ async fn the_router_sees_the_peer_address() {
     assert_eq!(String::from_utf8_lossy(&reply.body), me.to_string());
     server.abort();
 }
+
+#[tokio::test]
+async fn http2_is_served_and_idle_connections_are_closed() {
+    use http_body_util::{BodyExt, Empty};
+    let server = start(Style::Enveloped, limits()).await;
+    let stream = connect(server.addr).await;
+    let (mut sender, connection) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(stream),
+    )
+    .await
+    .expect("HTTP/2 handshake");
+    let connection = tokio::spawn(connection);
+    let request = axum::http::Request::get(format!("http://{}/widgets/wdg_1", server.addr))
+        .body(Empty::<axum::body::Bytes>::new())
+        .expect("request");
+    let response = sender.send_request(request).await.expect("response");
+    assert_eq!(response.status(), 200);
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let body: Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(body["data"]["id"], json!("wdg_1"));
+    // No request and no traffic for the idle timeout (600 ms): the server closes it.
+    let started = Instant::now();
+    tokio::time::timeout(Duration::from_secs(3), connection)
+        .await
+        .expect("the idle HTTP/2 connection is closed")
+        .expect("connection task")
+        .ok();
+    assert!(started.elapsed() >= Duration::from_millis(400));
+    server.shut_down(PATIENCE).await;
+}
