@@ -80,7 +80,7 @@ impl Runtime {
 pub(crate) fn vendored_files(style: Option<&str>, features: &Features) -> Vec<GeneratedFile> {
     let style_file = style.map(|s| format!("{s}.rs"));
     let wanted = |name: &str| match name {
-        "server.rs" | "client.rs" | "validate.rs" | "vocabulary.rs" => true,
+        "server.rs" | "serve.rs" | "client.rs" | "validate.rs" | "vocabulary.rs" => true,
         "pattern.rs" => features.regex,
         "validate_chrono.rs" => features.chrono,
         "validate_uuid.rs" => features.uuid,
@@ -150,6 +150,7 @@ mod tests {
             [
                 "src/runtime/client.rs",
                 "src/runtime/plain.rs",
+                "src/runtime/serve.rs",
                 "src/runtime/server.rs",
                 "src/runtime/validate.rs",
                 "src/runtime/vocabulary.rs"
@@ -166,6 +167,7 @@ mod tests {
             [
                 "src/runtime/client.rs",
                 "src/runtime/pattern.rs",
+                "src/runtime/serve.rs",
                 "src/runtime/server.rs",
                 "src/runtime/validate.rs",
                 "src/runtime/validate_chrono.rs",

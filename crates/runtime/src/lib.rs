@@ -5,6 +5,7 @@
 //!
 //! - [`server`]: the axum router, its style layer, request context, authentication,
 //!   rate limiting, parameter and body extraction, and the style-neutral `ApiError`;
+//! - [`serve`]: serving the router over TCP with timeouts, header and connection limits;
 //! - [`client`]: the reqwest client core, retries, pagination and the one `Error` type;
 //! - [`validate`]: the `Validate` trait of request bodies and the checks it runs;
 //! - one module per response style ([`enveloped`], [`plain`], [`result`]), each with its
@@ -32,6 +33,8 @@ pub mod enveloped;
 pub mod pattern;
 pub mod plain;
 pub mod result;
+#[cfg(feature = "server")]
+pub mod serve;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod validate;

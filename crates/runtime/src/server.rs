@@ -2386,3 +2386,24 @@ impl<O: Operations> Call<O> {
         })
     }
 }
+
+impl Exchange {
+    /// The exchange of a request the router did not answer: the server refused it (see
+    /// [`super::serve`]). It has no operation, and the request id given (none: empty);
+    /// its errors are rendered in `O`'s style.
+    pub fn detached<O: Operations>(
+        uri: &axum::http::Uri,
+        request_id: Option<&HeaderValue>,
+    ) -> Self {
+        Self {
+            request_id: request_id.map(RequestId::from_header).unwrap_or_default(),
+            api_version: O::API_VERSION,
+            org_id: None,
+            project_id: None,
+            uri: uri.clone(),
+            base_url: None,
+            op: None,
+            render_error: O::Style::render_error,
+        }
+    }
+}

@@ -76,6 +76,11 @@ pub const ERROR_NAMES: &[ErrorName] = &[
         result_type: "client",
     },
     ErrorName {
+        status: 431,
+        kind: "headers_too_large",
+        result_type: "client",
+    },
+    ErrorName {
         status: 500,
         kind: "internal_error",
         result_type: "system",

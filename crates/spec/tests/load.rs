@@ -486,7 +486,10 @@ fn openapi_31_as_written_loads_without_warnings() {
     );
     // mutualTLS (3.1) is carried as a marked http scheme, so requirements naming it stay valid.
     let mtls = &l.document["components"]["securitySchemes"]["mtls"];
-    assert_eq!((&mtls["type"], &mtls["x-apigen-type"]), (&json!("http"), &json!("mutualTLS")));
+    assert_eq!(
+        (&mtls["type"], &mtls["x-apigen-type"]),
+        (&json!("http"), &json!("mutualTLS"))
+    );
 }
 
 #[test]

@@ -14,7 +14,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the widgets API from an in-memory store (or an SQLite database: `--db FILE`).
-    Serve(widgets_example::serve::ServeArgs),
+    Serve {
+        #[command(flatten)]
+        args: widgets_example::serve::ServeArgs,
+        #[command(flatten)]
+        limits: widgets_example::serve::LimitArgs,
+    },
     /// Call a widgets server with the generated client.
     Client(client_cmd::ClientArgs),
 }
@@ -23,7 +28,7 @@ enum Command {
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Serve(args) => widgets_example::serve::run(args).await,
+        Command::Serve { args, limits } => widgets_example::serve::run(args, limits).await,
         Command::Client(args) => return client_cmd::run(args).await,
     };
     match outcome {

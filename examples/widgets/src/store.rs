@@ -186,6 +186,16 @@ macro_rules! store_for {
                     store
                 }
 
+                /// The store `serve` options ask for: in the SQLite database `db` when
+                /// given, in memory otherwise.
+                pub fn for_args(args: &crate::serve::ServeArgs) -> Result<Self, String> {
+                    let key = args.api_key.clone();
+                    match &args.db {
+                        None => Ok(Self::new(args.seed, key)),
+                        Some(db) => Self::open(db, args.seed, key),
+                    }
+                }
+
                 /// A store in the SQLite database at `path` (created when missing); `seed`
                 /// widgets are added when it holds none.
                 pub fn open(

@@ -202,7 +202,12 @@ struct Declared<'a> {
 }
 
 impl<'b, 'a> OperationBuilder<'b, 'a> {
-    fn build(mut self, fn_name: String, type_prefix: String, operation_id: String) -> DraftOperation {
+    fn build(
+        mut self,
+        fn_name: String,
+        type_prefix: String,
+        operation_id: String,
+    ) -> DraftOperation {
         let pointer = self.shape.pointer.clone();
         let declared = self.parameters();
         // Path and header parameters become arguments of one client method: one namer.

@@ -1,4 +1,5 @@
-//! The server: implement [`Api`], then serve [`router`] (or [`RouterBuilder`]).
+//! The server: implement [`Api`], then serve [`router`] (or [`RouterBuilder`]) with
+//! [`Server`].
 //!
 //! The trait is the same whichever response style was generated, but for batch writes
 //! (below); the router renders every success and every failure through
@@ -109,6 +110,10 @@ pub fn router<A: Api>(api: A) -> Router {
 }
 /// Builds the router with settings: `RouterBuilder::new(api)`.
 pub type RouterBuilder<A> = super::runtime::server::RouterBuilder<Generated<A>>;
+/// Serves a router over TCP with timeouts, header and connection limits, answering its own
+/// refusals in this crate's style: `Server::<A>::new(router(api)).serve(listener)`.
+pub type Server<A> = super::runtime::serve::Server<Generated<A>>;
+pub use super::runtime::serve::Limits;
 /// This API's operations, as the runtime's router takes them ([`Operations`]).
 pub struct Generated<A>(PhantomData<fn() -> A>);
 impl<A: Api> Operations for Generated<A> {
