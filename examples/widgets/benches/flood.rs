@@ -99,6 +99,7 @@ async fn connection(addr: SocketAddr, tokens: Vec<String>) -> BTreeMap<u16, u64>
             .header(header::AUTHORIZATION, format!("Bearer {token}"))
             .body(Empty::new())
             .expect("request");
+        sender.ready().await.expect("connection ready");
         let response = sender.send_request(request).await.expect("response");
         *statuses.entry(response.status().as_u16()).or_default() += 1;
         response.into_body().collect().await.expect("body");
