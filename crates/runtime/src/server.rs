@@ -4,8 +4,10 @@
 //! ([`Route`]s), one small handler per operation and an [`Operations`] impl that ties them
 //! together. Everything else lives here: the style-neutral [`ApiError`], the request
 //! context, authentication plumbing, rate limiting, extraction of parameters and bodies,
-//! the router with its style layer (request ids, restyled fallbacks, panics and body limits),
-//! and the [`ServerStyle`] interface that each response style implements.
+//! the router with its style layer (request ids, restyled fallbacks, panics and body limits,
+//! a `tracing` span per request with the `tracing` feature, the user's own layers inside it:
+//! [`RouterBuilder::layer`]), and the [`ServerStyle`] interface that each response style
+//! implements.
 //!
 //! This module never names the crate it is compiled in (only `super::`), so its source can
 //! be copied verbatim into a generated crate as well as used from `apigen-runtime`.
