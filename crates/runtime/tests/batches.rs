@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use apigen_runtime::server::{
-    batch_outcome, status, write_batch, ApiError, App, BatchError, Call, Credential, Handle,
+    batch_outcome, status, write_batch, ApiError, App, AuthRequest, BatchError, Call, Handle,
     Handling, ItemRefusal, OpInfo, Operations, Principal, Route, RouterBuilder, SecurityScheme,
     ServerStyle,
 };
@@ -55,13 +55,13 @@ fn post_things<S: ServerStyle>(
     Box::pin(async move {
         let Call {
             ex,
-            ctx,
+            mut ctx,
             parts,
             body,
             ..
         } = Call::begin(app, request, op).await?;
         let (items, raw) =
-            write_batch::<S, Map<String, Value>>(&ex, &ctx.headers, parts, body, true).await?;
+            write_batch::<S, Map<String, Value>>(&ex, &mut ctx, parts, body, true).await?;
         let saved = batch_outcome::<S, _>(&ex, &raw, decide(items))?;
         Ok(S::render_written(&ex, status(200), saved, false))
     })
@@ -73,6 +73,7 @@ static ROUTES: &[Route] = &[Route {
     allow: "POST",
     body: true,
     op: OpInfo {
+        operation_id: "createThings",
         collection_key: "things",
         addresses_item: false,
         parent_path: None,
@@ -84,6 +85,7 @@ impl<S: ServerStyle> Operations for Ops<S> {
     type App = ();
     type Style = S;
     const API_VERSION: &'static str = "v1";
+    const OPENAPI_JSON: &'static str = "{}";
     const ROUTES: &'static [Route] = ROUTES;
     const SECURITY_SCHEMES: &'static [SecurityScheme] = &[];
 
@@ -91,7 +93,7 @@ impl<S: ServerStyle> Operations for Ops<S> {
         vec![post_things::<S>]
     }
 
-    async fn authenticate(_app: &(), _: Option<Credential>) -> Result<Principal, ApiError> {
+    async fn authenticate(_app: &(), _: AuthRequest) -> Result<Principal, ApiError> {
         Ok(Principal::new("anyone"))
     }
 }
