@@ -133,3 +133,27 @@ fn with_the_runtime_as_a_dependency_it_is_used_not_inlined() {
         }
     }
 }
+
+/// `examples/build-script` declares, by hand, the features and dependencies of the crate
+/// `apigen generate` writes for the same spec (plain style, runtime vendored): when the
+/// runtime needs a new dependency, the example must list it too.
+#[test]
+fn the_build_script_example_declares_what_the_generated_manifest_does() {
+    let loaded = apigen_spec::load(&root().join("specs/examples/widgets.yaml")).unwrap();
+    let style = apigen_spec::style::find("plain").unwrap();
+    let generated = apigen_gen::generate(&loaded, style, &Default::default()).unwrap();
+    let manifest = generated
+        .files
+        .iter()
+        .find(|f| f.path == Path::new("Cargo.toml"))
+        .expect("a Cargo.toml");
+    let generated: toml::Table = toml::from_str(&manifest.contents).unwrap();
+    let example = std::fs::read_to_string(root().join("examples/build-script/Cargo.toml")).unwrap();
+    let example: toml::Table = toml::from_str(&example).unwrap();
+    for table in ["features", "dependencies"] {
+        assert_eq!(
+            example[table], generated[table],
+            "[{table}] of examples/build-script/Cargo.toml differs from the generated one"
+        );
+    }
+}
