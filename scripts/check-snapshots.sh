@@ -3,7 +3,8 @@
 # crates/gen/tests/fixtures/*.yaml) in every style into one temporary workspace, injects
 # `#![deny(warnings)]`, and runs `cargo check` and `cargo clippy -D warnings` over all of
 # them in one cargo invocation each, sharing one target directory. Specs with a behaviour
-# test (crates/gen/tests/generated/<stem>_roundtrip.rs) also run it in their plain crate.
+# test (crates/gen/tests/generated/<stem>_roundtrip.rs) also run it in the crate of every
+# style; the test refers to the crate as `api`.
 #
 #   scripts/check-snapshots.sh              # all specs × all styles
 #   scripts/check-snapshots.sh widgets      # only specs whose file name contains "widgets"
@@ -43,11 +44,12 @@ for spec in specs/examples/*.yaml crates/gen/tests/fixtures/*.yaml; do
     # Warnings are errors in the compile check (generated lib.rs does not carry this itself).
     printf '#![deny(warnings)]\n%s' "$(cat "$out/src/lib.rs")" > "$out/src/lib.rs"
     members+=("\"crates/$name\"")
-    # Behaviour tests of generated code run inside the crate they test.
+    # Behaviour tests of generated code run inside the crate they test, in every style: the
+    # test names the crate `api` (the line appended here), so one file serves all styles.
     behaviour="crates/gen/tests/generated/${stem}_roundtrip.rs"
-    if [ "$style" = plain ] && [ -f "$behaviour" ]; then
+    if [ -f "$behaviour" ]; then
       mkdir -p "$out/tests"
-      cp "$behaviour" "$out/tests/roundtrip.rs"
+      { cat "$behaviour"; printf '\nuse %s as api;\n' "${name//-/_}"; } > "$out/tests/roundtrip.rs"
       tested+=("$name")
     fi
   done

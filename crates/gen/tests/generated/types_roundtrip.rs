@@ -1,10 +1,11 @@
 //! Behaviour of the types generated from `crates/gen/tests/fixtures/types.yaml`.
 //!
 //! Not a test of this crate: `scripts/check-snapshots.sh` copies it into the generated
-//! `snap-types-plain` crate and runs it there with `cargo test`.
+//! `snap-types-<style>` crate of every style, naming that crate `api`, and runs it there
+//! with `cargo test`.
 
 use serde_json::{json, Value};
-use snap_types_plain::types::*;
+use api::types::*;
 
 fn decode<T: serde::de::DeserializeOwned>(value: Value) -> T {
     serde_json::from_value(value).expect("decodes")
