@@ -12,7 +12,10 @@ const SPECS: &[(&str, &str)] = &[
     ("hostile", "../specs/examples/hostile.yaml"),
     ("media", "../specs/examples/media.yaml"),
     ("shapes", "../specs/examples/shapes.yaml"),
-    ("query_arrays", "../examples/widgets/tests/fixtures/query-arrays.yaml"),
+    (
+        "query_arrays",
+        "../examples/widgets/tests/fixtures/query-arrays.yaml",
+    ),
     ("types", "../crates/gen/tests/fixtures/types.yaml"),
 ];
 

@@ -12,7 +12,9 @@ include!(concat!(env!("OUT_DIR"), "/decoders.rs"));
 /// `data` decoded as `T` with serde, then encoded and decoded again: the same value.
 pub fn roundtrip<T: DeserializeOwned + Serialize + PartialEq + Debug>(data: &[u8]) {
     if let Ok(value) = serde_json::from_slice::<T>(data) {
-        same_again(&value, |json| serde_json::from_slice::<T>(json).map_err(|e| e.to_string()));
+        same_again(&value, |json| {
+            serde_json::from_slice::<T>(json).map_err(|e| e.to_string())
+        });
     }
 }
 

@@ -556,11 +556,19 @@ impl Security {
         match self {
             Security::Bearer => json!({"type": "http", "scheme": "bearer"}),
             Security::Basic => json!({"type": "http", "scheme": "basic"}),
-            Security::ApiKeyHeader(n) => json!({"type": "apiKey", "in": "header", "name": n.text()}),
+            Security::ApiKeyHeader(n) => {
+                json!({"type": "apiKey", "in": "header", "name": n.text()})
+            }
             Security::ApiKeyQuery(n) => json!({"type": "apiKey", "in": "query", "name": n.text()}),
-            Security::ApiKeyCookie(n) => json!({"type": "apiKey", "in": "cookie", "name": n.text()}),
-            Security::OAuth2 => json!({"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://example.com/token", "scopes": {}}}}),
-            Security::OpenIdConnect => json!({"type": "openIdConnect", "openIdConnectUrl": "https://example.com/.well-known/openid-configuration"}),
+            Security::ApiKeyCookie(n) => {
+                json!({"type": "apiKey", "in": "cookie", "name": n.text()})
+            }
+            Security::OAuth2 => {
+                json!({"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://example.com/token", "scopes": {}}}})
+            }
+            Security::OpenIdConnect => {
+                json!({"type": "openIdConnect", "openIdConnectUrl": "https://example.com/.well-known/openid-configuration"})
+            }
             Security::Other(s) => json!({"type": s}),
         }
     }
@@ -719,7 +727,9 @@ impl Schema {
                 }
                 s
             }
-            Schema::AllOf(all) => json!({"allOf": all.iter().map(|s| s.json(v)).collect::<Vec<_>>()}),
+            Schema::AllOf(all) => {
+                json!({"allOf": all.iter().map(|s| s.json(v)).collect::<Vec<_>>()})
+            }
             Schema::OneOf(all, discriminator) => {
                 let mut s = json!({"oneOf": all.iter().map(|s| s.json(v)).collect::<Vec<_>>()});
                 if let Some(d) = discriminator {
@@ -727,7 +737,9 @@ impl Schema {
                 }
                 s
             }
-            Schema::AnyOf(all) => json!({"anyOf": all.iter().map(|s| s.json(v)).collect::<Vec<_>>()}),
+            Schema::AnyOf(all) => {
+                json!({"anyOf": all.iter().map(|s| s.json(v)).collect::<Vec<_>>()})
+            }
             Schema::Not(s) => json!({"not": s.json(v)}),
             Schema::Nullable(inner) => {
                 let mut s = inner.json(v);
@@ -762,7 +774,9 @@ impl Schema {
                 })
                 .collect::<Vec<_>>()}),
             Schema::Const(c) => json!({"const": c.json()}),
-            Schema::Enum(values) => json!({"enum": values.iter().map(Scalar::json).collect::<Vec<_>>()}),
+            Schema::Enum(values) => {
+                json!({"enum": values.iter().map(Scalar::json).collect::<Vec<_>>()})
+            }
             Schema::Empty => json!({}),
             Schema::Value(c) => c.json(),
         }

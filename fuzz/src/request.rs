@@ -82,7 +82,13 @@ pub fn check(runtime: &tokio::runtime::Runtime, data: &[u8]) {
 
 /// An answer in the style: no 500 (the in-memory store never fails), a body only as JSON,
 /// and an error as the style's error body.
-fn check_answer(style: Style, head: bool, status: StatusCode, content_type: Option<&str>, body: &[u8]) {
+fn check_answer(
+    style: Style,
+    head: bool,
+    status: StatusCode,
+    content_type: Option<&str>,
+    body: &[u8],
+) {
     let text = String::from_utf8_lossy(body);
     assert!(
         status != StatusCode::INTERNAL_SERVER_ERROR,
@@ -90,7 +96,9 @@ fn check_answer(style: Style, head: bool, status: StatusCode, content_type: Opti
     );
     if body.is_empty() {
         assert!(
-            head || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED || status.is_success(),
+            head || status == StatusCode::NO_CONTENT
+                || status == StatusCode::NOT_MODIFIED
+                || status.is_success(),
             "{style:?}: {status} without a body"
         );
         return;
@@ -102,7 +110,10 @@ fn check_answer(style: Style, head: bool, status: StatusCode, content_type: Opti
     let json: Value = serde_json::from_slice(body)
         .unwrap_or_else(|e| panic!("{style:?}: {status}: the body is not JSON ({e}): {text}"));
     if status.is_client_error() || status.is_server_error() {
-        assert!(is_error_body(style, status, &json), "{style:?}: {status}: not the style's error: {text}");
+        assert!(
+            is_error_body(style, status, &json),
+            "{style:?}: {status}: not the style's error: {text}"
+        );
     }
 }
 
