@@ -7,6 +7,7 @@
 //!   rate limiting, parameter and body extraction, and the style-neutral `ApiError`;
 //! - [`serve`]: serving the router over TCP with timeouts, header and connection limits;
 //! - [`client`]: the reqwest client core, retries, pagination and the one `Error` type;
+//! - [`headers`]: typed response headers ([`headers::WithHeaders`]);
 //! - [`validate`]: the `Validate` trait of request bodies and the checks it runs;
 //! - one module per response style ([`enveloped`], [`plain`], [`result`]), each with its
 //!   wire types, its page types and a `Style` that implements the server and client
@@ -29,6 +30,7 @@
 #[cfg(feature = "client")]
 pub mod client;
 pub mod enveloped;
+pub mod headers;
 #[cfg(feature = "regex")]
 pub mod pattern;
 pub mod plain;

@@ -105,12 +105,7 @@ fn shape_of<'a>(
     let pointer = JsonPointer::from_tokens(["paths", path, method]);
     let (success_status, success_response) = success_response(spec, operation);
     let success_schema = success_response.and_then(|r| json_schema(&r.content));
-    let array_items = success_schema
-        .and_then(|s| resolve_schema(spec, s))
-        .and_then(|s| match &s.schema_kind {
-            SchemaKind::Type(Type::Array(array)) => Some(array.items.as_ref()),
-            _ => None,
-        });
+    let array_items = list_items(spec, success_schema);
     let is_list = array_items.is_some();
     let list_item = array_items.flatten();
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
@@ -160,6 +155,56 @@ fn shape_of<'a>(
         request_schema,
         secured,
     }
+}
+
+impl<'a> OperationShape<'a> {
+    /// The operation as it answers each of its other declared 2xx statuses (besides
+    /// [`OperationShape::success_status`]), in ascending order: the same shape with that
+    /// status, its body schema and whether that body is a list.
+    pub fn alternatives(&self, spec: &'a OpenAPI) -> Vec<OperationShape<'a>> {
+        let mut codes: Vec<(u16, &'a ReferenceOr<Response>)> = self
+            .operation
+            .responses
+            .responses
+            .iter()
+            .filter_map(|(code, r)| match code {
+                StatusCode::Code(c) if (200..300).contains(c) && *c != self.success_status => {
+                    Some((*c, r))
+                }
+                _ => None,
+            })
+            .collect();
+        codes.sort_by_key(|(c, _)| *c);
+        codes
+            .into_iter()
+            .map(|(code, response)| {
+                let schema = resolve_response(spec, response).and_then(|r| json_schema(&r.content));
+                let items = list_items(spec, schema);
+                OperationShape {
+                    success_status: code,
+                    success_schema: schema,
+                    list_item: items.flatten(),
+                    is_list: items.is_some(),
+                    accepted: code == 202,
+                    ..self.clone()
+                }
+            })
+            .collect()
+    }
+}
+
+/// The item schema of a success schema that is an array (`Some(None)`: an array without
+/// `items`); `None` when it is not an array.
+fn list_items<'a>(
+    spec: &'a OpenAPI,
+    schema: Option<&'a ReferenceOr<Schema>>,
+) -> Option<Option<&'a ReferenceOr<Box<Schema>>>> {
+    schema
+        .and_then(|s| resolve_schema(spec, s))
+        .and_then(|s| match &s.schema_kind {
+            SchemaKind::Type(Type::Array(array)) => Some(array.items.as_ref()),
+            _ => None,
+        })
 }
 
 /// The success status and its response: the lowest declared 2xx code, else `2XX`,
