@@ -520,8 +520,21 @@ mod panicky {
         async fn delete_widget(&self, _: RequestContext, _: String) -> Result<(), ApiError> {
             Err(ApiError::forbidden("read-only"))
         }
-        async fn get_widget(&self, _: RequestContext, id: String) -> Result<Widget, ApiError> {
+        async fn get_widget(
+            &self,
+            _: RequestContext,
+            id: String,
+        ) -> Result<widgets_plain::server::WithHeaders<Widget, widgets_plain::types::GetWidgetHeaders>, ApiError>
+        {
             panic!("the store is broken for {id}")
+        }
+        async fn replace_widget(
+            &self,
+            _: RequestContext,
+            _: String,
+            _: WidgetInput,
+        ) -> Result<widgets_plain::types::ReplaceWidgetResponse, ApiError> {
+            Err(ApiError::forbidden("read-only"))
         }
         async fn update_widget(
             &self,
@@ -756,8 +769,21 @@ mod orgs {
         async fn delete_widget(&self, _: RequestContext, _: String) -> Result<(), ApiError> {
             Ok(())
         }
-        async fn get_widget(&self, _: RequestContext, id: String) -> Result<Widget, ApiError> {
+        async fn get_widget(
+            &self,
+            _: RequestContext,
+            id: String,
+        ) -> Result<widgets_enveloped::server::WithHeaders<Widget, widgets_enveloped::types::GetWidgetHeaders>, ApiError>
+        {
             Err(ApiError::not_found(format!("no {id}")))
+        }
+        async fn replace_widget(
+            &self,
+            _: RequestContext,
+            _: String,
+            _: WidgetInput,
+        ) -> Result<widgets_enveloped::types::ReplaceWidgetResponse, ApiError> {
+            Err(ApiError::forbidden("read-only"))
         }
         async fn update_widget(
             &self,

@@ -27,16 +27,18 @@ use std::sync::Arc;
 use axum::extract::Request;
 use axum::routing::MethodFilter;
 use axum::Router;
+pub use super::runtime::headers::WithHeaders;
 pub use super::runtime::server::{
     ApiError, AuthRequest, BatchError, Credential, Exchange, ItemRefusal,
-    PeerCertificate, Principal, RateLimit, RequestContext, RequestId, SchemeKind, Secret,
-    DEFAULT_BODY_LIMIT,
+    PeerCertificate, Principal, RateLimit, RequestContext, RequestId, ResponseHeaders,
+    SchemeKind, Secret, DEFAULT_BODY_LIMIT,
 };
 #[allow(unused_imports)]
 use super::runtime::server::{
     batch_outcome, exactly_one, optional_write_body, page_request, path_params,
-    query_params, require_header, status, write_batch, write_body, App, Call, Handle,
-    Handling, OpInfo, Operations, Route, SchemeUse, SecurityScheme, ServerStyle,
+    query_params, render_empty, require_header, respond, status, write_batch, write_body,
+    App, Call, Handle, Handling, OpInfo, Operations, Route, SchemeUse, SecurityScheme,
+    ServerStyle,
 };
 #[allow(unused_imports)]
 use super::style::{PageRequest, Style};
@@ -94,7 +96,9 @@ pub trait Api: Send + Sync + 'static {
         &self,
         ctx: RequestContext,
         widget_id: String,
-    ) -> impl Future<Output = Result<types::Widget, ApiError>> + Send;
+    ) -> impl Future<
+        Output = Result<WithHeaders<types::Widget, types::GetWidgetHeaders>, ApiError>,
+    > + Send;
     /// Update a widget
     /// Fields left out stay as they are; `color` set to null is cleared.
     fn update_widget(
@@ -103,6 +107,14 @@ pub trait Api: Send + Sync + 'static {
         widget_id: String,
         body: types::WidgetPatch,
     ) -> impl Future<Output = Result<types::Widget, ApiError>> + Send;
+    /// Replace or create a widget
+    /// Replaces the widget (`200`), or creates it under this id (`201`, with `Location`) when there is none. Ids have the form `wdg_<n>`: another id is `404`. A name that another widget has is refused as in a create.
+    fn replace_widget(
+        &self,
+        ctx: RequestContext,
+        widget_id: String,
+        body: types::WidgetInput,
+    ) -> impl Future<Output = Result<types::ReplaceWidgetResponse, ApiError>> + Send;
 }
 /// The router with default settings: 1 MiB body limit, no rate limit, relative links.
 pub fn router<A: Api>(api: A) -> Router {
@@ -124,12 +136,13 @@ impl<A: Api> Operations for Generated<A> {
     const SECURITY_SCHEMES: &'static [SecurityScheme] = SECURITY_SCHEMES;
     const OPENAPI_JSON: &'static str = super::OPENAPI_JSON;
     fn handlers() -> Vec<Handle<Self>> {
-        let handlers: [Handle<Self>; 5] = [
+        let handlers: [Handle<Self>; 6] = [
             list_widgets::<A>,
             create_widget::<A>,
             delete_widget::<A>,
             get_widget::<A>,
             update_widget::<A>,
+            replace_widget::<A>,
         ];
         handlers.into()
     }
@@ -249,6 +262,26 @@ static ROUTES: &[Route] = &[
             ],
         },
     },
+    Route {
+        path: "/widgets/{widget_id}",
+        method: MethodFilter::PUT,
+        allow: "PUT",
+        body: true,
+        op: OpInfo {
+            operation_id: "replaceWidget",
+            collection_key: "widgets",
+            addresses_item: true,
+            parent_path: Some("/widgets"),
+            security: &[
+                &[
+                    SchemeUse {
+                        scheme: "bearerAuth",
+                        scopes: &[],
+                    },
+                ],
+            ],
+        },
+    },
 ];
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
 fn list_widgets<A: Api>(
@@ -257,16 +290,28 @@ fn list_widgets<A: Api>(
     op: &'static OpInfo,
 ) -> Handling {
     Box::pin(async move {
-        let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
+        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
+                app,
+                request,
+                op,
+            )
             .await?;
         ctx.take_extensions(&mut parts);
+        let added = ctx.response_headers();
         let page = page_request::<Style>(&ex, &parts)?;
         let items = app
             .api
             .list_widgets(ctx, page.clone())
             .await
             .map_err(|e| ex.reject(&e))?;
-        Ok(Style::render_page(&ex, &page, items))
+        Ok(
+            respond(
+                &mut ex,
+                &added,
+                None::<&()>,
+                |ex| Style::render_page(ex, &page, items),
+            ),
+        )
     })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
@@ -276,14 +321,26 @@ fn create_widget<A: Api>(
     op: &'static OpInfo,
 ) -> Handling {
     Box::pin(async move {
-        let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
+        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
+                app,
+                request,
+                op,
+            )
             .await?;
+        let added = ctx.response_headers();
         let body = exactly_one(
             &ex,
             write_body::<Style, types::WidgetInput>(&ex, &mut ctx, parts, body).await?,
         )?;
-        let item = app.api.create_widget(ctx, body).await.map_err(|e| ex.reject(&e))?;
-        Ok(Style::render_written(&ex, status(201), vec![item], true))
+        let answer = app.api.create_widget(ctx, body).await.map_err(|e| ex.reject(&e))?;
+        Ok(
+            respond(
+                &mut ex,
+                &added,
+                None::<&()>,
+                |ex| Style::render_written(ex, status(201), vec![answer], true),
+            ),
+        )
     })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
@@ -293,12 +350,17 @@ fn delete_widget<A: Api>(
     op: &'static OpInfo,
 ) -> Handling {
     Box::pin(async move {
-        let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
+        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
+                app,
+                request,
+                op,
+            )
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
         ctx.take_extensions(&mut parts);
+        let added = ctx.response_headers();
         app.api.delete_widget(ctx, widget_id).await.map_err(|e| ex.reject(&e))?;
-        Ok(Style::render_no_content(&ex))
+        Ok(respond(&mut ex, &added, None::<&()>, |ex| render_empty::<Style>(ex, 200)))
     })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
@@ -308,12 +370,28 @@ fn get_widget<A: Api>(
     op: &'static OpInfo,
 ) -> Handling {
     Box::pin(async move {
-        let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
+        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
+                app,
+                request,
+                op,
+            )
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
         ctx.take_extensions(&mut parts);
-        let item = app.api.get_widget(ctx, widget_id).await.map_err(|e| ex.reject(&e))?;
-        Ok(Style::render_object(&ex, status(200), &item))
+        let added = ctx.response_headers();
+        let answer = app
+            .api
+            .get_widget(ctx, widget_id)
+            .await
+            .map_err(|e| ex.reject(&e))?;
+        Ok(
+            respond(
+                &mut ex,
+                &added,
+                Some(&answer.headers),
+                |ex| Style::render_object(ex, status(200), &answer.body),
+            ),
+        )
     })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
@@ -323,18 +401,86 @@ fn update_widget<A: Api>(
     op: &'static OpInfo,
 ) -> Handling {
     Box::pin(async move {
-        let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
+        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
+                app,
+                request,
+                op,
+            )
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
+        let added = ctx.response_headers();
         let body = exactly_one(
             &ex,
             write_body::<Style, types::WidgetPatch>(&ex, &mut ctx, parts, body).await?,
         )?;
-        let item = app
+        let answer = app
             .api
             .update_widget(ctx, widget_id, body)
             .await
             .map_err(|e| ex.reject(&e))?;
-        Ok(Style::render_written(&ex, status(200), vec![item], false))
+        Ok(
+            respond(
+                &mut ex,
+                &added,
+                None::<&()>,
+                |ex| Style::render_written(ex, status(200), vec![answer], false),
+            ),
+        )
+    })
+}
+#[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
+fn replace_widget<A: Api>(
+    app: Arc<App<Generated<A>>>,
+    request: Request,
+    op: &'static OpInfo,
+) -> Handling {
+    Box::pin(async move {
+        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
+                app,
+                request,
+                op,
+            )
+            .await?;
+        let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
+        let added = ctx.response_headers();
+        let body = exactly_one(
+            &ex,
+            write_body::<Style, types::WidgetInput>(&ex, &mut ctx, parts, body).await?,
+        )?;
+        let answer = app
+            .api
+            .replace_widget(ctx, widget_id, body)
+            .await
+            .map_err(|e| ex.reject(&e))?;
+        Ok(
+            match answer {
+                types::ReplaceWidgetResponse::Ok(answer) => {
+                    respond(
+                        &mut ex,
+                        &added,
+                        Some(&answer.headers),
+                        |ex| Style::render_written(
+                            ex,
+                            status(200),
+                            vec![answer.body],
+                            false,
+                        ),
+                    )
+                }
+                types::ReplaceWidgetResponse::Created(answer) => {
+                    respond(
+                        &mut ex,
+                        &added,
+                        Some(&answer.headers),
+                        |ex| Style::render_written(
+                            ex,
+                            status(201),
+                            vec![answer.body],
+                            false,
+                        ),
+                    )
+                }
+            },
+        )
     })
 }
