@@ -656,9 +656,14 @@ impl Operation {
         };
         let (server, client) = match (&self.responses_enum, self.responses.first()) {
             (Some(name), _) => (format!("types::{name}"), format!("types::{name}")),
-            (None, Some(ResponseCase { headers: Some(_), payload: Some(payload), .. })) => {
-                (payload.clone(), payload.clone())
-            }
+            (
+                None,
+                Some(ResponseCase {
+                    headers: Some(_),
+                    payload: Some(payload),
+                    ..
+                }),
+            ) => (payload.clone(), payload.clone()),
             _ => (server, client),
         };
         self.batch = batch_writes && self.body.is_some() && !self.is_list && !self.addresses_item;

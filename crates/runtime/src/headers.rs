@@ -46,7 +46,11 @@ pub fn header_pairs<H: Serialize>(headers: &H) -> Result<Vec<(String, String)>, 
             serde_json::Value::String(s) => s,
             serde_json::Value::Number(n) => n.to_string(),
             serde_json::Value::Bool(b) => b.to_string(),
-            _ => return Err(format!("the header `{name}` is not a string, number or boolean")),
+            _ => {
+                return Err(format!(
+                    "the header `{name}` is not a string, number or boolean"
+                ))
+            }
         };
         pairs.push((name, text));
     }
@@ -90,8 +94,10 @@ mod tests {
                 ("X-Rate".to_string(), "-5".to_string())
             ]
         );
-        let borrowed: Vec<(&str, &str)> =
-            pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let borrowed: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
         assert_eq!(from_header_pairs::<Declared>(&borrowed).unwrap(), declared);
     }
 

@@ -616,7 +616,9 @@ pub struct ResponseHeaders(Arc<std::sync::Mutex<HeaderMap>>);
 
 impl ResponseHeaders {
     fn map(&self) -> std::sync::MutexGuard<'_, HeaderMap> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Sets a header, replacing the values it had here.
@@ -2561,5 +2563,125 @@ impl Exchange {
             render_error: O::Style::render_error,
             location: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static ITEM: OpInfo = OpInfo {
+        operation_id: "putThing",
+        collection_key: "things",
+        addresses_item: true,
+        parent_path: Some("/things"),
+        security: &[],
+    };
+
+    fn exchange(uri: &str, op: &'static OpInfo) -> Exchange {
+        Exchange {
+            request_id: RequestId::default(),
+            api_version: "1",
+            org_id: None,
+            project_id: None,
+            uri: uri.parse().unwrap(),
+            base_url: None,
+            op: Some(op),
+            render_error: |_, error| error.clone().into_response(),
+            location: None,
+        }
+    }
+
+    /// A rendered page as a style writes it: JSON with a pagination header of its own.
+    fn page(status: StatusCode) -> Response {
+        let mut response = json_response(status, &[1, 2]);
+        let headers = response.headers_mut();
+        headers.insert("has-more", HeaderValue::from_static("false"));
+        response
+    }
+
+    #[test]
+    fn added_headers_never_replace_the_routers_or_the_styles() {
+        let added = ResponseHeaders::default();
+        let mine = |name: &'static str, value: &'static str| {
+            added.append(
+                HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            );
+        };
+        mine("content-type", "text/plain");
+        mine("x-request-id", "forged");
+        mine("has-more", "true");
+        mine("cache-control", "no-store");
+        mine("set-cookie", "a=1");
+        mine("set-cookie", "b=2");
+        let mut ex = exchange("/things", &ITEM);
+        let response = respond(&mut ex, &added, None::<&()>, |_| page(StatusCode::OK));
+        let headers = response.headers();
+        assert_eq!(headers["content-type"], "application/json");
+        assert!(!headers.contains_key("x-request-id"));
+        assert_eq!(headers["has-more"], "false");
+        assert_eq!(headers["cache-control"], "no-store");
+        let cookies: Vec<_> = headers.get_all("set-cookie").iter().collect();
+        assert_eq!(cookies, ["a=1", "b=2"]);
+        // Taken: what is added after the answer is not sent.
+        assert!(added.get(&header::CACHE_CONTROL).is_none());
+    }
+
+    #[test]
+    fn declared_headers_replace_added_ones_and_an_error_carries_neither() {
+        #[derive(Serialize)]
+        struct Declared {
+            etag: &'static str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            age: Option<u32>,
+        }
+        let added = ResponseHeaders::default();
+        added.insert(header::ETAG, HeaderValue::from_static("\"added\""));
+        let declared = Declared {
+            etag: "\"declared\"",
+            age: Some(7),
+        };
+        let mut ex = exchange("/things/t1", &ITEM);
+        let response = respond(&mut ex, &added, Some(&declared), |_| page(StatusCode::OK));
+        assert_eq!(response.headers()["etag"], "\"declared\"");
+        assert_eq!(response.headers()["age"], "7");
+
+        added.insert(header::ETAG, HeaderValue::from_static("\"added\""));
+        let response = respond(&mut ex, &added, Some(&declared), |_| {
+            page(StatusCode::NOT_FOUND)
+        });
+        assert!(!response.headers().contains_key("etag"));
+
+        let bad = Declared {
+            etag: "line\nbreak",
+            age: None,
+        };
+        let response = respond(&mut ex, &added, Some(&bad), |_| page(StatusCode::OK));
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn a_location_set_by_the_handler_is_the_styles_and_an_upsert_gets_its_path() {
+        let added = ResponseHeaders::default();
+        added.insert(header::LOCATION, HeaderValue::from_static("/things/custom"));
+        let mut ex = exchange("/things", &ITEM);
+        let response = respond(&mut ex, &added, None::<&()>, |ex| {
+            let seen = ex.location(Some(&serde_json::json!({"id": "t9"})));
+            assert_eq!(seen.as_deref(), Some("/things/custom"));
+            let mut response = page(StatusCode::CREATED);
+            let derived = HeaderValue::from_str(&seen.unwrap()).unwrap();
+            response.headers_mut().insert(header::LOCATION, derived);
+            response
+        });
+        assert_eq!(response.headers()["location"], "/things/custom");
+
+        // A `201` of an operation addressing one item: its own URL, unless set.
+        let mut ex = exchange("/things/t1", &ITEM);
+        let none = ResponseHeaders::default();
+        let response = respond(&mut ex, &none, None::<&()>, |_| page(StatusCode::CREATED));
+        assert_eq!(response.headers()["location"], "/things/t1");
+        let response = respond(&mut ex, &none, None::<&()>, |_| page(StatusCode::OK));
+        assert!(!response.headers().contains_key("location"));
     }
 }

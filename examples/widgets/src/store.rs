@@ -123,11 +123,11 @@ macro_rules! store_for {
         pub mod $style {
             use std::sync::Mutex;
 
+            use $krate::server::WithHeaders;
             #[allow(unused_imports)]
             use $krate::server::{
                 Api, ApiError, AuthRequest, BatchError, ItemRefusal, Principal, RequestContext,
             };
-            use $krate::server::WithHeaders;
             use $krate::style::{Page, PageRequest};
             use $krate::types::{
                 GetWidgetHeaders, Nullable, ReplaceWidget201Headers, ReplaceWidgetHeaders,
@@ -358,14 +358,21 @@ macro_rules! store_for {
                     match &self.backend {
                         Backend::Memory(memory) => {
                             let mut memory = lock(memory);
-                            if memory.widgets.iter().any(|w| w.name == input.name && w.id != id) {
+                            if memory
+                                .widgets
+                                .iter()
+                                .any(|w| w.name == input.name && w.id != id)
+                            {
                                 return Err(name_taken(&input.name));
                             }
                             let fresh = widget(seq_u64, input);
                             match memory.widgets.iter_mut().find(|w| w.id == id) {
                                 Some(saved) => {
                                     let created_at = saved.created_at;
-                                    *saved = Widget { created_at, ..fresh };
+                                    *saved = Widget {
+                                        created_at,
+                                        ..fresh
+                                    };
                                     Ok((saved.clone(), true))
                                 }
                                 None => {

@@ -18,9 +18,9 @@ macro_rules! panicking_router {
         )
     };
     ($krate:ident, $input:ty, $saved:ty, $error:ty) => {{
+        use $krate::server::WithHeaders;
         use $krate::server::{Api, ApiError, AuthRequest, Principal, RequestContext};
         use $krate::style::{Page, PageRequest};
-        use $krate::server::WithHeaders;
         use $krate::types::{GetWidgetHeaders, ReplaceWidgetResponse, Widget, WidgetPatch};
 
         struct Panics;

@@ -115,8 +115,7 @@ macro_rules! responses {
                     panic!("expected a 404")
                 };
                 assert_eq!(missing.status, 404);
-                let Err(Error::Api(taken)) =
-                    client.replace_widget("wdg_2", &input("Gear")).await
+                let Err(Error::Api(taken)) = client.replace_widget("wdg_2", &input("Gear")).await
                 else {
                     panic!("expected the name to be refused")
                 };

@@ -295,7 +295,10 @@ macro_rules! roundtrip {
                     .build()
                     .unwrap();
                 let started = Instant::now();
-                assert_eq!(patient.get_widget("wdg_1").await.unwrap().body.name, "widget-1");
+                assert_eq!(
+                    patient.get_widget("wdg_1").await.unwrap().body.name,
+                    "widget-1"
+                );
                 assert!(started.elapsed() < Duration::from_secs(5));
 
                 // A POST is not retried unless asked.

@@ -84,7 +84,10 @@ async fn a_503_with_an_http_date_retry_after_is_retried_for_gets() {
         .build()
         .unwrap();
     let started = Instant::now();
-    assert_eq!(client.get_widget("wdg_1").await.unwrap().body.name, "Sprocket");
+    assert_eq!(
+        client.get_widget("wdg_1").await.unwrap().body.name,
+        "Sprocket"
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     assert!(started.elapsed() < Duration::from_secs(3));
 

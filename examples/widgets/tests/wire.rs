@@ -398,7 +398,10 @@ async fn plain_framework_failures_are_styled() {
             .is_some_and(|m| !m.is_empty()));
     }
     let not_allowed = server.send(Method::POST, "/widgets/wdg_1", None, &[]).await;
-    assert_eq!(not_allowed.header("allow"), Some("DELETE,GET,HEAD,PATCH,PUT"));
+    assert_eq!(
+        not_allowed.header("allow"),
+        Some("DELETE,GET,HEAD,PATCH,PUT")
+    );
 
     let too_big = format!(r#"{{"name":"{}"}}"#, "x".repeat(2 * 1024 * 1024));
     let reply = server.post("/widgets", &too_big).await;
@@ -524,8 +527,10 @@ mod panicky {
             &self,
             _: RequestContext,
             id: String,
-        ) -> Result<widgets_plain::server::WithHeaders<Widget, widgets_plain::types::GetWidgetHeaders>, ApiError>
-        {
+        ) -> Result<
+            widgets_plain::server::WithHeaders<Widget, widgets_plain::types::GetWidgetHeaders>,
+            ApiError,
+        > {
             panic!("the store is broken for {id}")
         }
         async fn replace_widget(
@@ -773,8 +778,13 @@ mod orgs {
             &self,
             _: RequestContext,
             id: String,
-        ) -> Result<widgets_enveloped::server::WithHeaders<Widget, widgets_enveloped::types::GetWidgetHeaders>, ApiError>
-        {
+        ) -> Result<
+            widgets_enveloped::server::WithHeaders<
+                Widget,
+                widgets_enveloped::types::GetWidgetHeaders,
+            >,
+            ApiError,
+        > {
             Err(ApiError::not_found(format!("no {id}")))
         }
         async fn replace_widget(

@@ -8,8 +8,8 @@
 use super::names::{self, Namer};
 use super::schema::{to_field, DraftField, FieldOf, Ty, TypeBuilder, TypeId};
 use super::{
-    Body, DefaultExpr, DefaultValue, Operation, Origin, Param, ParamGroup, Presence,
-    ResponseCase, ResponseHeaders, SchemeUse, SecurityScheme, Success,
+    Body, DefaultExpr, DefaultValue, Operation, Origin, Param, ParamGroup, Presence, ResponseCase,
+    ResponseHeaders, SchemeUse, SecurityScheme, Success,
 };
 use apigen_spec::pointer::escape;
 use apigen_spec::reference::follow_json;
@@ -295,8 +295,8 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         let body = self.body();
         let (status, success, main_response) = self.success();
         let cases = self.cases(success.clone(), main_response);
-        let cases_enum = (cases.len() > 1)
-            .then(|| self.types.reserve(&format!("{}Response", self.type_prefix)));
+        let cases_enum =
+            (cases.len() > 1).then(|| self.types.reserve(&format!("{}Response", self.type_prefix)));
         let text = |key: &str| {
             self.op
                 .get(key)
@@ -362,11 +362,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
     /// order), each with its body type and declared headers. A list, and a write the style
     /// takes many items in at once (a batch), answer their main status only, without
     /// declared headers.
-    fn cases(
-        &mut self,
-        success: Option<Ty>,
-        main: Option<(&'a Value, String)>,
-    ) -> Vec<DraftCase> {
+    fn cases(&mut self, success: Option<Ty>, main: Option<(&'a Value, String)>) -> Vec<DraftCase> {
         let batch = self.style.batch_writes()
             && self.shape.has_body
             && !self.shape.is_list
