@@ -151,6 +151,7 @@ mod tests {
             names(vendored_files(Some("plain"), &Features::default())),
             [
                 "src/runtime/client.rs",
+                "src/runtime/headers.rs",
                 "src/runtime/plain.rs",
                 "src/runtime/serve.rs",
                 "src/runtime/server.rs",
@@ -168,6 +169,7 @@ mod tests {
             names(vendored_files(None, &all)),
             [
                 "src/runtime/client.rs",
+                "src/runtime/headers.rs",
                 "src/runtime/pattern.rs",
                 "src/runtime/serve.rs",
                 "src/runtime/server.rs",
