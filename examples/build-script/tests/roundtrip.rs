@@ -185,7 +185,10 @@ async fn create_get_list_and_a_typed_404() {
         weight: None,
         tags: None,
     };
-    let upserted = c.replace_widget_with_meta("wdg_9", &input).await.expect("upsert");
+    let upserted = c
+        .replace_widget_with_meta("wdg_9", &input)
+        .await
+        .expect("upsert");
     assert_eq!(upserted.info.location(), Some("/widgets/wdg_9"));
     match upserted.value {
         ReplaceWidgetResponse::Created(created) => {
@@ -195,7 +198,10 @@ async fn create_get_list_and_a_typed_404() {
         other => panic!("expected the 201 case: {other:?}"),
     }
     let replaced = c.replace_widget("wdg_9", &input).await.expect("replace");
-    assert!(matches!(replaced, ReplaceWidgetResponse::Ok(_)), "{replaced:?}");
+    assert!(
+        matches!(replaced, ReplaceWidgetResponse::Ok(_)),
+        "{replaced:?}"
+    );
     c.delete_widget("wdg_9").await.expect("delete");
 
     for name in ["Gear", "Cog"] {

@@ -4,6 +4,10 @@
 //! the API. Methods return the resource itself; each has a `*_with_meta` twin returning a
 //! [`Response`] with the status, headers, request id and the response style's [`Metadata`].
 //!
+//! An operation that declares several success statuses returns its enum in
+//! [`types`](super::types), decoded by the status received; declared response headers come
+//! back typed, as [`WithHeaders`]. `response.info.location()` reads `Location`.
+//!
 //! List operations take a [`PageRequest`] and return one [`Page`]; [`Core::next_page`] fetches the
 //! page after it and the `*_stream` twin yields every item of every page.
 //!

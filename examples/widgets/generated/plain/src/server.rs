@@ -18,6 +18,16 @@
 //! saved nothing. `?` on an [`ApiError`] gives [`BatchError::Error`]. Other styles write one
 //! item per request, so their methods take and answer one item.
 //!
+//! An operation that declares one success status returns its body (`()` without one); one
+//! that declares several returns its enum in [`types`](super::types) (`<Operation>Response`),
+//! a case per status, which the router answers with that status in the style. Headers the
+//! spec declares for a response are a struct (`<Operation>Headers`, or
+//! `<Operation><status>Headers` for a status other than the first), returned beside the
+//! body as [`WithHeaders`]. Any other header can be added to the success response through
+//! [`RequestContext::response_headers`] (see [`ResponseHeaders`] for what it cannot
+//! replace). A create's `Location` is derived from the saved item's `id` unless the
+//! handler set one.
+//!
 //! The router itself, [`ApiError`] and the request context are the runtime's
 //! ([`runtime::server`](super::runtime::server)); this module holds what the spec decides.
 #![allow(clippy::too_many_arguments)]
