@@ -390,8 +390,19 @@ mod tests {
                 ("/widgets/{widget_id}", "delete"),
                 ("/widgets/{widget_id}", "get"),
                 ("/widgets/{widget_id}", "patch"),
+                ("/widgets/{widget_id}", "put"),
             ]
         );
+
+        // The upsert answers `200`, or `201` with the same body: its alternative.
+        let put = find(&shapes, "/widgets/{widget_id}", "put");
+        assert_eq!(put.success_status, 200);
+        let alternatives = put.alternatives(&spec);
+        assert_eq!(alternatives.len(), 1);
+        assert_eq!(alternatives[0].success_status, 201);
+        assert!(alternatives[0].success_schema.is_some() && !alternatives[0].is_list);
+        assert!(!alternatives[0].accepted && !alternatives[0].is_create);
+        assert!(find(&shapes, "/widgets", "get").alternatives(&spec).is_empty());
 
         let list = find(&shapes, "/widgets", "get");
         assert!(list.is_list);
