@@ -402,7 +402,9 @@ mod tests {
         assert_eq!(alternatives[0].success_status, 201);
         assert!(alternatives[0].success_schema.is_some() && !alternatives[0].is_list);
         assert!(!alternatives[0].accepted && !alternatives[0].is_create);
-        assert!(find(&shapes, "/widgets", "get").alternatives(&spec).is_empty());
+        assert!(find(&shapes, "/widgets", "get")
+            .alternatives(&spec)
+            .is_empty());
 
         let list = find(&shapes, "/widgets", "get");
         assert!(list.is_list);

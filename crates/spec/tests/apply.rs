@@ -708,11 +708,18 @@ fn every_declared_success_status_travels_in_the_style() {
     let created = put.responses.responses[&StatusCode::Code(201)]
         .as_item()
         .expect("inline");
-    assert!(created.headers.contains_key("ETag"), "{:?}", created.headers);
+    assert!(
+        created.headers.contains_key("ETag"),
+        "{:?}",
+        created.headers
+    );
     assert!(created.headers.contains_key("X-Request-Id"));
     // `result` has no `201`: the upsert answers `200` either way.
     let result = wire("widgets", "result");
     let put_statuses = statuses(&result, path, "put");
     assert!(put_statuses.contains(&"200".to_string()));
-    assert!(!put_statuses.contains(&"201".to_string()), "{put_statuses:?}");
+    assert!(
+        !put_statuses.contains(&"201".to_string()),
+        "{put_statuses:?}"
+    );
 }
