@@ -493,35 +493,41 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
                         "string" | "integer" | "number" | "boolean" | "enum"
                     )
             };
-            let field = match header.get("schema") {
-                Some(schema) => {
-                    let of = FieldOf {
-                        wire: &name,
-                        required,
-                        owner: &type_name,
-                        allow_null: false,
-                    };
-                    let schema_pointer = format!("{header_pointer}/schema");
-                    let field = self.types.field(schema, &schema_pointer, of, &mut namer);
-                    if scalar(&field) {
-                        Some(field)
-                    } else {
-                        None
-                    }
-                }
-                None => None,
-            };
-            let mut field = field.unwrap_or_else(|| {
-                self.types.unsupported(
-                    &header_pointer,
-                    &format!(
-                        "the response header `{name}` (not a string, number, boolean or enum)"
-                    ),
-                    "a string",
-                );
-                self.types
-                    .string_field(&name, &header_pointer, required, &mut namer)
+            let field = header.get("schema").map(|schema| {
+                let of = FieldOf {
+                    wire: &name,
+                    required,
+                    owner: &type_name,
+                    allow_null: false,
+                };
+                let schema_pointer = format!("{header_pointer}/schema");
+                self.types.field(schema, &schema_pointer, of, &mut namer)
             });
+            let mut field = match field {
+                Some(field) if scalar(&field) => field,
+                other => {
+                    self.types.unsupported(
+                        &header_pointer,
+                        &format!(
+                            "the response header `{name}` (not a string, number, boolean or enum)"
+                        ),
+                        "a string",
+                    );
+                    let mut string = self.types.string_field(
+                        &name,
+                        &header_pointer,
+                        required,
+                        &mut Namer::default(),
+                    );
+                    // The name the field took already, when it was typed.
+                    if let Some(typed) = other {
+                        string.name = typed.name;
+                    } else {
+                        string.name = namer.unique(&string.name);
+                    }
+                    string
+                }
+            };
             if field.doc.is_none() {
                 field.doc = header
                     .get("description")
