@@ -6,6 +6,7 @@
 //! - [`server`]: the axum router, its style layer, request context, authentication,
 //!   rate limiting, parameter and body extraction, and the style-neutral `ApiError`;
 //! - [`serve`]: serving the router over TCP with timeouts, header and connection limits;
+//! - [`body`]: bodies that are not JSON (streamed bytes, multipart files), for both;
 //! - [`client`]: the reqwest client core, retries, pagination and the one `Error` type;
 //! - [`validate`]: the `Validate` trait of request bodies and the checks it runs;
 //! - one module per response style ([`enveloped`], [`plain`], [`result`]), each with its
@@ -26,6 +27,8 @@
 
 #![warn(missing_docs)]
 
+#[cfg(any(feature = "server", feature = "client"))]
+pub mod body;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod enveloped;
