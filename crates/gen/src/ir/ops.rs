@@ -8,8 +8,8 @@
 use super::names::{self, Namer};
 use super::schema::{to_field, DraftField, FieldOf, Ty, TypeBuilder, TypeId};
 use super::{
-    Body, DefaultExpr, DefaultValue, Operation, Origin, Param, ParamGroup, Presence, SchemeUse,
-    SecurityScheme, Success,
+    Body, DefaultExpr, DefaultValue, FormField, Media, MediaVariant, MultipartForm, Operation,
+    Origin, Param, ParamGroup, Presence, SchemeUse, SecurityScheme, Success,
 };
 use apigen_spec::pointer::escape;
 use apigen_spec::reference::follow_json;
@@ -34,6 +34,246 @@ pub(crate) struct DraftOperation {
     body: Option<DraftRequestBody>,
     /// The success body type.
     success: Option<Ty>,
+    /// Bodies that are not JSON, or several media types.
+    media: Option<DraftMedia>,
+}
+
+/// The runtime's streamed bytes, as the generated modules name it.
+const BINARY: &str = "super::runtime::body::Binary";
+
+/// The runtime's multipart file, as the generated modules name it.
+const FILE_PART: &str = "super::runtime::body::FilePart";
+
+/// How a body of one media type travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Json,
+    Form,
+    Text,
+    Binary,
+    Multipart,
+}
+
+impl Kind {
+    /// What a body of `media` (with `schema`) is; `None`: not one apigen reads here
+    /// (`text/event-stream`, other `multipart/*` types, sequences of JSON).
+    fn of(media: &str, schema: Option<&Value>) -> Option<Kind> {
+        let essence = media
+            .split(';')
+            .next()
+            .unwrap_or(media)
+            .trim()
+            .to_ascii_lowercase();
+        let binary_schema = schema
+            .and_then(|s| s.get("format"))
+            .and_then(Value::as_str)
+            .is_some_and(|f| f == "binary");
+        if shape::is_json(&essence) {
+            return Some(Kind::Json);
+        }
+        Some(match essence.as_str() {
+            "application/x-www-form-urlencoded" if schema.is_some() => Kind::Form,
+            "application/x-www-form-urlencoded" => Kind::Text,
+            "multipart/form-data" => Kind::Multipart,
+            "text/event-stream" | "application/jsonl" | "application/x-ndjson"
+            | "application/json-seq" => return None,
+            m if m.starts_with("multipart/") => return None,
+            m if (m.starts_with("text/") || m == "application/xml" || m.ends_with("+xml"))
+                && !binary_schema =>
+            {
+                Kind::Text
+            }
+            _ => Kind::Binary,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Json => "json",
+            Kind::Form => "form",
+            Kind::Text => "text",
+            Kind::Binary => "binary",
+            Kind::Multipart => "multipart",
+        }
+    }
+
+    fn variant(self) -> &'static str {
+        match self {
+            Kind::Json => "Json",
+            Kind::Form => "Form",
+            Kind::Text => "Text",
+            Kind::Binary => "Binary",
+            Kind::Multipart => "Multipart",
+        }
+    }
+}
+
+/// One kind of body, its types still [`Ty`]s.
+struct DraftVariant {
+    kind: Kind,
+    media_types: Vec<String>,
+    indices: Vec<usize>,
+    /// The type of a JSON or form body.
+    ty: Option<Ty>,
+}
+
+/// The bodies of every media type of one request or success, in spec order, one variant
+/// per kind.
+#[derive(Default)]
+struct DraftBodies {
+    variants: Vec<DraftVariant>,
+    types: Vec<String>,
+}
+
+impl DraftBodies {
+    fn add(&mut self, kind: Kind, media: &str, ty: impl FnOnce() -> Option<Ty>) {
+        let index = self.types.len();
+        self.types.push(media.to_string());
+        match self.variants.iter_mut().find(|v| v.kind == kind) {
+            Some(variant) => {
+                variant.media_types.push(media.to_string());
+                variant.indices.push(index);
+            }
+            None => self.variants.push(DraftVariant {
+                kind,
+                media_types: vec![media.to_string()],
+                indices: vec![index],
+                ty: ty(),
+            }),
+        }
+    }
+
+    /// Only one JSON variant (or nothing).
+    fn json_only(&self) -> bool {
+        self.variants.iter().all(|v| v.kind == Kind::Json)
+    }
+
+    fn write(self, names: &[String], form: Option<&str>) -> (Vec<MediaVariant>, Vec<String>) {
+        let mut seen: Vec<String> = Vec::new();
+        let variants = self
+            .variants
+            .into_iter()
+            .map(|v| {
+                let rust_type = match (v.kind, &v.ty) {
+                    (Kind::Json | Kind::Form, Some(ty)) => ty.render(names, true),
+                    (Kind::Json | Kind::Form, None) => "::serde_json::Value".to_string(),
+                    (Kind::Text, _) => "String".to_string(),
+                    (Kind::Binary, _) => BINARY.to_string(),
+                    (Kind::Multipart, _) => format!("types::{}", form.unwrap_or_default()),
+                };
+                let from = !seen.contains(&rust_type);
+                seen.push(rust_type.clone());
+                MediaVariant {
+                    kind: v.kind.name().to_string(),
+                    variant: v.kind.variant().to_string(),
+                    media_types: v.media_types,
+                    indices: v.indices,
+                    rust_type,
+                    from,
+                }
+            })
+            .collect();
+        (variants, self.types)
+    }
+}
+
+/// A `multipart/form-data` body's struct, its field types still [`Ty`]s.
+struct DraftForm {
+    id: TypeId,
+    doc: Option<String>,
+    fields: Vec<DraftFormField>,
+}
+
+struct DraftFormField {
+    name: String,
+    wire: String,
+    /// See [`FormField::kind`].
+    kind: &'static str,
+    /// The field of a value or JSON part (files have a type of their own).
+    field: Option<DraftField>,
+    content_type: Option<String>,
+    doc: Option<String>,
+}
+
+/// An operation's bodies by media type (see [`Media`]).
+struct DraftMedia {
+    request: DraftBodies,
+    request_required: bool,
+    request_enum: Option<TypeId>,
+    form: Option<DraftForm>,
+    response: DraftBodies,
+    response_enum: Option<TypeId>,
+    accept_enum: Option<TypeId>,
+}
+
+impl DraftMedia {
+    fn uses(&self, out: &mut Vec<TypeId>) {
+        for v in self.request.variants.iter().chain(&self.response.variants) {
+            if let Some(ty) = &v.ty {
+                ty.ids(out);
+            }
+        }
+        for f in self.form.iter().flat_map(|f| &f.fields) {
+            if let Some(field) = &f.field {
+                field.ty.ids(out);
+            }
+        }
+    }
+
+    fn write(self, names: &[String]) -> Media {
+        let name = |id: Option<TypeId>| id.and_then(|id| names.get(id.index()).cloned());
+        let form = self.form.map(|form| MultipartForm {
+            type_name: names.get(form.id.index()).cloned().unwrap_or_default(),
+            doc: form.doc,
+            fields: form
+                .fields
+                .into_iter()
+                .map(|f| {
+                    let rust_type = match (f.kind, &f.field) {
+                        ("file", _) => FILE_PART.to_string(),
+                        ("optional_file", _) => format!("Option<{FILE_PART}>"),
+                        ("files", _) => format!("Vec<{FILE_PART}>"),
+                        (_, Some(field)) => {
+                            let written = to_field(field, names, false);
+                            // A form has no defaults: a part left out is `None`.
+                            if written.default.is_some() {
+                                format!("Option<{}>", written.inner_type)
+                            } else {
+                                written.rust_type
+                            }
+                        }
+                        (_, None) => "String".to_string(),
+                    };
+                    FormField {
+                        name: f.name,
+                        wire_name: f.wire,
+                        rust_type,
+                        kind: f.kind.to_string(),
+                        content_type: f.content_type,
+                        doc: f.doc,
+                    }
+                })
+                .collect(),
+        });
+        let (request, request_types) = self
+            .request
+            .write(names, form.as_ref().map(|f| f.type_name.as_str()));
+        let (response, response_types) = self.response.write(names, None);
+        Media {
+            request,
+            request_types,
+            request_required: self.request_required,
+            request_enum: name(self.request_enum),
+            form,
+            response,
+            response_types,
+            response_enum: name(self.response_enum),
+            accept_enum: name(self.accept_enum),
+            server_body: String::new(),
+            client_body: String::new(),
+            success_type: String::new(),
+        }
+    }
 }
 
 /// A parameter whose type is still a [`Ty`].
@@ -79,11 +319,20 @@ impl DraftOperation {
         if let Some(ty) = &self.success {
             ty.ids(out);
         }
+        if let Some(media) = &self.media {
+            media.uses(out);
+        }
     }
 
-    /// The request body's type.
-    pub(crate) fn body_type(&self) -> Option<&Ty> {
-        self.body.as_ref().map(|b| &b.ty)
+    /// The types of the request bodies the server decodes and validates (JSON and forms).
+    pub(crate) fn body_types(&self, out: &mut Vec<TypeId>) {
+        if let Some(body) = &self.body {
+            body.ty.ids(out);
+        }
+        let variants = self.media.iter().flat_map(|m| &m.request.variants);
+        for ty in variants.filter_map(|v| v.ty.as_ref()) {
+            ty.ids(out);
+        }
     }
 
     /// The operation, its types written with the types' final `names`.
@@ -113,6 +362,7 @@ impl DraftOperation {
             };
             op.success.rust_type = Some(ty.render(names, true));
         }
+        op.media = self.media.map(|media| media.write(names));
         op
     }
 }
@@ -222,8 +472,9 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
                 "nothing (the parameter is not read or sent)",
             );
         }
-        let body = self.body();
-        let (status, success) = self.success();
+        let (body, request) = self.body();
+        let (status, success, response) = self.success();
+        let media = self.media(request, response);
         let text = |key: &str| {
             self.op
                 .get(key)
@@ -269,6 +520,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             batch: false,
             client_return: String::new(),
             client_batch: false,
+            media: None,
             origin: self.types.origin(&pointer),
         };
         DraftOperation {
@@ -278,6 +530,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             headers,
             body,
             success,
+            media,
         }
     }
 
@@ -477,40 +730,169 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         out
     }
 
-    fn body(&mut self) -> Option<DraftRequestBody> {
+    /// The request body: its JSON variant as the JSON path takes it, and every variant
+    /// (with the body's `required` and its multipart struct, if any).
+    fn body(&mut self) -> (Option<DraftRequestBody>, Option<(DraftBodies, bool, Option<DraftForm>)>) {
         let pointer = format!("{}/requestBody", self.shape.pointer);
-        let body = self.op.get("requestBody")?;
-        let (body, pointer) = self.follow(body, &pointer)?;
-        let content = body.get("content").and_then(Value::as_object)?;
-        let Some((media, schema)) = json_media(content) else {
-            if let Some(media) = content.keys().next() {
-                self.types.unsupported(
-                    &pointer,
-                    &format!("a `{media}` request body"),
-                    "nothing (the operation takes no body)",
-                );
-            }
-            return None;
+        let Some((body, pointer)) = self
+            .op
+            .get("requestBody")
+            .and_then(|body| self.follow(body, &pointer))
+        else {
+            return (None, None);
         };
-        let schema_pointer = format!("{pointer}/content/{}/schema", escape(media));
-        let hint = format!("{}Request", self.type_prefix);
-        let resolved = self.types.resolve(schema, &schema_pointer, &hint);
-        Some(DraftRequestBody {
-            ty: resolved.ty,
-            required: body
-                .get("required")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-            description: body
-                .get("description")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-        })
+        let Some(content) = body.get("content").and_then(Value::as_object) else {
+            return (None, None);
+        };
+        let required = body
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let mut bodies = DraftBodies::default();
+        let mut json = None;
+        let mut form = None;
+        for (media, media_object) in content {
+            let schema = media_object.get("schema");
+            let media_pointer = format!("{pointer}/content/{}", escape(media));
+            let Some(kind) = Kind::of(media, schema) else {
+                self.types.unsupported(
+                    &media_pointer,
+                    &format!("a `{media}` request body"),
+                    "nothing (the operation does not take it)",
+                );
+                continue;
+            };
+            let hint = match kind {
+                Kind::Form => format!("{}FormBody", self.type_prefix),
+                _ => format!("{}Request", self.type_prefix),
+            };
+            let resolve = |types: &mut TypeBuilder<'a>| {
+                schema.map(|schema| {
+                    let at = format!("{media_pointer}/schema");
+                    types.resolve(schema, &at, &hint).ty
+                })
+            };
+            match kind {
+                Kind::Json if json.is_none() => {
+                    let ty = resolve(self.types).unwrap_or(Ty::Value);
+                    json = Some(ty.clone());
+                    bodies.add(kind, media, || Some(ty));
+                }
+                Kind::Multipart if form.is_none() => match self.form(media_object, &media_pointer) {
+                    Some(built) => {
+                        form = Some(built);
+                        bodies.add(kind, media, || None);
+                    }
+                    // A form without properties travels as the bytes it is.
+                    None => bodies.add(Kind::Binary, media, || None),
+                },
+                Kind::Form if !bodies.variants.iter().any(|v| v.kind == kind) => {
+                    let ty = resolve(self.types);
+                    bodies.add(kind, media, || ty);
+                }
+                _ => bodies.add(kind, media, || None),
+            }
+        }
+        let description = body
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let json = json.map(|ty| DraftRequestBody {
+            ty,
+            required,
+            description,
+        });
+        (json, Some((bodies, required, form)))
     }
 
-    /// The success status and the success response's type: the response of the status
-    /// `shape` chose, then `2XX`, then `default`.
-    fn success(&mut self) -> (u16, Option<Ty>) {
+    /// The struct of a `multipart/form-data` body: a field per property, files as the
+    /// runtime's `FilePart`s; `None` when the schema names no properties.
+    fn form(&mut self, media_object: &'a Value, pointer: &str) -> Option<DraftForm> {
+        let schema_pointer = format!("{pointer}/schema");
+        let (schema, schema_pointer) = self.follow(media_object.get("schema")?, &schema_pointer)?;
+        let properties = schema.get("properties").and_then(Value::as_object)?;
+        if properties.is_empty() {
+            return None;
+        }
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let owner = format!("{}Form", self.type_prefix);
+        let id = self.types.reserve(&owner);
+        let mut namer = Namer::default();
+        let mut fields = Vec::new();
+        for (wire, property) in properties {
+            let at = format!("{schema_pointer}/properties/{}", escape(wire));
+            let resolved = self.follow(property, &at).map(|(v, _)| v);
+            let items = resolved
+                .and_then(|p| p.get("items"))
+                .and_then(|items| self.follow(items, &at))
+                .map(|(v, _)| v);
+            let content_type = media_object
+                .get("encoding")
+                .and_then(|e| e.get(wire))
+                .and_then(|e| e.get("contentType"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let is_required = required.contains(&wire.as_str());
+            let doc = property
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let file_kind = if resolved.is_some_and(is_file) {
+                Some(if is_required { "file" } else { "optional_file" })
+            } else if items.is_some_and(is_file) {
+                Some("files")
+            } else {
+                None
+            };
+            if let Some(kind) = file_kind {
+                fields.push(DraftFormField {
+                    name: namer.unique(&names::snake(wire)),
+                    wire: wire.clone(),
+                    kind,
+                    field: None,
+                    content_type,
+                    doc,
+                });
+                continue;
+            }
+            let json = content_type.as_deref().is_some_and(shape::is_json)
+                || resolved.is_some_and(|p| !is_scalar(p, items));
+            let of = FieldOf {
+                wire,
+                required: is_required,
+                owner: &owner,
+                allow_null: false,
+            };
+            let field = self.types.field(property, &at, of, &mut namer);
+            fields.push(DraftFormField {
+                name: field.name.clone(),
+                wire: wire.clone(),
+                kind: match (json, is_required) {
+                    (false, _) => "value",
+                    (true, true) => "json",
+                    (true, false) => "optional_json",
+                },
+                field: Some(field),
+                content_type,
+                doc,
+            });
+        }
+        let doc = schema
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        Some(DraftForm { id, doc, fields })
+    }
+
+    /// The success status, its JSON type, and its bodies of every media type: the
+    /// response of the status `shape` chose, then `2XX`, then `default`.
+    fn success(&mut self) -> (u16, Option<Ty>, DraftBodies) {
         let status = self.shape.success_status;
         let responses_pointer = format!("{}/responses", self.shape.pointer);
         let responses = self.op.get("responses");
@@ -522,20 +904,88 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             let pointer = format!("{responses_pointer}/{}", escape(&key));
             self.follow(response, &pointer)
         });
-        let schema = found.and_then(|(response, pointer)| {
-            let content = response.get("content").and_then(Value::as_object)?;
-            let (media, schema) = json_media(content)?;
-            Some((
-                schema,
-                format!("{pointer}/content/{}/schema", escape(media)),
-            ))
+        let mut bodies = DraftBodies::default();
+        let mut json = None;
+        let content = found.and_then(|(response, pointer)| {
+            Some((response.get("content").and_then(Value::as_object)?, pointer))
         });
-        let Some((schema, pointer)) = schema else {
-            return (status, None);
-        };
-        let hint = format!("{}Response", self.type_prefix);
-        let resolved = self.types.resolve(schema, &pointer, &hint);
-        (status, Some(resolved.ty))
+        let entries = content.iter().flat_map(|(content, pointer)| {
+            content.iter().map(move |(media, object)| (media, object, pointer))
+        });
+        for (media, media_object, pointer) in entries {
+            let schema = media_object.get("schema");
+            let media_pointer = format!("{pointer}/content/{}", escape(media));
+            match Kind::of(media, schema) {
+                Some(Kind::Json) if json.is_none() => {
+                    let Some(schema) = schema else { continue };
+                    let hint = format!("{}Response", self.type_prefix);
+                    let at = format!("{media_pointer}/schema");
+                    let ty = self.types.resolve(schema, &at, &hint).ty;
+                    json = Some(ty.clone());
+                    bodies.add(Kind::Json, media, || Some(ty));
+                }
+                Some(Kind::Json) => {}
+                Some(Kind::Multipart) => self.types.unsupported(
+                    &media_pointer,
+                    &format!("a `{media}` response"),
+                    "nothing (the operation answers without it)",
+                ),
+                Some(Kind::Form) => {
+                    if !bodies.variants.iter().any(|v| v.kind == Kind::Form) {
+                        let hint = format!("{}FormResponse", self.type_prefix);
+                        let at = format!("{media_pointer}/schema");
+                        let ty = schema.map(|schema| self.types.resolve(schema, &at, &hint).ty);
+                        bodies.add(Kind::Form, media, || ty);
+                    } else {
+                        bodies.add(Kind::Form, media, || None);
+                    }
+                }
+                Some(kind) => bodies.add(kind, media, || None),
+                // Streams of events or items are read elsewhere.
+                None => {}
+            }
+        }
+        (status, json, bodies)
+    }
+
+    /// The operation's bodies by media type, when one is not JSON or there are several;
+    /// a list operation keeps its JSON ones (others are named in a warning).
+    fn media(
+        &mut self,
+        request: Option<(DraftBodies, bool, Option<DraftForm>)>,
+        response: DraftBodies,
+    ) -> Option<DraftMedia> {
+        let (request, request_required, form) = request.unwrap_or_default();
+        let plain = request.json_only()
+            && request.variants.len() <= 1
+            && response.json_only()
+            && response.variants.len() <= 1;
+        if plain {
+            return None;
+        }
+        if self.shape.is_list {
+            self.types.unsupported(
+                &self.shape.pointer,
+                "a list operation with bodies that are not JSON",
+                "its JSON bodies only",
+            );
+            return None;
+        }
+        let prefix = self.type_prefix;
+        let request_enum =
+            (request.variants.len() > 1).then(|| self.types.reserve(&format!("{prefix}Body")));
+        let several = response.variants.len() > 1;
+        let response_enum = several.then(|| self.types.reserve(&format!("{prefix}Content")));
+        let accept_enum = several.then(|| self.types.reserve(&format!("{prefix}Accept")));
+        Some(DraftMedia {
+            request,
+            request_required,
+            request_enum,
+            form,
+            response,
+            response_enum,
+            accept_enum,
+        })
     }
 
     /// The security requirements, in the spec's order (alternatives; each names the
@@ -576,13 +1026,29 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
     }
 }
 
-/// The JSON media type of a `content` map (`application/json`, else any `…+json`).
-fn json_media(content: &serde_json::Map<String, Value>) -> Option<(&String, &Value)> {
-    content
-        .iter()
-        .find(|(m, _)| m.as_str() == "application/json")
-        .or_else(|| content.iter().find(|(m, _)| shape::is_json(m)))
-        .and_then(|(m, media)| media.get("schema").map(|s| (m, s)))
+/// Whether a (resolved) schema is a file: a binary string.
+fn is_file(schema: &Value) -> bool {
+    schema.get("format").and_then(Value::as_str) == Some("binary")
+        && schema
+            .get("type")
+            .and_then(Value::as_str)
+            .is_none_or(|t| t == "string")
+}
+
+/// Whether a (resolved) property travels as text in a form: a scalar, or an array of
+/// scalars (one part per item); `items`: its resolved items.
+fn is_scalar(schema: &Value, items: Option<&Value>) -> bool {
+    let scalar = |s: &Value| {
+        s.get("enum").is_some()
+            || matches!(
+                s.get("type").and_then(Value::as_str),
+                Some("string" | "integer" | "number" | "boolean")
+            )
+    };
+    match schema.get("type").and_then(Value::as_str) {
+        Some("array") => items.is_some_and(scalar),
+        _ => scalar(schema),
+    }
 }
 
 /// The security schemes the spec declares, sorted by key; a scheme of an unknown type
