@@ -26,11 +26,14 @@ pub struct BodyError {
 }
 
 impl BodyError {
-    /// Wraps what failed.
+    /// Wraps what failed (a `BodyError` stays itself).
     pub fn new(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self {
-            error: error.into(),
-            too_large: false,
+        match error.into().downcast::<BodyError>() {
+            Ok(itself) => *itself,
+            Err(error) => Self {
+                error,
+                too_large: false,
+            },
         }
     }
 

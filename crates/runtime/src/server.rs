@@ -2141,7 +2141,10 @@ async fn read_bytes(
 fn body_error(error: &axum::Error) -> ApiError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(cause) = source {
-        if cause.is::<http_body_util::LengthLimitError>() {
+        // The limit's error, maybe boxed on the way (which hides its type, not its text).
+        if cause.is::<http_body_util::LengthLimitError>()
+            || cause.to_string() == "length limit exceeded"
+        {
             return ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "the request body is too large",
