@@ -16,8 +16,9 @@ use std::fmt::Write as _;
 impl TypeBuilder<'_> {
     /// Merges duplicate inline types, boxes recursion, works out `Eq`/`Hash`, marks what
     /// `validate.rs` checks, and writes the types out. `pinned`: the types the operations
-    /// use (they stay as they are); `bodies`: the request body types (validated).
-    pub(crate) fn finish(mut self, pinned: &HashSet<TypeId>, bodies: &[TypeId]) -> Finished {
+    /// use (they stay as they are); `validated`: the types the server validates (request
+    /// bodies, path parameters, the query, header and cookie structs).
+    pub(crate) fn finish(mut self, pinned: &HashSet<TypeId>, validated: &[TypeId]) -> Finished {
         self.merge_duplicates(pinned);
         self.box_recursion();
         let (eq, hash) = self.eq_hash();
@@ -26,7 +27,7 @@ impl TypeBuilder<'_> {
             .iter()
             .map(|d| d.as_ref().map(|d| (role(&d.body), holds(&d.body))))
             .collect();
-        let marks = validation::mark(&graph, bodies);
+        let marks = validation::mark(&graph, validated);
         let mut live: Vec<(TypeId, &Draft)> = self
             .drafts
             .iter()
