@@ -32,6 +32,15 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# The example refuses a create or rename whose name another widget has (`name_taken`: 400;
+# `result`: 422), a rule no schema can state: on those two writes only, a schema-valid
+# request may be refused so.
+cat > "$work/schemathesis.toml" <<'TOML'
+[[operations]]
+include-operation-id = ["createWidget", "updateWidget"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", 400, 401, 403, 404, 409, 422, 429, "5xx"]
+TOML
+
 failed=()
 for style in ${STYLES:-enveloped plain result}; do
     echo "== $style"
@@ -44,7 +53,7 @@ for style in ${STYLES:-enveloped plain result}; do
         if curl -s -o /dev/null "http://127.0.0.1:$port/"; then break; fi
         sleep 0.1
     done
-    if ! "$VENV/bin/schemathesis" run "$work/$style.yaml" --url "http://127.0.0.1:$port" \
+    if ! "$VENV/bin/schemathesis" --config-file "$work/schemathesis.toml" run "$work/$style.yaml" --url "http://127.0.0.1:$port" \
         -H "Authorization: Bearer $KEY" --checks all --mode all --phases examples,coverage,fuzzing \
         --max-examples 40 --seed 1; then
         failed+=("$style")

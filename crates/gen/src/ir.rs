@@ -140,6 +140,9 @@ pub enum TypeKind {
         /// The serde impls come from `wire_object!` (every struct without a flattened
         /// field; the others derive them).
         wire: bool,
+        /// A request body holds it: its `Validate` impl also checks the JSON as received
+        /// (`validate_raw`). Parameter structs are not JSON.
+        json: bool,
     },
     /// A string enum with a fallback variant holding unknown values.
     StringEnum {
@@ -546,16 +549,16 @@ pub fn build(
     let mut types = schema::TypeBuilder::new(root, &file);
     types.add_components();
     let (operations, security) = ops::build(&mut types, root, &loaded.spec, style);
-    let mut validated = Vec::new();
+    let (mut bodies, mut params) = (Vec::new(), Vec::new());
     for op in &operations {
-        op.validated(&mut validated);
+        op.validated(&mut bodies, &mut params);
     }
     let schema::Finished {
         types,
         names,
         mut features,
         warnings,
-    } = types.finish(&used_by(&operations), &validated);
+    } = types.finish(&used_by(&operations), &bodies, &params);
     let operations: Vec<Operation> = operations
         .into_iter()
         .map(|op| {

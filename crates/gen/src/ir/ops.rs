@@ -88,16 +88,16 @@ impl DraftOperation {
         self.query.iter().chain(&self.headers).chain(&self.cookies)
     }
 
-    /// Adds every type the server validates for this operation to `out`: the request
-    /// body's, the path parameters' and the query, header and cookie structs.
-    pub(crate) fn validated(&self, out: &mut Vec<TypeId>) {
+    /// Adds the types the server validates for this operation: the request body's to
+    /// `bodies`, the path parameters' and the query, header and cookie structs to `params`.
+    pub(crate) fn validated(&self, bodies: &mut Vec<TypeId>, params: &mut Vec<TypeId>) {
         if let Some(body) = &self.body {
-            body.ty.ids(out);
+            body.ty.ids(bodies);
         }
         for p in &self.path_params {
-            p.field.ty.ids(out);
+            p.field.ty.ids(params);
         }
-        out.extend(self.groups().map(|(id, _)| *id));
+        params.extend(self.groups().map(|(id, _)| *id));
     }
 
     /// The operation, its types written with the types' final `names`.

@@ -34,12 +34,16 @@ pub(crate) struct Marks {
 impl Marks {
     /// What `validate.rs` generates for the type `id`, a `role`.
     pub(crate) fn validation(&self, id: TypeId, role: Role) -> Validation {
-        let reached = self.reached.get(id.index()).copied().unwrap_or(false);
-        match (role, reached, self.checks(id)) {
+        match (role, self.reached(id), self.checks(id)) {
             (Role::Alias, _, _) | (_, false, _) => Validation::None,
             (_, true, false) => Validation::Empty,
             (_, true, true) => Validation::Checks,
         }
+    }
+
+    /// Whether a root holds the type `id`.
+    pub(crate) fn reached(&self, id: TypeId) -> bool {
+        self.reached.get(id.index()).copied().unwrap_or(false)
     }
 
     /// Whether the type `id`'s validation checks something (so a field holding it is
