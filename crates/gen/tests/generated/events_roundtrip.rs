@@ -80,14 +80,16 @@ impl api::server::Api for Feeds {
             "main" => {
                 let end = if connection == 1 { DROP_AFTER.min(count) } else { count };
                 let events = stream::iter(start..end).map(|seq| Ok(tick(seq)));
-                let dropped = stream::iter((end < count).then_some(Err("connection dropped")));
-                Ok(EventStream::try_new(events.chain(dropped)))
+                let dropped = (end < count).then(drop_connection);
+                Ok(EventStream::try_new(events.chain(stream::iter(dropped).flatten())))
             }
             // Drops the connection after one event, then every reconnection at once.
             "broken" => {
-                let first = (connection == 1).then(|| Ok(tick(0)));
-                let dropped = Err("connection dropped");
-                Ok(EventStream::try_new(stream::iter(first.into_iter().chain([dropped]))))
+                if connection > 1 {
+                    return Ok(EventStream::try_new(stream::iter([Err("dropped at once")])));
+                }
+                let first = stream::iter([Ok(tick(0))]);
+                Ok(EventStream::try_new(first.chain(drop_connection())))
             }
             // A feed that stays open: only keep-alive comments after its one event.
             "quiet" => Ok(EventStream::new(
@@ -111,6 +113,15 @@ impl api::server::Api for Feeds {
         });
         Ok(EventStream::new(stream::iter(events)))
     }
+}
+
+/// Drops the connection once what was sent before has been flushed (an error before the
+/// first flush would lose the response's head too).
+fn drop_connection() -> impl futures_util::Stream<Item = Result<Event<Tick>, &'static str>> {
+    stream::once(async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Err("connection dropped")
+    })
 }
 
 async fn serve(feeds: Feeds) -> String {
