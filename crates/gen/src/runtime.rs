@@ -80,9 +80,7 @@ impl Runtime {
 pub(crate) fn vendored_files(style: Option<&str>, features: &Features) -> Vec<GeneratedFile> {
     let style_file = style.map(|s| format!("{s}.rs"));
     let wanted = |name: &str| match name {
-        "server.rs" | "serve.rs" | "client.rs" | "sse.rs" | "validate.rs" | "vocabulary.rs" => {
-            true
-        }
+        "server.rs" | "serve.rs" | "client.rs" | "sse.rs" | "validate.rs" | "vocabulary.rs" => true,
         "pattern.rs" => features.regex,
         "validate_chrono.rs" => features.chrono,
         "validate_uuid.rs" => features.uuid,

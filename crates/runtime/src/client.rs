@@ -896,7 +896,15 @@ impl<S: ClientStyle> Core<S> {
         security: &[&[&str]],
     ) -> Result<RawResponse, Error> {
         let response = self
-            .open(method, &url, extra_headers, body, security, "application/json", true)
+            .open(
+                method,
+                &url,
+                extra_headers,
+                body,
+                security,
+                "application/json",
+                true,
+            )
             .await?;
         let status = response.status();
         let headers = response.headers().clone();

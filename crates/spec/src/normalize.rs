@@ -544,9 +544,8 @@ fn event_payload(item: &Value, schemas: &Map<String, Value>) -> Value {
         .and_then(|name| schemas.get(&*crate::pointer::unescape(name)))
         .unwrap_or(item);
     let properties = resolved.get("properties").and_then(Value::as_object);
-    let envelope = properties.filter(|p| {
-        p.contains_key("data") && p.keys().all(|k| EVENT_FIELDS.contains(&k.as_str()))
-    });
+    let envelope = properties
+        .filter(|p| p.contains_key("data") && p.keys().all(|k| EVENT_FIELDS.contains(&k.as_str())));
     match envelope.and_then(|p| p.get("data")) {
         Some(data) => data.get("contentSchema").unwrap_or(data).clone(),
         None => item.clone(),

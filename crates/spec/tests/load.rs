@@ -549,8 +549,7 @@ fn openapi_32_is_read_with_what_cannot_be_generated_named() {
 fn openapi_32_event_streams_name_their_events_through_item_schema() {
     let l = load_ok("crates/gen/tests/fixtures/events-32.yaml");
     let stream = |path: &str| {
-        l.document["paths"][path]["get"]["responses"]["200"]["content"]["text/event-stream"]
-            .clone()
+        l.document["paths"][path]["get"]["responses"]["200"]["content"]["text/event-stream"].clone()
     };
     // The item is the payload: the stream is the array of payloads.
     assert_eq!(
