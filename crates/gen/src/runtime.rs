@@ -152,6 +152,7 @@ mod tests {
                 "src/runtime/plain.rs",
                 "src/runtime/serve.rs",
                 "src/runtime/server.rs",
+                "src/runtime/sse.rs",
                 "src/runtime/validate.rs",
                 "src/runtime/vocabulary.rs"
             ]
@@ -169,6 +170,7 @@ mod tests {
                 "src/runtime/pattern.rs",
                 "src/runtime/serve.rs",
                 "src/runtime/server.rs",
+                "src/runtime/sse.rs",
                 "src/runtime/validate.rs",
                 "src/runtime/validate_chrono.rs",
                 "src/runtime/validate_uuid.rs",
