@@ -1337,7 +1337,10 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         #[cfg(feature = "tracing")]
-        let entered = this.pending.as_ref().map(|pending| pending.trace.span.enter());
+        let entered = this
+            .pending
+            .as_ref()
+            .map(|pending| pending.trace.span.enter());
         let response = match &mut this.future {
             Some(future) => {
                 let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
