@@ -37,7 +37,7 @@ free_port() {
 cat > "$work/schemathesis.toml" <<'TOML'
 [[operations]]
 include-operation-id = ["createWidget", "updateWidget"]
-checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", 400, 401, 403, 404, 409, 422, 429, "5xx"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 422]
 TOML
 
 failed=()
