@@ -387,6 +387,9 @@ pub struct Operation {
     pub body: Option<Body>,
     /// The success response.
     pub success: Success,
+    /// The payload type of the server-sent events the operation answers (`text/event-stream`,
+    /// `types::Tick`); then `success` has no type and the methods return event streams.
+    pub events: Option<String>,
     /// The success schema is an array.
     pub is_list: bool,
     /// The collection key (result style).
@@ -609,13 +612,21 @@ impl Operation {
             self.method.clone()
         };
         let (server, client) = match (&self.success.item_type, &self.success.rust_type) {
+            _ if self.events.is_some() => {
+                let data = self.events.as_deref().unwrap_or_default();
+                (format!("EventStream<{data}>"), format!("Events<{data}>"))
+            }
             (Some(item), _) if self.is_list => {
                 (format!("style::Page<{item}>"), format!("Page<{item}>"))
             }
             (_, Some(ty)) => (ty.clone(), ty.clone()),
             _ => ("()".to_string(), "()".to_string()),
         };
-        self.batch = batch_writes && self.body.is_some() && !self.is_list && !self.addresses_item;
+        self.batch = batch_writes
+            && self.body.is_some()
+            && !self.is_list
+            && !self.addresses_item
+            && self.events.is_none();
         (self.server_return, self.server_error) = if self.batch {
             let saved = match &self.success.rust_type {
                 Some(ty) => format!("Vec<{ty}>"),

@@ -80,7 +80,7 @@ impl Runtime {
 pub(crate) fn vendored_files(style: Option<&str>, features: &Features) -> Vec<GeneratedFile> {
     let style_file = style.map(|s| format!("{s}.rs"));
     let wanted = |name: &str| match name {
-        "server.rs" | "serve.rs" | "client.rs" | "validate.rs" | "vocabulary.rs" => true,
+        "server.rs" | "serve.rs" | "client.rs" | "sse.rs" | "validate.rs" | "vocabulary.rs" => true,
         "pattern.rs" => features.regex,
         "validate_chrono.rs" => features.chrono,
         "validate_uuid.rs" => features.uuid,
@@ -152,6 +152,7 @@ mod tests {
                 "src/runtime/plain.rs",
                 "src/runtime/serve.rs",
                 "src/runtime/server.rs",
+                "src/runtime/sse.rs",
                 "src/runtime/validate.rs",
                 "src/runtime/vocabulary.rs"
             ]
@@ -169,6 +170,7 @@ mod tests {
                 "src/runtime/pattern.rs",
                 "src/runtime/serve.rs",
                 "src/runtime/server.rs",
+                "src/runtime/sse.rs",
                 "src/runtime/validate.rs",
                 "src/runtime/validate_chrono.rs",
                 "src/runtime/validate_uuid.rs",

@@ -18,6 +18,8 @@ use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+pub use super::sse::ReconnectPolicy;
+
 /// How a response style decodes answers, for the parts of the client that are not one
 /// operation's: errors and list pages. Each style module of this crate has one
 /// implementation, its `Style`.
@@ -80,6 +82,7 @@ pub struct Core<S> {
     headers: HeaderMap,
     timeout: Option<Duration>,
     retry: RetryPolicy,
+    reconnect: ReconnectPolicy,
     style: PhantomData<fn() -> S>,
 }
 
@@ -92,6 +95,7 @@ impl<S> Clone for Core<S> {
             headers: self.headers.clone(),
             timeout: self.timeout,
             retry: self.retry.clone(),
+            reconnect: self.reconnect.clone(),
             style: PhantomData,
         }
     }
@@ -106,6 +110,7 @@ pub struct ClientBuilder<C> {
     timeout: Option<Duration>,
     user_agent: String,
     retry: RetryPolicy,
+    reconnect: ReconnectPolicy,
     client: PhantomData<fn() -> C>,
 }
 
@@ -289,6 +294,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             timeout: None,
             user_agent: C::USER_AGENT.to_owned(),
             retry: RetryPolicy::default(),
+            reconnect: ReconnectPolicy::default(),
             client: PhantomData,
         }
     }
@@ -305,7 +311,8 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
-    /// Gives up on a request (each attempt) after this long.
+    /// Gives up on a request (each attempt) after this long. Event streams, being
+    /// long-lived, are not timed.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -320,6 +327,13 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// Retries failed requests as `policy` says.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// Reconnects dropped event streams (`text/event-stream` responses) as `policy` says
+    /// (default: [`ReconnectPolicy::default`]).
+    pub fn reconnect(mut self, policy: ReconnectPolicy) -> Self {
+        self.reconnect = policy;
         self
     }
 
@@ -403,6 +417,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             headers,
             timeout: self.timeout,
             retry: self.retry,
+            reconnect: self.reconnect,
             style: PhantomData,
         }))
     }
@@ -830,6 +845,11 @@ impl<S: ClientStyle> Core<S> {
         &self.base_url
     }
 
+    /// How event streams reconnect.
+    pub fn reconnect_policy(&self) -> &ReconnectPolicy {
+        &self.reconnect
+    }
+
     /// The URL of a path template with its parameters substituted, each percent-encoded within its
     /// path segment (a `/` or `?` in a value never changes the path).
     pub fn endpoint(&self, template: &str, params: &[(&str, String)]) -> Result<Url, Error> {
@@ -875,6 +895,42 @@ impl<S: ClientStyle> Core<S> {
         body: Option<Vec<u8>>,
         security: &[&[&str]],
     ) -> Result<RawResponse, Error> {
+        let response = self
+            .open(
+                method,
+                &url,
+                extra_headers,
+                body,
+                security,
+                "application/json",
+                true,
+            )
+            .await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
+        Ok(RawResponse {
+            url,
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// Sends a request accepting `accept`, retrying as the policy says, with the client's
+    /// timeout when `timed`: the successful response, its body unread; an answer outside 2xx
+    /// becomes the style's error.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn open(
+        &self,
+        method: Method,
+        url: &Url,
+        extra_headers: HeaderMap,
+        body: Option<Vec<u8>>,
+        security: &[&[&str]],
+        accept: &'static str,
+        timed: bool,
+    ) -> Result<reqwest::Response, Error> {
         let credentials = self.credentials_for(security);
         // The URL as sent may carry an API key; the one kept in the response (which next-page
         // links resolve against) does not.
@@ -922,13 +978,13 @@ impl<S: ClientStyle> Core<S> {
                 request = request.header(reqwest::header::COOKIE, cookies.join("; "));
             }
             request = request.headers(extra_headers.clone());
-            request = request.header(reqwest::header::ACCEPT, "application/json");
+            request = request.header(reqwest::header::ACCEPT, accept);
             if let Some(body) = &body {
                 request = request
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
                     .body(body.clone());
             }
-            if let Some(timeout) = self.timeout {
+            if let Some(timeout) = self.timeout.filter(|_| timed) {
                 request = request.timeout(timeout);
             }
             let may_retry = retry_allowed && attempt < self.retry.max_attempts;
@@ -942,6 +998,9 @@ impl<S: ClientStyle> Core<S> {
                 Err(error) => return Err(Error::Transport(error)),
             };
             let status = response.status();
+            if status.is_success() {
+                return Ok(response);
+            }
             let headers = response.headers().clone();
             let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
             let raw = RawResponse {
@@ -950,9 +1009,6 @@ impl<S: ClientStyle> Core<S> {
                 headers,
                 body,
             };
-            if status.is_success() {
-                return Ok(raw);
-            }
             if may_retry
                 && (status == StatusCode::TOO_MANY_REQUESTS
                     || status == StatusCode::SERVICE_UNAVAILABLE)

@@ -7,6 +7,8 @@
 //!   rate limiting, parameter and body extraction, and the style-neutral `ApiError`;
 //! - [`serve`]: serving the router over TCP with timeouts, header and connection limits;
 //! - [`client`]: the reqwest client core, retries, pagination and the one `Error` type;
+//! - [`sse`]: server-sent events: the server's event stream, the client's reconnecting
+//!   stream of decoded events;
 //! - [`validate`]: the `Validate` trait of request bodies and the checks it runs;
 //! - one module per response style ([`enveloped`], [`plain`], [`result`]), each with its
 //!   wire types, its page types and a `Style` that implements the server and client
@@ -37,6 +39,7 @@ pub mod result;
 pub mod serve;
 #[cfg(feature = "server")]
 pub mod server;
+pub mod sse;
 pub mod validate;
 #[cfg(feature = "chrono")]
 mod validate_chrono;

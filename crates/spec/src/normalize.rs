@@ -507,9 +507,49 @@ pub(crate) fn normalize_32(doc: &mut Value) -> Vec<Diagnostic> {
         Some(Value::Object(map)) => map,
         _ => Map::new(),
     };
+    // The schemas an event stream's `itemSchema` may refer to (to see through its envelope).
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     let mut pointer = JsonPointer::root();
-    walk_32(doc, Kind::Root, &mut pointer, &media_types, &mut warnings);
+    let known = Known {
+        media_types: &media_types,
+        schemas: &schemas,
+    };
+    walk_32(doc, Kind::Root, &mut pointer, &known, &mut warnings);
     warnings
+}
+
+/// What the 3.2 walk looks things up in: `components/mediaTypes` (removed from the
+/// document) and `components/schemas`.
+struct Known<'a> {
+    media_types: &'a Map<String, Value>,
+    schemas: &'a Map<String, Value>,
+}
+
+/// The fields of a server-sent event, as a 3.2 `itemSchema` describes one.
+const EVENT_FIELDS: &[&str] = &["data", "event", "id", "retry"];
+
+/// The payload schema of the events an `itemSchema` on `text/event-stream` describes: the
+/// schema of its `data` property (its `contentSchema` when the data is string-encoded JSON)
+/// when the item is the event itself (an object of `data`, `event`, `id` and `retry`, as
+/// OpenAPI 3.2 writes it), else the item.
+fn event_payload(item: &Value, schemas: &Map<String, Value>) -> Value {
+    let resolved = item
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .and_then(|name| schemas.get(&*crate::pointer::unescape(name)))
+        .unwrap_or(item);
+    let properties = resolved.get("properties").and_then(Value::as_object);
+    let envelope = properties
+        .filter(|p| p.contains_key("data") && p.keys().all(|k| EVENT_FIELDS.contains(&k.as_str())));
+    match envelope.and_then(|p| p.get("data")) {
+        Some(data) => data.get("contentSchema").unwrap_or(data).clone(),
+        None => item.clone(),
+    }
 }
 
 fn dropped_32(pointer: &str, message: &str, help: &str) -> Diagnostic {
@@ -522,7 +562,7 @@ fn walk_32(
     value: &mut Value,
     kind: Kind,
     pointer: &mut JsonPointer,
-    media_types: &Map<String, Value>,
+    known: &Known<'_>,
     warnings: &mut Vec<Diagnostic>,
 ) {
     if kind == Kind::Data || kind == Kind::Schema {
@@ -545,7 +585,7 @@ fn walk_32(
             });
             for (i, item) in items.iter_mut().enumerate() {
                 pointer.push_index(i);
-                walk_32(item, Kind::Parameter, pointer, media_types, warnings);
+                walk_32(item, Kind::Parameter, pointer, known, warnings);
                 pointer.pop();
             }
         }
@@ -587,17 +627,28 @@ fn walk_32(
                     .get("$ref")
                     .and_then(Value::as_str)
                     .and_then(|r| r.strip_prefix("#/components/mediaTypes/"))
-                    .and_then(|n| media_types.get(&*crate::pointer::unescape(n)));
+                    .and_then(|n| known.media_types.get(&*crate::pointer::unescape(n)));
                 if let Some(target) = target {
                     *media = target.clone();
                 }
                 let Value::Object(media) = media else {
                     continue;
                 };
+                let base = name.split(';').next().unwrap_or(name).trim();
+                // Server-sent events: each item is an event; the stream is the array of
+                // their payloads, which is how a 3.0 or 3.1 `schema` names the event type.
+                if base.eq_ignore_ascii_case("text/event-stream") && !media.contains_key("schema") {
+                    if let Some(item) = media.remove("itemSchema") {
+                        let payload = event_payload(&item, known.schemas);
+                        let stream = serde_json::json!({"type": "array", "items": payload});
+                        media.insert("schema".into(), stream);
+                    }
+                }
                 for key in ["itemSchema", "itemEncoding", "prefixEncoding"] {
                     if media.remove(key).is_some() && key == "itemSchema" {
-                        let base = name.split(';').next().unwrap_or(name).trim();
-                        let why = if SEQUENTIAL_MEDIA_TYPES.contains(&base) {
+                        let why = if base.eq_ignore_ascii_case("text/event-stream") {
+                            "the media type's `schema` names the events"
+                        } else if SEQUENTIAL_MEDIA_TYPES.contains(&base) {
                             "streamed items are not generated yet; the body is handled as a whole"
                         } else {
                             "give the body a `schema`"
@@ -622,7 +673,7 @@ fn walk_32(
     for (k, v) in obj.iter_mut() {
         let child = kind.child(k);
         pointer.push(k);
-        walk_32(v, child, pointer, media_types, warnings);
+        walk_32(v, child, pointer, known, warnings);
         pointer.pop();
     }
 }

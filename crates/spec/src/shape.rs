@@ -48,8 +48,11 @@ pub struct OperationShape<'a> {
     /// `/files/{file_id}/tasks/{task_id}` → `/files/{file_id}/tasks`); `None` for
     /// `/widgets` and for `/files/{file_id}/tasks` (whose parent is an item, not a collection).
     pub parent_path: Option<String>,
-    /// A `POST` to a path that does not address an item.
+    /// A `POST` to a path that does not address an item (and does not answer events).
     pub is_create: bool,
+    /// The success response is a stream of server-sent events (`text/event-stream`, and no
+    /// JSON alternative).
+    pub streams_events: bool,
     /// The success status is 202.
     pub accepted: bool,
     /// The operation has a JSON request body.
@@ -105,6 +108,8 @@ fn shape_of<'a>(
     let pointer = JsonPointer::from_tokens(["paths", path, method]);
     let (success_status, success_response) = success_response(spec, operation);
     let success_schema = success_response.and_then(|r| json_schema(&r.content));
+    let streams_events = success_schema.is_none()
+        && success_response.is_some_and(|r| r.content.keys().any(|m| is_event_stream(m)));
     let array_items = success_schema
         .and_then(|s| resolve_schema(spec, s))
         .and_then(|s| match &s.schema_kind {
@@ -154,7 +159,8 @@ fn shape_of<'a>(
         collection_key,
         addresses_item,
         parent_path,
-        is_create: method == "post" && !addresses_item,
+        is_create: method == "post" && !addresses_item && !streams_events,
+        streams_events,
         accepted: success_status == 202,
         has_body,
         request_schema,
@@ -211,6 +217,16 @@ pub fn is_json(media_type: &str) -> bool {
         .trim()
         .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Whether a media type is `text/event-stream` (server-sent events).
+pub fn is_event_stream(media_type: &str) -> bool {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or(media_type)
+        .trim()
+        .eq_ignore_ascii_case("text/event-stream")
 }
 
 fn is_parameter(segment: &str) -> bool {

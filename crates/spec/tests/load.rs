@@ -544,3 +544,32 @@ fn openapi_32_is_read_with_what_cannot_be_generated_named() {
         .map(|(a, b)| (a.to_string(), b.to_string()))
     );
 }
+
+#[test]
+fn openapi_32_event_streams_name_their_events_through_item_schema() {
+    let l = load_ok("crates/gen/tests/fixtures/events-32.yaml");
+    let stream = |path: &str| {
+        l.document["paths"][path]["get"]["responses"]["200"]["content"]["text/event-stream"].clone()
+    };
+    // The item is the payload: the stream is the array of payloads.
+    assert_eq!(
+        stream("/prices"),
+        json!({"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Price"}}})
+    );
+    // The item is the event (3.2's way): its `data` is the payload ...
+    assert_eq!(
+        stream("/trades")["schema"]["items"],
+        json!({"$ref": "#/components/schemas/Trade"})
+    );
+    assert_eq!(stream("/log")["schema"]["items"], json!({"type": "string"}));
+    // ... also through a `$ref`, and string-encoded JSON names its `contentSchema`.
+    assert_eq!(
+        stream("/orders")["schema"]["items"],
+        json!({"$ref": "#/components/schemas/Order"})
+    );
+    assert!(
+        l.warnings.iter().all(|w| !w.message.contains("itemSchema")),
+        "{:?}",
+        l.warnings
+    );
+}

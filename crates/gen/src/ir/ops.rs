@@ -34,6 +34,8 @@ pub(crate) struct DraftOperation {
     body: Option<DraftRequestBody>,
     /// The success body type.
     success: Option<Ty>,
+    /// The payload type of the server-sent events the operation answers.
+    events: Option<Ty>,
 }
 
 /// A parameter whose type is still a [`Ty`].
@@ -79,6 +81,9 @@ impl DraftOperation {
         if let Some(ty) = &self.success {
             ty.ids(out);
         }
+        if let Some(ty) = &self.events {
+            ty.ids(out);
+        }
     }
 
     /// The request body's type.
@@ -113,6 +118,7 @@ impl DraftOperation {
             };
             op.success.rust_type = Some(ty.render(names, true));
         }
+        op.events = self.events.map(|ty| ty.render(names, true));
         op
     }
 }
@@ -224,6 +230,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         }
         let body = self.body();
         let (status, success) = self.success();
+        let events = self.events();
         let text = |key: &str| {
             self.op
                 .get(key)
@@ -255,6 +262,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
                 rust_type: None,
                 item_type: None,
             },
+            events: None,
             is_list: self.shape.is_list,
             collection_key: self.shape.collection_key.clone(),
             addresses_item: self.shape.addresses_item,
@@ -278,6 +286,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             headers,
             body,
             success,
+            events,
         }
     }
 
@@ -512,17 +521,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
     /// `shape` chose, then `2XX`, then `default`.
     fn success(&mut self) -> (u16, Option<Ty>) {
         let status = self.shape.success_status;
-        let responses_pointer = format!("{}/responses", self.shape.pointer);
-        let responses = self.op.get("responses");
-        let key = [status.to_string(), "2XX".to_string(), "default".to_string()]
-            .into_iter()
-            .find(|k| responses.and_then(|r| r.get(k)).is_some());
-        let found = key.and_then(|key| {
-            let response = responses.and_then(|r| r.get(&key))?;
-            let pointer = format!("{responses_pointer}/{}", escape(&key));
-            self.follow(response, &pointer)
-        });
-        let schema = found.and_then(|(response, pointer)| {
+        let schema = self.success_response().and_then(|(response, pointer)| {
             let content = response.get("content").and_then(Value::as_object)?;
             let (media, schema) = json_media(content)?;
             Some((
@@ -536,6 +535,41 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         let hint = format!("{}Response", self.type_prefix);
         let resolved = self.types.resolve(schema, &pointer, &hint);
         (status, Some(resolved.ty))
+    }
+
+    /// The success response (the status `shape` chose, then `2XX`, then `default`) and its
+    /// pointer.
+    fn success_response(&self) -> Option<(&'a Value, String)> {
+        let responses_pointer = format!("{}/responses", self.shape.pointer);
+        let responses = self.op.get("responses");
+        let status = self.shape.success_status.to_string();
+        let key = [status.as_str(), "2XX", "default"]
+            .into_iter()
+            .find(|k| responses.and_then(|r| r.get(k)).is_some())?;
+        let response = responses?.get(key)?;
+        self.follow(response, &format!("{responses_pointer}/{}", escape(key)))
+    }
+
+    /// The payload type of the server-sent events the success response streams (when
+    /// `shape` says it does): its `text/event-stream` schema, or the items of that schema
+    /// when it is an array (the stream as a sequence of events; how apigen reads a 3.2
+    /// `itemSchema`); any JSON value without a schema.
+    fn events(&mut self) -> Option<Ty> {
+        if !self.shape.streams_events {
+            return None;
+        }
+        let (response, pointer) = self.success_response()?;
+        let content = response.get("content").and_then(Value::as_object)?;
+        let (media, media_value) = content.iter().find(|(m, _)| shape::is_event_stream(m))?;
+        let Some(schema) = media_value.get("schema") else {
+            return Some(Ty::Value);
+        };
+        let pointer = format!("{pointer}/content/{}/schema", escape(media));
+        let hint = format!("{}Event", self.type_prefix);
+        Some(match self.types.resolve(schema, &pointer, &hint).ty {
+            Ty::Vec(item) => *item,
+            ty => ty,
+        })
     }
 
     /// The security requirements, in the spec's order (alternatives; each names the

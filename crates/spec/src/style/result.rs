@@ -267,7 +267,8 @@ impl Style for ResultStyle {
 
     /// Reads answer a page (`ReadMetadata`), writes the saved items (`WriteMetadata`);
     /// `201` and `204` become `200` (wire decision 1), `202` stays; write bodies are
-    /// wrapped in the collection key (exactly one item when the path addresses an item).
+    /// wrapped in the collection key (exactly one item when the path addresses an item or
+    /// the operation answers events).
     fn wrap(&self, shape: &OperationShape<'_>, names: &ResourceNames, refs: &Refs) -> Wrap {
         let key = shape.collection_key.as_str();
         let read = matches!(shape.method, "get" | "head");
@@ -325,7 +326,8 @@ impl Style for ResultStyle {
             schema: described(success, what),
         }));
         let request = shape.request_schema.filter(|_| shape.has_body).map(|item| {
-            let single = shape.addresses_item;
+            // An operation answering events takes one item: its events are not a batch's.
+            let single = shape.addresses_item || shape.streams_events;
             let wrapped = object(
                 &[key],
                 vec![(

@@ -12,6 +12,10 @@
 //! invalid items come back as [`Error::Failure`]; elsewhere the items are sent one request at a
 //! time, in order, stopping at the first error (earlier items stay saved).
 //!
+//! Operations answering server-sent events return [`Events`]: a `Stream` of decoded [`Event`]s
+//! that reconnects a dropped connection with `Last-Event-ID`, as the [`ReconnectPolicy`] given to
+//! [`ClientBuilder::reconnect`] says.
+//!
 //! Every failure is one [`Error`]. Retries are off unless a [`RetryPolicy`] is set.
 //! Credentials are given with [`ClientBuilder::credential`], per security scheme, by its name
 //! in the spec:
@@ -28,6 +32,7 @@ pub use super::runtime::client::{
 };
 #[allow(unused_imports)]
 use super::style::client as wire;
+pub use super::runtime::sse::{Event, Events, ReconnectPolicy};
 pub use super::style::client::{Metadata, Page, PageRequest, Response, ResponseInfo};
 #[allow(unused_imports)]
 use super::types;

@@ -18,6 +18,12 @@
 //! saved nothing. `?` on an [`ApiError`] gives [`BatchError::Error`]. Other styles write one
 //! item per request, so their methods take and answer one item.
 //!
+//! Operations answering server-sent events (`text/event-stream`) return an
+//! [`EventStream`] of typed [`Event`]s: an error before it is answered in the style, as
+//! always; the events then flow with keep-alive comments until the stream ends (an error
+//! in an [`EventStream::try_new`] stream drops the connection, and the client resumes with
+//! `Last-Event-ID`).
+//!
 //! The router itself, [`ApiError`] and the request context are the runtime's
 //! ([`runtime::server`](super::runtime::server)); this module holds what the spec decides.
 #![allow(clippy::too_many_arguments)]
@@ -32,6 +38,7 @@ pub use super::runtime::server::{
     PeerCertificate, Principal, RateLimit, RequestContext, RequestId, SchemeKind, Secret,
     DEFAULT_BODY_LIMIT,
 };
+pub use super::runtime::sse::{Event, EventStream};
 #[allow(unused_imports)]
 use super::runtime::server::{
     batch_outcome, exactly_one, optional_write_body, page_request, path_params,
