@@ -110,14 +110,17 @@ pub struct TypeDef {
     pub origin: Origin,
 }
 
-/// What `validate.rs` generates for a type: only types the server decodes (request bodies
-/// and what they hold) need a `Validate` impl, and only some of those check anything.
+/// What `validate.rs` generates for a type: only types the server decodes (request bodies,
+/// path parameters, the query, header and cookie structs, and what they hold) need a
+/// `Validate` impl, and only some of those check anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Validation {
-    /// No impl: no request body holds the type (or it is an alias, checked as what it names).
+    /// No impl: nothing the server validates holds the type (or it is an alias, checked as
+    /// what it names).
     None,
-    /// An empty impl: a request body holds it, but nothing in it has a constraint.
+    /// An empty impl: something the server validates holds it, but nothing in it has a
+    /// constraint.
     Empty,
     /// An impl with checks: a struct (its own fields, and an object rather than an array
     /// on the wire), an enum (no unknown value), or a union holding such a type.
@@ -137,6 +140,9 @@ pub enum TypeKind {
         /// The serde impls come from `wire_object!` (every struct without a flattened
         /// field; the others derive them).
         wire: bool,
+        /// A request body holds it: its `Validate` impl also checks the JSON as received
+        /// (`validate_raw`). Parameter structs are not JSON.
+        json: bool,
     },
     /// A string enum with a fallback variant holding unknown values.
     StringEnum {
@@ -381,8 +387,12 @@ pub struct Operation {
     pub path_params: Vec<Param>,
     /// The query struct (defined in `types.rs`), without the style's pagination parameters.
     pub query: Option<ParamGroup>,
-    /// Header parameters.
-    pub headers: Vec<Param>,
+    /// The header parameters as one struct (defined in `types.rs`), without the API keys
+    /// of the security schemes and the headers OpenAPI says to ignore.
+    pub headers: Option<ParamGroup>,
+    /// The cookie parameters as one struct (defined in `types.rs`), without the API keys
+    /// of the security schemes.
+    pub cookies: Option<ParamGroup>,
     /// The JSON request body.
     pub body: Option<Body>,
     /// The success response.
@@ -426,7 +436,7 @@ pub struct Operation {
     pub origin: Origin,
 }
 
-/// A path, query or header parameter.
+/// A path, query, header or cookie parameter.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Param {
     /// The Rust identifier.
@@ -455,15 +465,17 @@ pub struct Param {
     pub origin: Origin,
 }
 
-/// The query parameters of an operation, as one struct in `types.rs`.
+/// The query, header or cookie parameters of an operation, as one struct in `types.rs`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ParamGroup {
-    /// The struct's name in `types.rs` (`ListWidgetsQuery`); `types::` + this elsewhere.
+    /// The struct's name in `types.rs` (`ListWidgetsQuery`, `GetWidgetHeaders`,
+    /// `GetWidgetCookies`); `types::` + this elsewhere.
     pub type_name: String,
     /// The parameters.
     pub params: Vec<Param>,
-    /// Wire names of the array parameters declared `explode: false` (one comma-separated
-    /// value rather than the name repeated).
+    /// Wire names of the array parameters that travel as one comma-separated value rather
+    /// than the name repeated: query and cookie arrays declared `explode: false`, and every
+    /// header array (style `simple`).
     pub non_exploded: Vec<String>,
 }
 
@@ -540,16 +552,16 @@ pub fn build(
     let mut types = schema::TypeBuilder::new(root, &file);
     types.add_components();
     let (operations, security) = ops::build(&mut types, root, &loaded.spec, style);
-    let mut bodies = Vec::new();
-    for ty in operations.iter().filter_map(ops::DraftOperation::body_type) {
-        ty.ids(&mut bodies);
+    let (mut bodies, mut params) = (Vec::new(), Vec::new());
+    for op in &operations {
+        op.validated(&mut bodies, &mut params);
     }
     let schema::Finished {
         types,
         names,
         mut features,
         warnings,
-    } = types.finish(&used_by(&operations), &bodies);
+    } = types.finish(&used_by(&operations), &bodies, &params);
     let operations: Vec<Operation> = operations
         .into_iter()
         .map(|op| {
@@ -653,13 +665,19 @@ impl Operation {
                 )
             };
         }
-        if let Some(query) = &mut self.query {
-            query.non_exploded = query
-                .params
-                .iter()
-                .filter(|p| p.is_array && !p.explode)
-                .map(|p| p.wire_name.clone())
-                .collect();
+        for (group, simple) in [
+            (&mut self.query, false),
+            (&mut self.headers, true),
+            (&mut self.cookies, false),
+        ] {
+            if let Some(group) = group {
+                group.non_exploded = group
+                    .params
+                    .iter()
+                    .filter(|p| p.is_array && (simple || !p.explode))
+                    .map(|p| p.wire_name.clone())
+                    .collect();
+            }
         }
         self.client_batch = !self.is_list
             && self.is_create
@@ -667,7 +685,8 @@ impl Operation {
             && self.success.rust_type.is_some()
             && self.path_params.is_empty()
             && self.query.is_none()
-            && self.headers.is_empty();
+            && self.headers.is_none()
+            && self.cookies.is_none();
     }
 }
 

@@ -809,6 +809,39 @@ pub fn push_header<T: Serialize + ?Sized>(
     Ok(())
 }
 
+/// Adds a cookie parameter to the request's `Cookie` header (the security schemes' cookies
+/// join it when the request is sent): absent values are left out; name and value are
+/// form-encoded; arrays repeat the cookie when `explode`, else join their items with commas.
+pub fn push_cookie<T: Serialize + ?Sized>(
+    headers: &mut HeaderMap,
+    name: &str,
+    value: &T,
+    explode: bool,
+) -> Result<(), Error> {
+    let Some(values) = text_value(name, value)? else {
+        return Ok(());
+    };
+    let values = if explode {
+        values
+    } else {
+        vec![values.join(",")]
+    };
+    let mut cookies: Vec<String> = headers
+        .get(reqwest::header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| vec![v.to_string()])
+        .unwrap_or_default();
+    for value in &values {
+        let pair = serde_urlencoded::to_string([(name, value)])
+            .map_err(|e| Error::InvalidRequest(format!("cookie parameter `{name}`: {e}")))?;
+        cookies.push(pair);
+    }
+    let joined = HeaderValue::from_str(&cookies.join("; "))
+        .map_err(|_| Error::InvalidRequest(format!("cookie parameter `{name}` cannot be sent")))?;
+    headers.insert(reqwest::header::COOKIE, joined);
+    Ok(())
+}
+
 /// Appends a query parameter: absent values are left out; arrays repeat the parameter when
 /// `explode`, else join their items with commas.
 pub fn push_query<T: Serialize + ?Sized>(
@@ -940,12 +973,17 @@ impl<S: ClientStyle> Core<S> {
                 sent_url.query_pairs_mut().append_pair(name, value);
             }
         }
+        // The cookie parameters (in `extra_headers`) and the security schemes' cookies share
+        // one `Cookie` header.
+        let mut extra_headers = extra_headers;
+        let parameters = extra_headers.remove(reqwest::header::COOKIE);
         let cookies: Vec<&str> = credentials
             .iter()
             .filter_map(|credential| match credential {
                 Credential::Cookie(cookie) => Some(cookie.as_str()),
                 _ => None,
             })
+            .chain(parameters.as_ref().and_then(|v| v.to_str().ok()))
             .collect();
         let retry_allowed = self.retry.retry_non_idempotent
             || matches!(

@@ -1768,16 +1768,20 @@ pub fn decode_value<T: DeserializeOwned + Validate>(
 
 /// Parses, decodes and validates a body holding one item: any failure is 400 naming the field.
 pub fn decode_body<T: DeserializeOwned + Validate>(body: &[u8]) -> Result<T, ApiError> {
-    decode_value(parse_json(body)?).map_err(|violations| {
-        let message = violations
-            .iter()
-            .map(|v| v.message.as_str())
-            .collect::<Vec<_>>()
-            .join("; ");
-        let mut error = ApiError::bad_request(message);
-        error.field = violations.into_iter().find_map(|v| v.field);
-        error
-    })
+    decode_value(parse_json(body)?).map_err(invalid)
+}
+
+/// The error for a request value that broke its schema: 400 `request_invalid` (`result`: 422
+/// `content`), every problem in the message, the first named field as its field.
+fn invalid(violations: Vec<Violation>) -> ApiError {
+    let message = violations
+        .iter()
+        .map(|v| v.message.as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut error = ApiError::bad_request(message);
+    error.field = violations.into_iter().find_map(|v| v.field);
+    error
 }
 
 /// A handler's answer: `Err` too is an answer, already rendered in the style.
@@ -2043,39 +2047,133 @@ pub async fn path_params<T: DeserializeOwned + Send>(
     }
 }
 
-/// Decodes the query struct. Array parameters repeat their name (`tag=a&tag=b`); those
-/// declared `explode: false` (named in `non_exploded`) come as one comma-separated value.
-pub fn query_params<T: DeserializeOwned>(
+/// Refuses a request whose parameters broke their schemas (`violations`, named by where
+/// they travel: `path.id`, `query.limit`), as an invalid body is refused.
+pub fn params_valid(ex: &Exchange, violations: Vec<Violation>) -> Result<(), Response> {
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(ex.reject(&invalid(violations)))
+    }
+}
+
+/// Decodes and validates the parameters that travel in `location` (`query`, `header`,
+/// `cookie`) from form-encoded `(name, value)` pairs: an array repeats its name, unless it
+/// is named in `non_exploded` (one comma-separated value). A value that does not parse is
+/// 400 naming the parameter (`query.limit`; `result`: type `syntax`); one that breaks its
+/// schema is refused as [`params_valid`] refuses.
+fn decode_params<T: DeserializeOwned + Validate>(
+    ex: &Exchange,
+    location: &str,
+    form: &str,
+    non_exploded: &[&str],
+) -> Result<T, Response> {
+    let bad = |field: Option<String>, e: &dyn std::fmt::Display| {
+        let message = match &field {
+            Some(field) => format!("bad {location} parameter `{field}`: {e}"),
+            None => format!("bad {location} parameter: {e}"),
+        };
+        let mut error = ApiError::bad_request(message).with_type(super::vocabulary::SYNTAX);
+        error.field = field;
+        ex.reject(&error)
+    };
+    let split;
+    let form = if non_exploded.is_empty() {
+        form
+    } else {
+        let pairs =
+            serde_html_form::from_str::<Vec<(String, String)>>(form).map_err(|e| bad(None, &e))?;
+        let pairs: Vec<(String, String)> = pairs
+            .into_iter()
+            .flat_map(|(name, value)| {
+                if non_exploded.contains(&name.as_str()) {
+                    value
+                        .split(',')
+                        .map(|item| (name.clone(), item.trim().to_string()))
+                        .collect()
+                } else {
+                    vec![(name, value)]
+                }
+            })
+            .collect();
+        split = serde_html_form::to_string(&pairs).map_err(|e| bad(None, &e))?;
+        split.as_str()
+    };
+    let deserializer = serde_html_form::Deserializer::from_bytes(form.as_bytes());
+    let value: T = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let missing = inner
+            .to_string()
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.strip_suffix('`'))
+            .map(str::to_string);
+        let field = match missing {
+            Some(name) => Some(name),
+            None => Some(path).filter(|p| p != "."),
+        };
+        bad(field.map(|f| format!("{location}.{f}")), &inner)
+    })?;
+    let mut violations = Vec::new();
+    value.validate(location, &mut violations);
+    params_valid(ex, violations)?;
+    Ok(value)
+}
+
+/// Decodes and validates the query struct (see [`decode_params`]).
+pub fn query_params<T: DeserializeOwned + Validate>(
     ex: &Exchange,
     parts: &Parts,
     non_exploded: &[&str],
 ) -> Result<T, Response> {
-    let bad = |e: &dyn std::fmt::Display| {
-        ex.reject(
-            &ApiError::bad_request(format!("bad query parameter: {e}"))
-                .with_type(super::vocabulary::SYNTAX),
-        )
-    };
-    let raw = parts.uri.query().unwrap_or("");
-    if non_exploded.is_empty() {
-        return serde_html_form::from_str::<T>(raw).map_err(|e| bad(&e));
+    decode_params(ex, "query", parts.uri.query().unwrap_or(""), non_exploded)
+}
+
+/// Decodes and validates the header struct, whose fields are the headers `names` (as the
+/// spec writes them; header names are matched ignoring case). An array is one
+/// comma-separated value (style `simple`: every array is in `non_exploded`), or several
+/// header lines. A value that is not text is 400 naming the header.
+pub fn header_params<T: DeserializeOwned + Validate>(
+    ex: &Exchange,
+    headers: &HeaderMap,
+    names: &[&str],
+    non_exploded: &[&str],
+) -> Result<T, Response> {
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    for name in names {
+        for value in headers.get_all(*name) {
+            let Ok(value) = value.to_str() else {
+                let error = ApiError::invalid(
+                    format!("header.{name}"),
+                    format!("the header `{name}` is not text"),
+                )
+                .with_type(super::vocabulary::SYNTAX);
+                return Err(ex.reject(&error));
+            };
+            pairs.push((name, value.trim()));
+        }
     }
-    let pairs = serde_html_form::from_str::<Vec<(String, String)>>(raw).map_err(|e| bad(&e))?;
-    let split: Vec<(String, String)> = pairs
-        .into_iter()
-        .flat_map(|(name, value)| {
-            if non_exploded.contains(&name.as_str()) {
-                value
-                    .split(',')
-                    .map(|item| (name.clone(), item.to_string()))
-                    .collect()
-            } else {
-                vec![(name, value)]
-            }
-        })
-        .collect();
-    let joined = serde_html_form::to_string(&split).map_err(|e| bad(&e))?;
-    serde_html_form::from_str::<T>(&joined).map_err(|e| bad(&e))
+    let form = serde_html_form::to_string(&pairs)
+        .map_err(|e| ex.reject(&ApiError::bad_request(format!("bad header parameter: {e}"))))?;
+    decode_params(ex, "header", &form, non_exploded)
+}
+
+/// Decodes and validates the cookie struct from the request's cookies
+/// ([`RequestContext::cookies`]), whose names and values travel form-encoded (percent-encoded,
+/// as the generated client sends them). An array repeats its cookie, or is one
+/// comma-separated value when named in `non_exploded`.
+pub fn cookie_params<T: DeserializeOwned + Validate>(
+    ex: &Exchange,
+    ctx: &RequestContext,
+    non_exploded: &[&str],
+) -> Result<T, Response> {
+    // A `&` sent unencoded is part of the value, not a separator.
+    let form = ctx
+        .cookies()
+        .map(|(name, value)| format!("{name}={value}").replace('&', "%26"))
+        .collect::<Vec<_>>()
+        .join("&");
+    decode_params(ex, "cookie", &form, non_exploded)
 }
 
 /// Reads the style's pagination query parameters: a failure is 400.
@@ -2164,21 +2262,6 @@ pub async fn optional_write_body<S: ServerStyle, T: DeserializeOwned + Validate>
         return Ok(vec![None]);
     }
     Ok(S::decode_write(ex, &bytes)?.into_iter().map(Some).collect())
-}
-
-/// Header parameters arrive untyped in [`RequestContext::headers`]; required ones must be present.
-pub fn require_header(
-    ex: &Exchange,
-    headers: &HeaderMap,
-    name: &'static str,
-) -> Result<(), Response> {
-    if headers.contains_key(name) {
-        return Ok(());
-    }
-    Err(ex.reject(&ApiError::invalid(
-        name,
-        format!("the `{name}` header is required"),
-    )))
 }
 
 /// A list operation with a body takes one item.

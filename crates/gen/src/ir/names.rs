@@ -28,6 +28,7 @@ pub const RESERVED_FN_NAMES: &[&str] = &[
     "body_bytes",
     "builder",
     "client_key",
+    "cookie_params",
     "decode_body",
     "decode_value",
     "echo_request_id",
@@ -35,15 +36,16 @@ pub const RESERVED_FN_NAMES: &[&str] = &[
     "events",
     "exactly_one",
     "handlers",
+    "header_params",
     "json_response",
     "new",
     "optional_write_body",
     "page_request",
+    "params_valid",
     "parse_json",
     "path_params",
     "query_params",
     "reconnect_policy",
-    "require_header",
     "restyle",
     "router",
     "send",
@@ -51,11 +53,25 @@ pub const RESERVED_FN_NAMES: &[&str] = &[
     "write_body",
 ];
 
-/// Parameter names the templates already bind beside path and header parameters in an
-/// operation's client method or server handler (arguments and locals).
+/// Parameter names the templates already bind beside path parameters in an operation's
+/// client method or server handler (arguments and locals).
 pub const RESERVED_PARAM_NAMES: &[&str] = &[
-    "app", "body", "ctx", "ex", "headers", "items", "page", "parts", "query", "reply", "request",
-    "response", "url",
+    "app",
+    "body",
+    "cookies",
+    "ctx",
+    "ex",
+    "header_map",
+    "headers",
+    "items",
+    "out",
+    "page",
+    "parts",
+    "query",
+    "reply",
+    "request",
+    "response",
+    "url",
 ];
 
 /// Type names the generated `types` module must not define, because the generated code

@@ -24,13 +24,16 @@ const IGNORED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
 /// An operation whose types are still [`Ty`]s: written out ([`DraftOperation::write`])
 /// once the types are final.
 pub(crate) struct DraftOperation {
-    /// Everything but the parts that hold types (`path_params`, `query`, `headers`, `body`,
-    /// the success types), which [`DraftOperation::write`] fills in.
+    /// Everything but the parts that hold types (`path_params`, `query`, `headers`,
+    /// `cookies`, `body`, the success types), which [`DraftOperation::write`] fills in.
     op: Operation,
     path_params: Vec<DraftParam>,
     /// The query struct and its parameters.
     query: Option<(TypeId, Vec<DraftParam>)>,
-    headers: Vec<DraftParam>,
+    /// The header struct and its parameters.
+    headers: Option<(TypeId, Vec<DraftParam>)>,
+    /// The cookie struct and its parameters.
+    cookies: Option<(TypeId, Vec<DraftParam>)>,
     body: Option<DraftRequestBody>,
     /// The success body type.
     success: Option<Ty>,
@@ -61,8 +64,7 @@ impl DraftOperation {
         let params = self
             .path_params
             .iter()
-            .chain(&self.headers)
-            .chain(self.query.iter().flat_map(|(_, params)| params));
+            .chain(self.groups().flat_map(|(_, params)| params));
         for p in params {
             p.field.ty.ids(out);
             if let Some(DefaultValue {
@@ -74,7 +76,7 @@ impl DraftOperation {
                 out.push(*type_name);
             }
         }
-        out.extend(self.query.as_ref().map(|(id, _)| *id));
+        out.extend(self.groups().map(|(id, _)| *id));
         if let Some(body) = &self.body {
             body.ty.ids(out);
         }
@@ -86,9 +88,21 @@ impl DraftOperation {
         }
     }
 
-    /// The request body's type.
-    pub(crate) fn body_type(&self) -> Option<&Ty> {
-        self.body.as_ref().map(|b| &b.ty)
+    /// The query, header and cookie structs with their parameters.
+    fn groups(&self) -> impl Iterator<Item = &(TypeId, Vec<DraftParam>)> {
+        self.query.iter().chain(&self.headers).chain(&self.cookies)
+    }
+
+    /// Adds the types the server validates for this operation: the request body's to
+    /// `bodies`, the path parameters' and the query, header and cookie structs to `params`.
+    pub(crate) fn validated(&self, bodies: &mut Vec<TypeId>, params: &mut Vec<TypeId>) {
+        if let Some(body) = &self.body {
+            body.ty.ids(bodies);
+        }
+        for p in &self.path_params {
+            p.field.ty.ids(params);
+        }
+        params.extend(self.groups().map(|(id, _)| *id));
     }
 
     /// The operation, its types written with the types' final `names`.
@@ -96,14 +110,18 @@ impl DraftOperation {
         let params = |params: Vec<DraftParam>| -> Vec<Param> {
             params.into_iter().map(|p| p.write(names)).collect()
         };
+        let group = |group: Option<(TypeId, Vec<DraftParam>)>| {
+            group.map(|(id, list)| ParamGroup {
+                type_name: names.get(id.index()).cloned().unwrap_or_default(),
+                params: params(list),
+                non_exploded: Vec::new(),
+            })
+        };
         let mut op = self.op;
         op.path_params = params(self.path_params);
-        op.query = self.query.map(|(id, list)| ParamGroup {
-            type_name: names.get(id.index()).cloned().unwrap_or_default(),
-            params: params(list),
-            non_exploded: Vec::new(),
-        });
-        op.headers = params(self.headers);
+        op.query = group(self.query);
+        op.headers = group(self.headers);
+        op.cookies = group(self.cookies);
         op.body = self.body.map(|b| Body {
             rust_type: b.ty.render(names, true),
             required: b.required,
@@ -156,6 +174,19 @@ pub(crate) fn build<'a>(
         .map(|p| p.name.to_string())
         .collect();
     let security = security_schemes(root);
+    // API keys travel as parameters too; the security schemes read and send them.
+    let api_keys: Vec<(&str, String)> = security
+        .iter()
+        .filter_map(|s| {
+            let location = match s.kind.as_str() {
+                "api_key_header" => "header",
+                "api_key_cookie" => "cookie",
+                "api_key_query" => "query",
+                _ => return None,
+            };
+            Some((location, s.parameter.as_deref()?.to_ascii_lowercase()))
+        })
+        .collect();
     let mut fn_namer = Namer::with_reserved(names::RESERVED_FN_NAMES);
     let mut prefix_namer = Namer::default();
     let mut operations = Vec::new();
@@ -180,6 +211,7 @@ pub(crate) fn build<'a>(
             op,
             type_prefix: &type_prefix,
             pagination: &pagination,
+            api_keys: &api_keys,
             error_statuses: style.error_statuses(&shape),
         }
         .build(fn_name, type_prefix.clone(), base);
@@ -196,6 +228,8 @@ struct OperationBuilder<'b, 'a> {
     type_prefix: &'b str,
     /// The style's pagination query parameters (left out of list operations' queries).
     pagination: &'b [String],
+    /// The API keys' locations and names (lower-case): not parameters of the operation.
+    api_keys: &'b [(&'b str, String)],
     error_statuses: Vec<u16>,
 }
 
@@ -216,18 +250,11 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
     ) -> DraftOperation {
         let pointer = self.shape.pointer.clone();
         let declared = self.parameters();
-        // Path and header parameters become arguments of one client method: one namer.
         let mut args = Namer::with_reserved(names::RESERVED_PARAM_NAMES);
         let path_params = self.path_params(&declared, &mut args);
-        let query = self.query(&declared);
-        let headers = self.headers(&declared, &mut args);
-        for d in declared.iter().filter(|d| d.location == "cookie") {
-            self.types.unsupported(
-                &d.pointer,
-                &format!("the cookie parameter `{}`", d.name),
-                "nothing (the parameter is not read or sent)",
-            );
-        }
+        let query = self.group(&declared, "query", "Query");
+        let headers = self.group(&declared, "header", "Headers");
+        let cookies = self.group(&declared, "cookie", "Cookies");
         let body = self.body();
         let (status, success) = self.success();
         let events = self.events();
@@ -255,7 +282,8 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
                 .unwrap_or(false),
             path_params: Vec::new(),
             query: None,
-            headers: Vec::new(),
+            headers: None,
+            cookies: None,
             body: None,
             success: Success {
                 status,
@@ -284,6 +312,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             path_params,
             query,
             headers,
+            cookies,
             body,
             success,
             events,
@@ -369,7 +398,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             && d.value
                 .get("style")
                 .and_then(Value::as_str)
-                .is_none_or(|s| s == "form");
+                .is_none_or(|s| s == "form" || s == "cookie");
         let explode = d
             .value
             .get("explode")
@@ -437,11 +466,28 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         out
     }
 
-    fn query(&mut self, declared: &[Declared<'a>]) -> Option<(TypeId, Vec<DraftParam>)> {
+    /// The parameters `in` one `location` (`query`, `header` or `cookie`) as one struct,
+    /// named after the operation and `suffix`: none when there are none. Left out: the
+    /// style's pagination parameters of a list, the API keys of the security schemes, and
+    /// the headers OpenAPI says to ignore.
+    fn group(
+        &mut self,
+        declared: &[Declared<'a>],
+        location: &str,
+        suffix: &str,
+    ) -> Option<(TypeId, Vec<DraftParam>)> {
         let wanted: Vec<&Declared<'a>> = declared
             .iter()
-            .filter(|d| d.location == "query")
-            .filter(|d| !(self.shape.is_list && self.pagination.contains(&d.name)))
+            .filter(|d| d.location == location)
+            .filter(|d| {
+                let name = d.name.to_ascii_lowercase();
+                let ignored = match location {
+                    "query" => self.shape.is_list && self.pagination.contains(&d.name),
+                    "header" => IGNORED_HEADERS.contains(&name.as_str()),
+                    _ => false,
+                };
+                !ignored && !self.api_keys.contains(&(location, name))
+            })
             .collect();
         if wanted.is_empty() {
             return None;
@@ -459,31 +505,15 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             fields.push(param.field.clone());
             params.push(param);
         }
-        let id = self.types.reserve(&format!("{}Query", self.type_prefix));
+        let id = self.types.reserve(&format!("{}{suffix}", self.type_prefix));
         let doc = format!(
-            "The query parameters of `{} {}`.",
+            "The {location} parameters of `{} {}`.",
             self.shape.method.to_ascii_uppercase(),
             self.shape.path
         );
         self.types
             .add_struct(id, Some(doc), fields, &self.shape.pointer);
         Some((id, params))
-    }
-
-    fn headers(&mut self, declared: &[Declared<'a>], namer: &mut Namer) -> Vec<DraftParam> {
-        let mut out = Vec::new();
-        for d in declared.iter().filter(|d| d.location == "header") {
-            if IGNORED_HEADERS.contains(&d.name.to_ascii_lowercase().as_str()) {
-                continue;
-            }
-            let required = d
-                .value
-                .get("required")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            out.push(self.param(d, required, namer));
-        }
-        out
     }
 
     fn body(&mut self) -> Option<DraftRequestBody> {

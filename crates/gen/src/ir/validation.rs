@@ -1,7 +1,8 @@
 //! Which types get a `Validate` impl in `validate.rs`, and which fields it checks.
 //!
-//! The server validates what it decodes: request bodies. So only the types a body holds
-//! (transitively, through fields, union variants and aliases) need an impl. Of those, a
+//! The server validates what it decodes: request bodies, path parameters and the query,
+//! header and cookie structs (the roots). So only the types a root holds (transitively,
+//! through fields, union variants and aliases) need an impl. Of those, a
 //! struct always checks something (its fields' constraints, an object rather than an array
 //! on the wire, `null` for an optional field that is not nullable), an enum checks for
 //! unknown values, and a union or alias checks what its variants or target check. A field
@@ -24,7 +25,7 @@ pub(crate) enum Role {
     Alias,
 }
 
-/// Which types a request body holds and which of those check something, by type id.
+/// Which types a root holds and which of those check something, by type id.
 pub(crate) struct Marks {
     reached: Vec<bool>,
     checks: Vec<bool>,
@@ -33,12 +34,16 @@ pub(crate) struct Marks {
 impl Marks {
     /// What `validate.rs` generates for the type `id`, a `role`.
     pub(crate) fn validation(&self, id: TypeId, role: Role) -> Validation {
-        let reached = self.reached.get(id.index()).copied().unwrap_or(false);
-        match (role, reached, self.checks(id)) {
+        match (role, self.reached(id), self.checks(id)) {
             (Role::Alias, _, _) | (_, false, _) => Validation::None,
             (_, true, false) => Validation::Empty,
             (_, true, true) => Validation::Checks,
         }
+    }
+
+    /// Whether a root holds the type `id`.
+    pub(crate) fn reached(&self, id: TypeId) -> bool {
+        self.reached.get(id.index()).copied().unwrap_or(false)
     }
 
     /// Whether the type `id`'s validation checks something (so a field holding it is
@@ -49,8 +54,9 @@ impl Marks {
 }
 
 /// Marks the types. `types[i]` is the role of the type with id `i` and the types it holds
-/// (`None` for an id that is no type any more); `bodies` are the request body types.
-pub(crate) fn mark(types: &[Option<(Role, Vec<TypeId>)>], bodies: &[TypeId]) -> Marks {
+/// (`None` for an id that is no type any more); `roots` are the types the server
+/// validates (request bodies, path parameters, the parameter structs).
+pub(crate) fn mark(types: &[Option<(Role, Vec<TypeId>)>], roots: &[TypeId]) -> Marks {
     let holds = |i: usize| -> &[TypeId] {
         types
             .get(i)
@@ -58,7 +64,7 @@ pub(crate) fn mark(types: &[Option<(Role, Vec<TypeId>)>], bodies: &[TypeId]) -> 
             .map_or(&[], |(_, holds)| holds.as_slice())
     };
     let mut reached = vec![false; types.len()];
-    let mut stack: Vec<usize> = bodies.iter().map(|id| id.index()).collect();
+    let mut stack: Vec<usize> = roots.iter().map(|id| id.index()).collect();
     while let Some(i) = stack.pop() {
         if reached.get(i) == Some(&false) {
             reached[i] = true;

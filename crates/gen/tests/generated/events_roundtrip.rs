@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use api::client::{Client, Error, ReconnectPolicy};
 use api::server::{router, ApiError, Event, EventStream, RequestContext, Server};
-use api::types::{Notice, StreamTicksQuery, Tick, Watch};
 use api::types::Nullable;
+use api::types::{Notice, StreamTicksHeaders, StreamTicksQuery, Tick, Watch};
 use futures_util::{stream, StreamExt};
 
 /// The feed whose first connection drops after this many events.
@@ -45,7 +45,12 @@ fn tick(seq: i64) -> Event<Tick> {
         1 => Nullable::Null,
         _ => Nullable::Value(format!("tick {seq}\nwith a line break")),
     };
-    let event = Event::new(Tick { seq, at: format!("t+{seq}"), note }).id(seq.to_string());
+    let event = Event::new(Tick {
+        seq,
+        at: format!("t+{seq}"),
+        note,
+    })
+    .id(seq.to_string());
     if seq == 0 {
         event.retry(Duration::from_millis(RETRY_MS))
     } else {
@@ -56,15 +61,12 @@ fn tick(seq: i64) -> Event<Tick> {
 impl api::server::Api for Feeds {
     async fn stream_ticks(
         &self,
-        ctx: RequestContext,
+        _ctx: RequestContext,
         feed: String,
         query: StreamTicksQuery,
+        headers: StreamTicksHeaders,
     ) -> Result<EventStream<Tick>, ApiError> {
-        let last = ctx
-            .headers
-            .get("last-event-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let last = headers.last_event_id;
         let connection = {
             let mut connections = self.connections.lock().unwrap();
             connections.push((feed.clone(), last.clone()));
@@ -72,16 +74,26 @@ impl api::server::Api for Feeds {
         };
         let count = query.count.unwrap_or(10);
         let start = match &last {
-            Some(id) => id.parse::<i64>().map_err(|_| ApiError::bad_request("bad Last-Event-ID"))? + 1,
+            Some(id) => {
+                id.parse::<i64>()
+                    .map_err(|_| ApiError::bad_request("bad Last-Event-ID"))?
+                    + 1
+            }
             None => 0,
         };
         match feed.as_str() {
             // Every event from `Last-Event-ID` on; the first connection drops midway.
             "main" => {
-                let end = if connection == 1 { DROP_AFTER.min(count) } else { count };
+                let end = if connection == 1 {
+                    DROP_AFTER.min(count)
+                } else {
+                    count
+                };
                 let events = stream::iter(start..end).map(|seq| Ok(tick(seq)));
                 let dropped = (end < count).then(drop_connection);
-                Ok(EventStream::try_new(events.chain(stream::iter(dropped).flatten())))
+                Ok(EventStream::try_new(
+                    events.chain(stream::iter(dropped).flatten()),
+                ))
             }
             // Drops the connection after one event, then every reconnection at once.
             "broken" => {
@@ -92,10 +104,10 @@ impl api::server::Api for Feeds {
                 Ok(EventStream::try_new(first.chain(drop_connection())))
             }
             // A feed that stays open: only keep-alive comments after its one event.
-            "quiet" => Ok(EventStream::new(
-                stream::iter([tick(0)]).chain(stream::pending()),
-            )
-            .keep_alive(Duration::from_millis(20))),
+            "quiet" => Ok(
+                EventStream::new(stream::iter([tick(0)]).chain(stream::pending()))
+                    .keep_alive(Duration::from_millis(20)),
+            ),
             _ => Err(ApiError::not_found(format!("no feed `{feed}`"))),
         }
     }
@@ -106,11 +118,18 @@ impl api::server::Api for Feeds {
         feed: String,
         body: Watch,
     ) -> Result<EventStream<Notice>, ApiError> {
-        let events = body.subjects.into_iter().enumerate().map(move |(i, subject)| {
-            Event::new(Notice { text: format!("{feed}: {subject} changed"), subject })
+        let events = body
+            .subjects
+            .into_iter()
+            .enumerate()
+            .map(move |(i, subject)| {
+                Event::new(Notice {
+                    text: format!("{feed}: {subject} changed"),
+                    subject,
+                })
                 .id(format!("n{i}"))
                 .event("notice")
-        });
+            });
         Ok(EventStream::new(stream::iter(events)))
     }
 }
@@ -140,24 +159,46 @@ async fn a_feed_of_1000_events_survives_a_dropped_connection() {
     let feeds = Feeds::default();
     let base = serve(feeds.clone()).await;
     // The server's `retry:` (40 ms) is honoured, not this slower base delay.
-    let client = client(&base, ReconnectPolicy::attempts(2).base_delay(Duration::from_secs(5)));
+    let client = client(
+        &base,
+        ReconnectPolicy::attempts(2).base_delay(Duration::from_secs(5)),
+    );
     let query = StreamTicksQuery { count: Some(1000) };
     let started = Instant::now();
-    let mut events = client.stream_ticks("main", &query, None).await.unwrap();
+    let mut events = client
+        .stream_ticks(
+            "main",
+            &query,
+            &StreamTicksHeaders {
+                last_event_id: None,
+            },
+        )
+        .await
+        .unwrap();
     assert!(events.request_id().is_some_and(|id| !id.is_empty()));
     let mut seqs = Vec::new();
     while let Some(event) = events.next().await {
         let event = event.unwrap();
-        assert_eq!(event.id.as_deref(), Some(event.data.seq.to_string().as_str()));
+        assert_eq!(
+            event.id.as_deref(),
+            Some(event.data.seq.to_string().as_str())
+        );
         assert_eq!(event.data, tick(event.data.seq).data);
         assert_eq!(event.event, None);
         seqs.push(event.data.seq);
     }
-    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
     // Every event exactly once, in order, over two connections: the second resumed after
     // the last id the first delivered.
     assert_eq!(seqs, (0..1000).collect::<Vec<i64>>());
-    assert_eq!(feeds.seen("main"), vec![None, Some((DROP_AFTER - 1).to_string())]);
+    assert_eq!(
+        feeds.seen("main"),
+        vec![None, Some((DROP_AFTER - 1).to_string())]
+    );
     assert_eq!(events.last_event_id(), Some("999"));
 }
 
@@ -167,7 +208,16 @@ async fn a_given_last_event_id_resumes_the_feed() {
     let base = serve(feeds.clone()).await;
     let client = client(&base, ReconnectPolicy::never());
     let query = StreamTicksQuery { count: Some(5) };
-    let events = client.stream_ticks("main", &query, Some("1".to_string())).await.unwrap();
+    let events = client
+        .stream_ticks(
+            "main",
+            &query,
+            &StreamTicksHeaders {
+                last_event_id: Some("1".to_string()),
+            },
+        )
+        .await
+        .unwrap();
     let seqs: Vec<i64> = events.map(|e| e.unwrap().data.seq).collect().await;
     assert_eq!(seqs, vec![2, 3, 4]);
     assert_eq!(feeds.seen("main"), vec![Some("1".to_string())]);
@@ -183,12 +233,22 @@ async fn reconnection_attempts_are_bounded() {
     let client = client(&base, policy);
     let query = StreamTicksQuery { count: None };
     let items: Vec<_> = client
-        .stream_ticks("broken", &query, None)
+        .stream_ticks(
+            "broken",
+            &query,
+            &StreamTicksHeaders {
+                last_event_id: None,
+            },
+        )
         .await
         .unwrap()
         .collect()
         .await;
-    assert_eq!(items.len(), 2, "one event, one error, then the end: {items:?}");
+    assert_eq!(
+        items.len(),
+        2,
+        "one event, one error, then the end: {items:?}"
+    );
     assert_eq!(items[0].as_ref().unwrap().data.seq, 0);
     assert!(matches!(items[1], Err(Error::Transport(_))), "{items:?}");
     // The first connection and three reconnections.
@@ -200,24 +260,43 @@ async fn errors_before_the_stream_are_answered_in_the_style() {
     let base = serve(Feeds::default()).await;
     let client = client(&base, ReconnectPolicy::default());
     let query = StreamTicksQuery { count: None };
-    let error = client.stream_ticks("nowhere", &query, None).await.unwrap_err();
+    let error = client
+        .stream_ticks(
+            "nowhere",
+            &query,
+            &StreamTicksHeaders {
+                last_event_id: None,
+            },
+        )
+        .await
+        .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404), "{error}");
     assert!(matches!(error, Error::Api(_)), "{error:?}");
     assert!(error.request_id().is_some_and(|id| !id.is_empty()));
 
     // An invalid request is refused before the operation runs (`minItems: 1`).
     let error = client
-        .watch_notices("main", &Watch { subjects: Vec::new() })
+        .watch_notices(
+            "main",
+            &Watch {
+                subjects: Vec::new(),
+            },
+        )
         .await
         .unwrap_err();
-    assert!(error.status().is_some_and(|s| s.is_client_error()), "{error:?}");
+    assert!(
+        error.status().is_some_and(|s| s.is_client_error()),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
 async fn events_carry_their_type_and_id() {
     let base = serve(Feeds::default()).await;
     let client = client(&base, ReconnectPolicy::default());
-    let watch = Watch { subjects: vec!["a".into(), "b".into()] };
+    let watch = Watch {
+        subjects: vec!["a".into(), "b".into()],
+    };
     let events: Vec<_> = client
         .watch_notices("main", &watch)
         .await
@@ -226,7 +305,13 @@ async fn events_carry_their_type_and_id() {
         .collect()
         .await;
     assert_eq!(events.len(), 2);
-    assert_eq!(events[1].data, Notice { subject: "b".into(), text: "main: b changed".into() });
+    assert_eq!(
+        events[1].data,
+        Notice {
+            subject: "b".into(),
+            text: "main: b changed".into()
+        }
+    );
     assert_eq!(events[1].id.as_deref(), Some("n1"));
     assert_eq!(events[1].event.as_deref(), Some("notice"));
 }
@@ -258,7 +343,16 @@ async fn an_idle_feed_is_kept_alive() {
     assert!(text.contains("retry: 40"), "{text}");
 
     // The typed client sees the one event and keeps waiting.
-    let mut events = client.stream_ticks("quiet", &query, None).await.unwrap();
+    let mut events = client
+        .stream_ticks(
+            "quiet",
+            &query,
+            &StreamTicksHeaders {
+                last_event_id: None,
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(events.next().await.unwrap().unwrap().data.seq, 0);
     let next = tokio::time::timeout(Duration::from_millis(200), events.next()).await;
     assert!(next.is_err(), "no event after the first: {next:?}");
@@ -270,9 +364,7 @@ async fn an_undecodable_event_is_an_item_not_the_end() {
     let body = "retry: 10\n\nid: 1\ndata: {\"seq\":1,\"at\":\"a\"}\n\n: a comment\n\nid: 2\ndata: {\"seq\":\"two\"}\n\nid: 3\nevent: tick\ndata: {\"seq\":3,\ndata: \"at\":\"c\"}\n\n";
     let app = axum::Router::new().route(
         "/feeds/{feed}/ticks",
-        axum::routing::get(move || async move {
-            ([("content-type", "text/event-stream")], body)
-        }),
+        axum::routing::get(move || async move { ([("content-type", "text/event-stream")], body) }),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -280,18 +372,30 @@ async fn an_undecodable_event_is_an_item_not_the_end() {
     let client = client(&format!("http://{addr}"), ReconnectPolicy::never());
     let query = StreamTicksQuery { count: None };
     let items: Vec<_> = client
-        .stream_ticks("raw", &query, None)
+        .stream_ticks(
+            "raw",
+            &query,
+            &StreamTicksHeaders {
+                last_event_id: None,
+            },
+        )
         .await
         .unwrap()
         .collect()
         .await;
     assert_eq!(items.len(), 3, "{items:?}");
     assert_eq!(items[0].as_ref().unwrap().data.seq, 1);
-    assert!(matches!(&items[1], Err(Error::Decode(e)) if e.excerpt.contains("two")), "{items:?}");
+    assert!(
+        matches!(&items[1], Err(Error::Decode(e)) if e.excerpt.contains("two")),
+        "{items:?}"
+    );
     // Data over several lines is one payload.
     let third = items[2].as_ref().unwrap();
     assert_eq!((third.data.seq, third.data.at.as_str()), (3, "c"));
-    assert_eq!((third.id.as_deref(), third.event.as_deref()), (Some("3"), Some("tick")));
+    assert_eq!(
+        (third.id.as_deref(), third.event.as_deref()),
+        (Some("3"), Some("tick"))
+    );
 }
 
 /// A success that is not an event stream is a decode error, not a stream.
@@ -306,6 +410,15 @@ async fn a_response_that_is_not_an_event_stream_is_refused() {
     tokio::spawn(async move { axum::serve(listener, app).await });
     let client = client(&format!("http://{addr}"), ReconnectPolicy::never());
     let query = StreamTicksQuery { count: None };
-    let error = client.stream_ticks("raw", &query, None).await.unwrap_err();
+    let error = client
+        .stream_ticks(
+            "raw",
+            &query,
+            &StreamTicksHeaders {
+                last_event_id: None,
+            },
+        )
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::Decode(_)), "{error:?}");
 }

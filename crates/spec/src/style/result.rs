@@ -254,11 +254,15 @@ impl Style for ResultStyle {
         STATUSES
     }
 
-    /// The common statuses, plus 422 for writes (operations with a body) and lists.
+    /// The common statuses, plus 422 for writes (operations with a body), lists, and
+    /// operations with parameters.
     fn error_statuses(&self, shape: &OperationShape<'_>) -> Vec<u16> {
         let mut statuses = common_error_statuses(shape);
-        // A write's items may be invalid, a list's page parameters out of range.
-        if shape.has_body || shape.is_list {
+        // A write's items may be invalid, a list's page parameters out of range, any
+        // parameter may break its schema.
+        let parameters =
+            !shape.operation.parameters.is_empty() || !shape.path_item.parameters.is_empty();
+        if shape.has_body || shape.is_list || parameters {
             statuses.push(422);
             statuses.sort_unstable();
         }

@@ -16,8 +16,14 @@ use std::fmt::Write as _;
 impl TypeBuilder<'_> {
     /// Merges duplicate inline types, boxes recursion, works out `Eq`/`Hash`, marks what
     /// `validate.rs` checks, and writes the types out. `pinned`: the types the operations
-    /// use (they stay as they are); `bodies`: the request body types (validated).
-    pub(crate) fn finish(mut self, pinned: &HashSet<TypeId>, bodies: &[TypeId]) -> Finished {
+    /// use (they stay as they are); `bodies` and `params`: the types the server validates
+    /// (request bodies; path parameters and the query, header and cookie structs).
+    pub(crate) fn finish(
+        mut self,
+        pinned: &HashSet<TypeId>,
+        bodies: &[TypeId],
+        params: &[TypeId],
+    ) -> Finished {
         self.merge_duplicates(pinned);
         self.box_recursion();
         let (eq, hash) = self.eq_hash();
@@ -26,7 +32,9 @@ impl TypeBuilder<'_> {
             .iter()
             .map(|d| d.as_ref().map(|d| (role(&d.body), holds(&d.body))))
             .collect();
-        let marks = validation::mark(&graph, bodies);
+        let roots: Vec<TypeId> = bodies.iter().chain(params).copied().collect();
+        let marks = validation::mark(&graph, &roots);
+        let json = validation::mark(&graph, bodies);
         let mut live: Vec<(TypeId, &Draft)> = self
             .drafts
             .iter()
@@ -39,7 +47,15 @@ impl TypeBuilder<'_> {
             .map(|(id, draft)| {
                 let i = id.index();
                 let validation = marks.validation(id, role(&draft.body));
-                to_typedef(&self.names, i, draft, (eq[i], hash[i]), validation, &marks)
+                let json = json.reached(id);
+                to_typedef(
+                    &self.names,
+                    i,
+                    draft,
+                    (eq[i], hash[i]),
+                    (validation, json),
+                    &marks,
+                )
             })
             .collect();
         Finished {
@@ -393,7 +409,7 @@ fn to_typedef(
     i: usize,
     draft: &Draft,
     (eq, hash): (bool, bool),
-    validation: Validation,
+    (validation, json): (Validation, bool),
     marks: &Marks,
 ) -> TypeDef {
     let mut derives: Vec<String> = vec!["Debug".into(), "Clone".into(), "PartialEq".into()];
@@ -440,6 +456,7 @@ fn to_typedef(
                 .collect(),
             deny_unknown_fields: *deny_unknown_fields,
             wire,
+            json,
         },
         DraftBody::StringEnum { variants, fallback } => TypeKind::StringEnum {
             variants: variants.clone(),

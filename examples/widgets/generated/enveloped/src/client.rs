@@ -25,7 +25,7 @@ use reqwest::header::HeaderMap;
 #[allow(unused_imports)]
 use reqwest::{Method, Url};
 #[allow(unused_imports)]
-use super::runtime::client::{path_value, push_header, push_query, PageCall};
+use super::runtime::client::{path_value, push_cookie, push_header, push_query, PageCall};
 pub use super::runtime::client::{
     ApiClient, ApiError, ClientBuilder, Core, DecodeError, Error, Failure, ItemError,
     ItemFailure, RawResponse, RetryPolicy, SecurityScheme, REQUEST_ID_HEADER,
@@ -100,11 +100,11 @@ impl Client {
         page: &PageRequest,
     ) -> Result<(Url, PageCall), Error> {
         let mut url = self.endpoint("/widgets", &[])?;
-        let headers = HeaderMap::new();
+        let header_map = HeaderMap::new();
         url.query_pairs_mut().extend_pairs(page.query_pairs());
         let call = PageCall {
             method: Method::GET,
-            headers,
+            headers: header_map,
             body: None,
             security: &[&["bearerAuth"]],
             collection: "widgets",
@@ -130,9 +130,11 @@ impl Client {
         body: &types::WidgetInput,
     ) -> Result<Response<types::Widget>, Error> {
         let url = self.endpoint("/widgets", &[])?;
-        let headers = HeaderMap::new();
+        let header_map = HeaderMap::new();
         let body = Some(wire::encode_one("widgets", body)?);
-        let raw = self.send(Method::POST, url, headers, body, &[&["bearerAuth"]]).await?;
+        let raw = self
+            .send(Method::POST, url, header_map, body, &[&["bearerAuth"]])
+            .await?;
         wire::decode_one(&raw, "widgets")
     }
     /// [`Client::create_widget`] for many items: one atomic request where the response style
@@ -187,9 +189,9 @@ impl Client {
                 "/widgets/{widget_id}",
                 &[("widget_id", path_value("widget_id", &widget_id)?)],
             )?;
-        let headers = HeaderMap::new();
+        let header_map = HeaderMap::new();
         let raw = self
-            .send(Method::DELETE, url, headers, None, &[&["bearerAuth"]])
+            .send(Method::DELETE, url, header_map, None, &[&["bearerAuth"]])
             .await?;
         wire::decode_none(&raw, "widgets")
     }
@@ -215,8 +217,10 @@ impl Client {
                 "/widgets/{widget_id}",
                 &[("widget_id", path_value("widget_id", &widget_id)?)],
             )?;
-        let headers = HeaderMap::new();
-        let raw = self.send(Method::GET, url, headers, None, &[&["bearerAuth"]]).await?;
+        let header_map = HeaderMap::new();
+        let raw = self
+            .send(Method::GET, url, header_map, None, &[&["bearerAuth"]])
+            .await?;
         wire::decode_one(&raw, "widgets")
     }
 }
@@ -245,10 +249,10 @@ impl Client {
                 "/widgets/{widget_id}",
                 &[("widget_id", path_value("widget_id", &widget_id)?)],
             )?;
-        let headers = HeaderMap::new();
+        let header_map = HeaderMap::new();
         let body = Some(wire::encode_one("widgets", body)?);
         let raw = self
-            .send(Method::PATCH, url, headers, body, &[&["bearerAuth"]])
+            .send(Method::PATCH, url, header_map, body, &[&["bearerAuth"]])
             .await?;
         wire::decode_one(&raw, "widgets")
     }

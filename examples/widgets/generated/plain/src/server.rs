@@ -41,10 +41,13 @@ pub use super::runtime::server::{
 pub use super::runtime::sse::{Event, EventStream};
 #[allow(unused_imports)]
 use super::runtime::server::{
-    batch_outcome, exactly_one, optional_write_body, page_request, path_params,
-    query_params, require_header, status, write_batch, write_body, App, Call, Handle,
-    Handling, OpInfo, Operations, Route, SchemeUse, SecurityScheme, ServerStyle,
+    batch_outcome, cookie_params, exactly_one, header_params, optional_write_body,
+    page_request, params_valid, path_params, query_params, status, write_batch,
+    write_body, App, Call, Handle, Handling, OpInfo, Operations, Route, SchemeUse,
+    SecurityScheme, ServerStyle,
 };
+#[allow(unused_imports)]
+use super::runtime::validate::{check_items, check_length, check_range, Validate};
 #[allow(unused_imports)]
 use super::style::{PageRequest, Style};
 #[allow(unused_imports)]
@@ -303,6 +306,14 @@ fn delete_widget<A: Api>(
         let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        {
+            let at = "path.widget_id";
+            let value = &widget_id;
+            check_length(value, Some(1), Some(64), at, out);
+        }
+        params_valid(&ex, violations)?;
         ctx.take_extensions(&mut parts);
         app.api.delete_widget(ctx, widget_id).await.map_err(|e| ex.reject(&e))?;
         Ok(Style::render_no_content(&ex))
@@ -318,6 +329,14 @@ fn get_widget<A: Api>(
         let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        {
+            let at = "path.widget_id";
+            let value = &widget_id;
+            check_length(value, Some(1), Some(64), at, out);
+        }
+        params_valid(&ex, violations)?;
         ctx.take_extensions(&mut parts);
         let item = app.api.get_widget(ctx, widget_id).await.map_err(|e| ex.reject(&e))?;
         Ok(Style::render_object(&ex, status(200), &item))
@@ -333,6 +352,14 @@ fn update_widget<A: Api>(
         let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        {
+            let at = "path.widget_id";
+            let value = &widget_id;
+            check_length(value, Some(1), Some(64), at, out);
+        }
+        params_valid(&ex, violations)?;
         let body = exactly_one(
             &ex,
             write_body::<Style, types::WidgetPatch>(&ex, &mut ctx, parts, body).await?,
