@@ -432,6 +432,12 @@ pub struct Operation {
     /// The client also gets a `*_batch` method: a create of one required body, without
     /// parameters, that answers the created item.
     pub client_batch: bool,
+    /// Every declared success status, the main one ([`Operation::success`]) first. A list
+    /// and a batch write have the main one only.
+    pub responses: Vec<ResponseCase>,
+    /// The enum (in `types.rs`) of the success statuses, when there are several: what the
+    /// server trait method and the client method return.
+    pub responses_enum: Option<String>,
     /// Where the operation is.
     pub origin: Origin,
 }
@@ -505,6 +511,39 @@ pub struct Success {
     pub rust_type: Option<String>,
     /// The element type of a list response.
     pub item_type: Option<String>,
+}
+
+/// One declared success status of an operation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResponseCase {
+    /// The status as declared.
+    pub status: u16,
+    /// The status the style answers it with (`result` answers `201` as `200`).
+    pub wire_status: u16,
+    /// The variant of the operation's enum (`Ok`, `Created`, `Status299`).
+    pub variant: String,
+    /// The body type; `None` for no content.
+    pub rust_type: Option<String>,
+    /// The headers the response declares, as a struct.
+    pub headers: Option<ResponseHeaders>,
+    /// What the handler returns for it (and the enum's variant holds): the body type,
+    /// `WithHeaders<body or (), headers>` when it declares headers; `None`: nothing.
+    pub payload: Option<String>,
+    /// The style renders it as a create (`201` with `Location`).
+    pub created: bool,
+    /// The first case answered with its wire status: the client reads a response of that
+    /// status as the first of those cases whose body it decodes (in `result`, `201` travels
+    /// as `200`, which a client reads as the `200` case, and a `204` as an empty `200`).
+    pub decoded: bool,
+}
+
+/// The headers a success response declares, as a struct in `types.rs`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResponseHeaders {
+    /// The struct (`types::GetWidgetHeaders`).
+    pub type_name: String,
+    /// The headers' names as the spec writes them (escape with `lit`).
+    pub wire_names: Vec<String>,
 }
 
 /// A security scheme.
@@ -634,6 +673,18 @@ impl Operation {
             (_, Some(ty)) => (ty.clone(), ty.clone()),
             _ => ("()".to_string(), "()".to_string()),
         };
+        let (server, client) = match (&self.responses_enum, self.responses.first()) {
+            (Some(name), _) => (format!("types::{name}"), format!("types::{name}")),
+            (
+                None,
+                Some(ResponseCase {
+                    headers: Some(_),
+                    payload: Some(payload),
+                    ..
+                }),
+            ) => (payload.clone(), payload.clone()),
+            _ => (server, client),
+        };
         self.batch = batch_writes
             && self.body.is_some()
             && !self.is_list
@@ -686,7 +737,9 @@ impl Operation {
             && self.path_params.is_empty()
             && self.query.is_none()
             && self.headers.is_none()
-            && self.cookies.is_none();
+            && self.cookies.is_none()
+            && self.responses_enum.is_none()
+            && self.responses.iter().all(|c| c.headers.is_none());
     }
 }
 

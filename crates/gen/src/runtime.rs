@@ -80,7 +80,8 @@ impl Runtime {
 pub(crate) fn vendored_files(style: Option<&str>, features: &Features) -> Vec<GeneratedFile> {
     let style_file = style.map(|s| format!("{s}.rs"));
     let wanted = |name: &str| match name {
-        "server.rs" | "serve.rs" | "client.rs" | "sse.rs" | "validate.rs" | "vocabulary.rs" => true,
+        "server.rs" | "serve.rs" | "client.rs" | "headers.rs" | "sse.rs" | "validate.rs"
+        | "vocabulary.rs" => true,
         "pattern.rs" => features.regex,
         "validate_chrono.rs" => features.chrono,
         "validate_uuid.rs" => features.uuid,
@@ -149,6 +150,7 @@ mod tests {
             names(vendored_files(Some("plain"), &Features::default())),
             [
                 "src/runtime/client.rs",
+                "src/runtime/headers.rs",
                 "src/runtime/plain.rs",
                 "src/runtime/serve.rs",
                 "src/runtime/server.rs",
@@ -167,6 +169,7 @@ mod tests {
             names(vendored_files(None, &all)),
             [
                 "src/runtime/client.rs",
+                "src/runtime/headers.rs",
                 "src/runtime/pattern.rs",
                 "src/runtime/serve.rs",
                 "src/runtime/server.rs",

@@ -450,6 +450,55 @@ impl<T, M> Response<T, M> {
     pub fn into_inner(self) -> T {
         self.value
     }
+
+    /// The response with its value turned into another.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U, M> {
+        Response {
+            value: f(self.value),
+            info: self.info,
+        }
+    }
+}
+
+impl<M> ResponseInfo<M> {
+    /// `Location`, when the server sent it: the URL of the resource a create made (`201`).
+    /// As sent: a path is relative to the server's origin.
+    pub fn location(&self) -> Option<&str> {
+        self.headers
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+    }
+}
+
+/// Reads the response headers an operation declares for this response into their struct
+/// (`names`: the headers' names in the spec, as the struct's fields are named on the wire);
+/// a header sent several times is read as its values joined with `, `. A required header
+/// missing, or a value that does not parse as its type, is a decode error.
+pub fn read_headers<H: DeserializeOwned>(raw: &RawResponse, names: &[&str]) -> Result<H, Error> {
+    let mut pairs: Vec<(&str, String)> = Vec::with_capacity(names.len());
+    for name in names {
+        let values = raw
+            .headers
+            .get_all(*name)
+            .iter()
+            .map(|v| v.to_str())
+            .collect::<Result<Vec<&str>, _>>()
+            .map_err(|_| raw.decode_error(format!("the `{name}` header is not text")))?;
+        if !values.is_empty() {
+            pairs.push((name, values.join(", ")));
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    super::headers::from_header_pairs(&borrowed)
+        .map_err(|e| raw.decode_error(format!("the response headers: {e}")))
+}
+
+/// The error for a success status the operation does not declare.
+pub fn unexpected_status(raw: &RawResponse) -> Error {
+    raw.decode_error(format!(
+        "the operation does not declare the status {}",
+        raw.status.as_u16()
+    ))
 }
 
 /// One page of a list.

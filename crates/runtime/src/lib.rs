@@ -7,6 +7,7 @@
 //!   rate limiting, parameter and body extraction, and the style-neutral `ApiError`;
 //! - [`serve`]: serving the router over TCP with timeouts, header and connection limits;
 //! - [`client`]: the reqwest client core, retries, pagination and the one `Error` type;
+//! - [`headers`]: typed response headers ([`headers::WithHeaders`]);
 //! - [`sse`]: server-sent events: the server's event stream, the client's reconnecting
 //!   stream of decoded events;
 //! - [`validate`]: the `Validate` trait of request bodies and the checks it runs;
@@ -31,6 +32,7 @@
 #[cfg(feature = "client")]
 pub mod client;
 pub mod enveloped;
+pub mod headers;
 #[cfg(feature = "regex")]
 pub mod pattern;
 pub mod plain;

@@ -535,9 +535,21 @@ pub struct RequestContext {
     pub operation_id: &'static str,
     /// The request's extensions: what the layers in front of the handler inserted.
     pub extensions: Extensions,
+    /// Headers the handler adds to its success response ([`RequestContext::response_headers`]).
+    response_headers: ResponseHeaders,
 }
 
 impl RequestContext {
+    /// Headers to add to the operation's success response (`ETag`, `Cache-Control`,
+    /// `Set-Cookie`, `Location`, …): a handle that shares one header map, so it can be
+    /// cloned and kept while the context moves on. The router writes them on the success
+    /// response once the handler has answered, with the typed headers the spec declares for
+    /// that response (which replace a header of the same name set here); the router's own
+    /// headers win over both (see [`ResponseHeaders`]). Errors do not carry them.
+    pub fn response_headers(&self) -> ResponseHeaders {
+        self.response_headers.clone()
+    }
+
     /// The route template the request matched (`/widgets/{widget_id}`; with the router
     /// nested under a prefix, the prefixed template).
     pub fn matched_path(&self) -> Option<&str> {
@@ -585,6 +597,142 @@ impl RequestContext {
             .find(|(candidate, _)| *candidate == name)
             .map(|(_, value)| value)
     }
+}
+
+/// Headers a handler adds to its success response: a handle on one header map, shared by
+/// its clones ([`RequestContext::response_headers`]).
+///
+/// The router writes them on the success response, after the style has rendered it,
+/// except where the style or the router decides the header: `Content-Type`,
+/// `Content-Length`, `Transfer-Encoding` and `X-Request-Id` are never taken from here, nor
+/// is a header the rendered response carries already (the `plain` style's `Link`,
+/// `Has-More` and `Limit` on a list), with one exception: `Location`. A `Location` set here
+/// is the created resource's URL, used by the style (in the `enveloped` body's
+/// `links.self` too) instead of the one it derives from the item's `id`. Values added
+/// with [`ResponseHeaders::append`] under one name are all sent. What is added after the
+/// handler has answered is not sent.
+#[derive(Debug, Clone, Default)]
+pub struct ResponseHeaders(Arc<std::sync::Mutex<HeaderMap>>);
+
+impl ResponseHeaders {
+    fn map(&self) -> std::sync::MutexGuard<'_, HeaderMap> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Sets a header, replacing the values it had here.
+    pub fn insert(&self, name: HeaderName, value: HeaderValue) {
+        self.map().insert(name, value);
+    }
+
+    /// Adds a value to a header (`Set-Cookie` twice), keeping the values it had here.
+    pub fn append(&self, name: HeaderName, value: HeaderValue) {
+        self.map().append(name, value);
+    }
+
+    /// Removes a header set here.
+    pub fn remove(&self, name: &HeaderName) {
+        self.map().remove(name);
+    }
+
+    /// The first value of a header set here.
+    pub fn get(&self, name: &HeaderName) -> Option<HeaderValue> {
+        self.map().get(name).cloned()
+    }
+
+    /// The headers set here, leaving none.
+    fn take(&self) -> HeaderMap {
+        std::mem::take(&mut *self.map())
+    }
+}
+
+/// Headers the router sets itself and a handler never replaces.
+const ROUTER_HEADERS: [HeaderName; 4] = [
+    header::CONTENT_TYPE,
+    header::CONTENT_LENGTH,
+    header::TRANSFER_ENCODING,
+    REQUEST_ID,
+];
+
+/// Finishes a success: `render` renders it in the style, with the headers the handler
+/// added ([`ResponseHeaders`]) and the typed headers it declared (`declared`, a struct of
+/// the spec's response headers) written on it. A `Location` among them is the created
+/// resource's URL for the style ([`Exchange::location`]); a `201` of an operation that
+/// addresses one item (an upsert) gets the request's path as its `Location` when neither
+/// the style nor the handler set one. A declared header that cannot be sent (a line break
+/// in its value) is a `500`.
+pub fn respond<H: Serialize>(
+    ex: &mut Exchange,
+    added: &ResponseHeaders,
+    declared: Option<&H>,
+    render: impl FnOnce(&Exchange) -> Response,
+) -> Response {
+    let mut headers = added.take();
+    if let Some(declared) = declared {
+        let pairs = match super::headers::header_pairs(declared) {
+            Ok(pairs) => pairs,
+            Err(e) => {
+                return ex.reject(&ApiError::internal(format!(
+                    "the response headers cannot be sent: {e}"
+                )))
+            }
+        };
+        for (name, value) in pairs {
+            let parsed = HeaderName::from_bytes(name.as_bytes())
+                .ok()
+                .zip(HeaderValue::from_str(&value).ok());
+            let Some((name, value)) = parsed else {
+                return ex.reject(&ApiError::internal(format!(
+                    "the response header `{name}` cannot be sent: its value is not a header value"
+                )));
+            };
+            headers.insert(name, value);
+        }
+    }
+    if let Some(location) = headers.get(header::LOCATION).and_then(|v| v.to_str().ok()) {
+        ex.location = Some(Arc::from(location));
+    }
+    let mut response = render(ex);
+    if !response.status().is_success() {
+        return response;
+    }
+    if response.status() == StatusCode::CREATED
+        && ex.addresses_item()
+        && !headers.contains_key(header::LOCATION)
+        && !response.headers().contains_key(header::LOCATION)
+    {
+        if let Ok(location) = HeaderValue::try_from(ex.path_link()) {
+            response.headers_mut().insert(header::LOCATION, location);
+        }
+    }
+    let mut name = None;
+    for (key, value) in headers {
+        // `HeaderMap`'s iterator names a header once, before all its values.
+        if let Some(key) = key {
+            let owned = ROUTER_HEADERS.contains(&key)
+                || (key != header::LOCATION && response.headers().contains_key(&key));
+            if !owned {
+                response.headers_mut().remove(&key);
+            }
+            name = (!owned).then_some(key);
+        }
+        if let Some(name) = &name {
+            response.headers_mut().append(name.clone(), value);
+        }
+    }
+    response
+}
+
+/// A success without content, in the style, answered with `status` (the status the style
+/// answers this response with, see the wire spec) where the style's own differs.
+pub fn render_empty<S: ServerStyle>(ex: &Exchange, status: u16) -> Response {
+    let mut response = S::render_no_content(ex);
+    match StatusCode::from_u16(status) {
+        Ok(status) if status.is_success() => *response.status_mut() = status,
+        _ => {}
+    }
+    response
 }
 
 /// What a generated crate tells the runtime about its API: the implementation's type, the
@@ -1338,7 +1486,7 @@ where
     }
 }
 
-/// Sets `X-Request-Id` on a response (handlers cannot set headers; only this sets it).
+/// Sets `X-Request-Id` on a response (only this sets it: handlers' headers never do).
 fn echo_request_id(mut response: Response, request_id: HeaderValue) -> Response {
     response.headers_mut().insert(REQUEST_ID, request_id);
     response
@@ -1550,6 +1698,8 @@ pub struct Exchange {
     base_url: Option<Arc<str>>,
     op: Option<&'static OpInfo>,
     render_error: fn(&Exchange, &ApiError) -> Response,
+    /// The `Location` the handler set ([`respond`]).
+    location: Option<Arc<str>>,
 }
 
 impl Exchange {
@@ -1568,6 +1718,7 @@ impl Exchange {
             base_url: settings.base_url.clone(),
             op,
             render_error: settings.render_error,
+            location: None,
         }
     }
 
@@ -1697,9 +1848,12 @@ impl Exchange {
         self.op.is_some_and(|op| op.addresses_item)
     }
 
-    /// The URL of the item a create saved, from its `id`: the request's path plus the id
-    /// as one more segment.
+    /// The URL of the item a create saved: the `Location` the handler set, else from the
+    /// item's `id`, the request's path plus the id as one more segment.
     pub fn location(&self, saved: Option<&impl Serialize>) -> Option<String> {
+        if let Some(location) = &self.location {
+            return Some(location.to_string());
+        }
         let value = serde_json::to_value(saved?).ok()?;
         let id = match value.get("id")? {
             serde_json::Value::String(s) => s.clone(),
@@ -1852,6 +2006,7 @@ impl<O: Operations> App<O> {
             // Moved in once the parameters and the body are read (axum reads both from
             // the extensions): `take_extensions`, `write_body`, `optional_write_body`.
             extensions: Extensions::new(),
+            response_headers: ResponseHeaders::default(),
         })
     }
 
@@ -2489,6 +2644,127 @@ impl Exchange {
             base_url: None,
             op: None,
             render_error: O::Style::render_error,
+            location: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static ITEM: OpInfo = OpInfo {
+        operation_id: "putThing",
+        collection_key: "things",
+        addresses_item: true,
+        parent_path: Some("/things"),
+        security: &[],
+    };
+
+    fn exchange(uri: &str, op: &'static OpInfo) -> Exchange {
+        Exchange {
+            request_id: RequestId::default(),
+            api_version: "1",
+            org_id: None,
+            project_id: None,
+            uri: uri.parse().unwrap(),
+            base_url: None,
+            op: Some(op),
+            render_error: |_, error| error.clone().into_response(),
+            location: None,
+        }
+    }
+
+    /// A rendered page as a style writes it: JSON with a pagination header of its own.
+    fn page(status: StatusCode) -> Response {
+        let mut response = json_response(status, &[1, 2]);
+        let headers = response.headers_mut();
+        headers.insert("has-more", HeaderValue::from_static("false"));
+        response
+    }
+
+    #[test]
+    fn added_headers_never_replace_the_routers_or_the_styles() {
+        let added = ResponseHeaders::default();
+        let mine = |name: &'static str, value: &'static str| {
+            added.append(
+                HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            );
+        };
+        mine("content-type", "text/plain");
+        mine("x-request-id", "forged");
+        mine("has-more", "true");
+        mine("cache-control", "no-store");
+        mine("set-cookie", "a=1");
+        mine("set-cookie", "b=2");
+        let mut ex = exchange("/things", &ITEM);
+        let response = respond(&mut ex, &added, None::<&()>, |_| page(StatusCode::OK));
+        let headers = response.headers();
+        assert_eq!(headers["content-type"], "application/json");
+        assert!(!headers.contains_key("x-request-id"));
+        assert_eq!(headers["has-more"], "false");
+        assert_eq!(headers["cache-control"], "no-store");
+        let cookies: Vec<_> = headers.get_all("set-cookie").iter().collect();
+        assert_eq!(cookies, ["a=1", "b=2"]);
+        // Taken: what is added after the answer is not sent.
+        assert!(added.get(&header::CACHE_CONTROL).is_none());
+    }
+
+    #[test]
+    fn declared_headers_replace_added_ones_and_an_error_carries_neither() {
+        #[derive(Serialize)]
+        struct Declared {
+            etag: &'static str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            age: Option<u32>,
+        }
+        let added = ResponseHeaders::default();
+        added.insert(header::ETAG, HeaderValue::from_static("\"added\""));
+        let declared = Declared {
+            etag: "\"declared\"",
+            age: Some(7),
+        };
+        let mut ex = exchange("/things/t1", &ITEM);
+        let response = respond(&mut ex, &added, Some(&declared), |_| page(StatusCode::OK));
+        assert_eq!(response.headers()["etag"], "\"declared\"");
+        assert_eq!(response.headers()["age"], "7");
+
+        added.insert(header::ETAG, HeaderValue::from_static("\"added\""));
+        let response = respond(&mut ex, &added, Some(&declared), |_| {
+            page(StatusCode::NOT_FOUND)
+        });
+        assert!(!response.headers().contains_key("etag"));
+
+        let bad = Declared {
+            etag: "line\nbreak",
+            age: None,
+        };
+        let response = respond(&mut ex, &added, Some(&bad), |_| page(StatusCode::OK));
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn a_location_set_by_the_handler_is_the_styles_and_an_upsert_gets_its_path() {
+        let added = ResponseHeaders::default();
+        added.insert(header::LOCATION, HeaderValue::from_static("/things/custom"));
+        let mut ex = exchange("/things", &ITEM);
+        let response = respond(&mut ex, &added, None::<&()>, |ex| {
+            let seen = ex.location(Some(&serde_json::json!({"id": "t9"})));
+            assert_eq!(seen.as_deref(), Some("/things/custom"));
+            let mut response = page(StatusCode::CREATED);
+            let derived = HeaderValue::from_str(&seen.unwrap()).unwrap();
+            response.headers_mut().insert(header::LOCATION, derived);
+            response
+        });
+        assert_eq!(response.headers()["location"], "/things/custom");
+
+        // A `201` of an operation addressing one item: its own URL, unless set.
+        let mut ex = exchange("/things/t1", &ITEM);
+        let none = ResponseHeaders::default();
+        let response = respond(&mut ex, &none, None::<&()>, |_| page(StatusCode::CREATED));
+        assert_eq!(response.headers()["location"], "/things/t1");
+        let response = respond(&mut ex, &none, None::<&()>, |_| page(StatusCode::OK));
+        assert!(!response.headers().contains_key("location"));
     }
 }

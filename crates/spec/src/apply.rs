@@ -80,7 +80,32 @@ pub fn apply(
             .components
             .get_or_insert_with(Components::default)
             .schemas;
+        // The other success statuses are taken out first: the main one may move onto
+        // one of their keys (a create answering `201`).
+        let alternatives: Vec<_> = shape
+            .alternatives(spec)
+            .into_iter()
+            .map(|alt| {
+                let key = StatusCode::Code(alt.success_status);
+                let source = operation.responses.responses.shift_remove(&key);
+                (alt, source)
+            })
+            .collect();
         rewrite_success(spec, &shape, style, &refs, &mut operation, schemas);
+        for (alt, source) in alternatives {
+            let source = source
+                .as_ref()
+                .and_then(|r| shape::resolve_response(spec, r))
+                .cloned();
+            let (status, response) = wrap_success(&alt, style, &refs, source, schemas);
+            // A status the style answers as another (`result` has no `201`) is answered as
+            // that one, declared already.
+            operation
+                .responses
+                .responses
+                .entry(StatusCode::Code(status))
+                .or_insert(ReferenceOr::Item(response));
+        }
         rewrite_request(spec, &shape, style, &refs, &mut operation, schemas);
         if shape.is_list && shape.method == "get" {
             add_pagination(spec, &shape, style, &refs, &mut operation);
@@ -575,12 +600,44 @@ fn rewrite_success(
         .or(operation.responses.default.as_ref())
         .and_then(|r| shape::resolve_response(spec, r))
         .cloned();
+    if source
+        .as_ref()
+        .is_some_and(|r| is_marked(&r.extensions, style))
+    {
+        return;
+    }
+    let (status, response) = wrap_success(shape, style, refs, source, schemas);
+    if let Some(k) = key {
+        operation.responses.responses.shift_remove(&k);
+    }
+    operation
+        .responses
+        .responses
+        .insert(StatusCode::Code(status), ReferenceOr::Item(response));
+}
+
+/// The status a style answers a success of `shape` with (see [`Style::wrap`]).
+pub fn wire_status(shape: &OperationShape<'_>, style: &dyn Style) -> u16 {
+    style
+        .wrap(shape, &resource_names(shape), &Refs::local())
+        .status
+}
+
+/// A success response (`source`, as declared) in the style: its status and the response,
+/// marked as the style's. A response marked already is kept as it is.
+fn wrap_success(
+    shape: &OperationShape<'_>,
+    style: &dyn Style,
+    refs: &Refs,
+    source: Option<Response>,
+    schemas: &mut IndexMap<String, ReferenceOr<Schema>>,
+) -> (u16, Response) {
     let mut response = source.unwrap_or_else(|| Response {
         description: "Success.".to_string(),
         ..Response::default()
     });
     if is_marked(&response.extensions, style) {
-        return;
+        return (shape.success_status, response);
     }
     let wrap = style.wrap(shape, &resource_names(shape), refs);
     // A body in another media type (a download) travels as it is in every style.
@@ -600,13 +657,7 @@ fn rewrite_success(
             });
     }
     mark(&mut response.extensions, style);
-    if let Some(k) = key {
-        operation.responses.responses.shift_remove(&k);
-    }
-    operation
-        .responses
-        .responses
-        .insert(StatusCode::Code(wrap.status), ReferenceOr::Item(response));
+    (wrap.status, response)
 }
 
 fn rewrite_request(

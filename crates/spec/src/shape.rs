@@ -110,12 +110,7 @@ fn shape_of<'a>(
     let success_schema = success_response.and_then(|r| json_schema(&r.content));
     let streams_events = success_schema.is_none()
         && success_response.is_some_and(|r| r.content.keys().any(|m| is_event_stream(m)));
-    let array_items = success_schema
-        .and_then(|s| resolve_schema(spec, s))
-        .and_then(|s| match &s.schema_kind {
-            SchemaKind::Type(Type::Array(array)) => Some(array.items.as_ref()),
-            _ => None,
-        });
+    let array_items = list_items(spec, success_schema);
     let is_list = array_items.is_some();
     let list_item = array_items.flatten();
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
@@ -166,6 +161,56 @@ fn shape_of<'a>(
         request_schema,
         secured,
     }
+}
+
+impl<'a> OperationShape<'a> {
+    /// The operation as it answers each of its other declared 2xx statuses (besides
+    /// [`OperationShape::success_status`]), in ascending order: the same shape with that
+    /// status, its body schema and whether that body is a list.
+    pub fn alternatives(&self, spec: &'a OpenAPI) -> Vec<OperationShape<'a>> {
+        let mut codes: Vec<(u16, &'a ReferenceOr<Response>)> = self
+            .operation
+            .responses
+            .responses
+            .iter()
+            .filter_map(|(code, r)| match code {
+                StatusCode::Code(c) if (200..300).contains(c) && *c != self.success_status => {
+                    Some((*c, r))
+                }
+                _ => None,
+            })
+            .collect();
+        codes.sort_by_key(|(c, _)| *c);
+        codes
+            .into_iter()
+            .map(|(code, response)| {
+                let schema = resolve_response(spec, response).and_then(|r| json_schema(&r.content));
+                let items = list_items(spec, schema);
+                OperationShape {
+                    success_status: code,
+                    success_schema: schema,
+                    list_item: items.flatten(),
+                    is_list: items.is_some(),
+                    accepted: code == 202,
+                    ..self.clone()
+                }
+            })
+            .collect()
+    }
+}
+
+/// The item schema of a success schema that is an array (`Some(None)`: an array without
+/// `items`); `None` when it is not an array.
+fn list_items<'a>(
+    spec: &'a OpenAPI,
+    schema: Option<&'a ReferenceOr<Schema>>,
+) -> Option<Option<&'a ReferenceOr<Box<Schema>>>> {
+    schema
+        .and_then(|s| resolve_schema(spec, s))
+        .and_then(|s| match &s.schema_kind {
+            SchemaKind::Type(Type::Array(array)) => Some(array.items.as_ref()),
+            _ => None,
+        })
 }
 
 /// The success status and its response: the lowest declared 2xx code, else `2XX`,
@@ -361,8 +406,21 @@ mod tests {
                 ("/widgets/{widget_id}", "delete"),
                 ("/widgets/{widget_id}", "get"),
                 ("/widgets/{widget_id}", "patch"),
+                ("/widgets/{widget_id}", "put"),
             ]
         );
+
+        // The upsert answers `200`, or `201` with the same body: its alternative.
+        let put = find(&shapes, "/widgets/{widget_id}", "put");
+        assert_eq!(put.success_status, 200);
+        let alternatives = put.alternatives(&spec);
+        assert_eq!(alternatives.len(), 1);
+        assert_eq!(alternatives[0].success_status, 201);
+        assert!(alternatives[0].success_schema.is_some() && !alternatives[0].is_list);
+        assert!(!alternatives[0].accepted && !alternatives[0].is_create);
+        assert!(find(&shapes, "/widgets", "get")
+            .alternatives(&spec)
+            .is_empty());
 
         let list = find(&shapes, "/widgets", "get");
         assert!(list.is_list);

@@ -686,3 +686,41 @@ fn every_response_declares_x_request_id() {
         }
     }
 }
+
+#[test]
+fn every_declared_success_status_travels_in_the_style() {
+    // `replaceWidget` declares `200` and `201`, each with `ETag`.
+    let path = "/widgets/{widget_id}";
+    let enveloped = wire("widgets", "enveloped");
+    assert_eq!(
+        success_ref(&enveloped, path, "put", 200),
+        success_ref(&enveloped, path, "put", 201)
+    );
+    assert_eq!(
+        success_ref(&enveloped, path, "put", 201),
+        "#/components/schemas/WidgetEnvelope"
+    );
+    let plain = wire("widgets", "plain");
+    assert_eq!(
+        success_ref(&plain, path, "put", 201),
+        "#/components/schemas/Widget"
+    );
+    let put = operation(&plain, path, "put");
+    let created = put.responses.responses[&StatusCode::Code(201)]
+        .as_item()
+        .expect("inline");
+    assert!(
+        created.headers.contains_key("ETag"),
+        "{:?}",
+        created.headers
+    );
+    assert!(created.headers.contains_key("X-Request-Id"));
+    // `result` has no `201`: the upsert answers `200` either way.
+    let result = wire("widgets", "result");
+    let put_statuses = statuses(&result, path, "put");
+    assert!(put_statuses.contains(&"200".to_string()));
+    assert!(
+        !put_statuses.contains(&"201".to_string()),
+        "{put_statuses:?}"
+    );
+}

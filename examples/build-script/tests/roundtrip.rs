@@ -6,10 +6,13 @@ use std::sync::Mutex;
 
 use widgets_build_script::api::client::{Client, Error, PageRequest};
 use widgets_build_script::api::server::{
-    router, Api, ApiError, AuthRequest, Principal, RequestContext,
+    router, Api, ApiError, AuthRequest, Principal, RequestContext, WithHeaders,
 };
 use widgets_build_script::api::style::Page;
-use widgets_build_script::api::types::{Color, Nullable, Widget, WidgetInput, WidgetPatch};
+use widgets_build_script::api::types::{
+    Color, GetWidgetHeaders, Nullable, ReplaceWidget201Headers, ReplaceWidgetHeaders,
+    ReplaceWidgetResponse, Widget, WidgetInput, WidgetPatch,
+};
 
 const KEY: &str = "s3cret";
 
@@ -82,8 +85,42 @@ impl Api for Store {
         &self,
         _ctx: RequestContext,
         widget_id: String,
-    ) -> Result<Widget, ApiError> {
-        self.find(&widget_id).ok_or_else(|| not_found(&widget_id))
+    ) -> Result<WithHeaders<Widget, GetWidgetHeaders>, ApiError> {
+        let widget = self.find(&widget_id).ok_or_else(|| not_found(&widget_id))?;
+        let headers = GetWidgetHeaders {
+            etag: format!("\"{}\"", widget.name),
+            cache_control: None,
+        };
+        Ok(WithHeaders::new(widget, headers))
+    }
+
+    async fn replace_widget(
+        &self,
+        _ctx: RequestContext,
+        widget_id: String,
+        body: WidgetInput,
+    ) -> Result<ReplaceWidgetResponse, ApiError> {
+        let mut widgets = self.widgets();
+        let etag = format!("\"{}\"", body.name);
+        let widget = Widget {
+            id: widget_id.clone(),
+            name: body.name,
+            color: body.color,
+            weight: body.weight,
+            tags: body.tags.unwrap_or_default(),
+            created_at: chrono::Utc::now(),
+        };
+        Ok(match widgets.iter_mut().find(|w| w.id == widget_id) {
+            Some(saved) => {
+                *saved = widget.clone();
+                ReplaceWidgetResponse::Ok(WithHeaders::new(widget, ReplaceWidgetHeaders { etag }))
+            }
+            None => {
+                widgets.push(widget.clone());
+                let headers = ReplaceWidget201Headers { etag };
+                ReplaceWidgetResponse::Created(WithHeaders::new(widget, headers))
+            }
+        })
     }
 
     async fn update_widget(
@@ -139,7 +176,33 @@ async fn create_get_list_and_a_typed_404() {
     assert_eq!(created.name, "Sprocket");
     assert_eq!(created.color, Nullable::Value(Color::Blue));
 
-    assert_eq!(c.get_widget(&created.id).await.expect("get"), created);
+    let got = c.get_widget(&created.id).await.expect("get");
+    assert_eq!(got.body, created);
+    assert_eq!(got.headers.etag, format!("\"{}\"", created.name));
+    let input = WidgetInput {
+        name: "Upserted".to_string(),
+        color: Nullable::Absent,
+        weight: None,
+        tags: None,
+    };
+    let upserted = c
+        .replace_widget_with_meta("wdg_9", &input)
+        .await
+        .expect("upsert");
+    assert_eq!(upserted.info.location(), Some("/widgets/wdg_9"));
+    match upserted.value {
+        ReplaceWidgetResponse::Created(created) => {
+            assert_eq!(created.body.name, "Upserted");
+            assert_eq!(created.headers.etag, "\"Upserted\"");
+        }
+        other => panic!("expected the 201 case: {other:?}"),
+    }
+    let replaced = c.replace_widget("wdg_9", &input).await.expect("replace");
+    assert!(
+        matches!(replaced, ReplaceWidgetResponse::Ok(_)),
+        "{replaced:?}"
+    );
+    c.delete_widget("wdg_9").await.expect("delete");
 
     for name in ["Gear", "Cog"] {
         c.create_widget(&WidgetInput {

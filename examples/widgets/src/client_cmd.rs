@@ -79,7 +79,7 @@ macro_rules! run_with {
                         print_json(&widget)?;
                     }
                 }
-                ClientCommand::Get { id } => print_json(&client.get_widget(id).await.map_err(report)?)?,
+                ClientCommand::Get { id } => print_json(&client.get_widget(id).await.map_err(report)?.body)?,
                 ClientCommand::Create { json } => {
                     let input: WidgetInput = serde_json::from_value(parse("widget", json)?).map_err(|e| Failed::line(format!("error: not a WidgetInput: {e}")))?;
                     print_json(&client.create_widget(&input).await.map_err(report)?)?;

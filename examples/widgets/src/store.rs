@@ -25,6 +25,23 @@ pub fn created_at(n: u64) -> DateTime<Utc> {
     epoch + Duration::seconds(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
+/// The widget's entity tag (`ETag`): a strong tag of its JSON, so it changes with it.
+pub fn etag(widget: &impl serde::Serialize) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    serde_json::to_string(widget)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    format!("\"{:016x}\"", hasher.finish())
+}
+
+/// What `getWidget` answers in `Cache-Control`: a widget may change at any time.
+pub const WIDGET_CACHE_CONTROL: &str = "no-cache";
+
+/// What `listWidgets` adds to its responses (a header the spec does not declare, added
+/// through the request context): a page of the list is never stored.
+pub const LIST_CACHE_CONTROL: &str = "no-store";
+
 /// The message refusing a widget called `name`.
 pub fn name_taken(name: &str) -> String {
     format!("a widget called `{name}` exists")
@@ -106,12 +123,16 @@ macro_rules! store_for {
         pub mod $style {
             use std::sync::Mutex;
 
+            use $krate::server::WithHeaders;
             #[allow(unused_imports)]
             use $krate::server::{
                 Api, ApiError, AuthRequest, BatchError, ItemRefusal, Principal, RequestContext,
             };
             use $krate::style::{Page, PageRequest};
-            use $krate::types::{Nullable, Widget, WidgetInput, WidgetPatch};
+            use $krate::types::{
+                GetWidgetHeaders, Nullable, ReplaceWidget201Headers, ReplaceWidgetHeaders,
+                ReplaceWidgetResponse, Widget, WidgetInput, WidgetPatch,
+            };
 
             #[derive(Default)]
             struct Memory {
@@ -325,6 +346,71 @@ macro_rules! store_for {
                 }
             }
 
+            /// Whether the widget `id` was replaced (`true`) or created under that id.
+            type Replaced = (Widget, bool);
+
+            impl Store {
+                /// Replaces the widget `id` with `input` (keeping its id and creation time),
+                /// or creates it under that id (`wdg_<n>`, its sequence number `n`).
+                fn replace(&self, id: &str, input: WidgetInput) -> Result<Replaced, ApiError> {
+                    let seq = seq_of(id).ok_or_else(|| not_found(id))?;
+                    let seq_u64 = u64::try_from(seq).map_err(|_| not_found(id))?;
+                    match &self.backend {
+                        Backend::Memory(memory) => {
+                            let mut memory = lock(memory);
+                            if memory
+                                .widgets
+                                .iter()
+                                .any(|w| w.name == input.name && w.id != id)
+                            {
+                                return Err(name_taken(&input.name));
+                            }
+                            let fresh = widget(seq_u64, input);
+                            match memory.widgets.iter_mut().find(|w| w.id == id) {
+                                Some(saved) => {
+                                    let created_at = saved.created_at;
+                                    *saved = Widget {
+                                        created_at,
+                                        ..fresh
+                                    };
+                                    Ok((saved.clone(), true))
+                                }
+                                None => {
+                                    memory.issued = memory.issued.max(seq_u64);
+                                    memory.widgets.push(fresh.clone());
+                                    Ok((fresh, false))
+                                }
+                            }
+                        }
+                        Backend::Sqlite(connection) => {
+                            let connection = lock(connection);
+                            let saved = read_row(&connection, seq)?;
+                            let replaced = saved.is_some();
+                            let mut fresh = widget(seq_u64, input);
+                            if let Some(saved) = saved {
+                                fresh.created_at = saved.created_at;
+                            }
+                            let statement = if replaced {
+                                "UPDATE widgets SET name = ?1, body = ?2 WHERE seq = ?3"
+                            } else {
+                                "INSERT INTO widgets (name, body, seq) VALUES (?1, ?2, ?3)"
+                            };
+                            let written = connection.execute(
+                                statement,
+                                rusqlite::params![fresh.name, encode(&fresh)?, seq],
+                            );
+                            match written {
+                                Ok(_) => Ok((fresh, replaced)),
+                                Err(e) if crate::store::is_unique_violation(&e) => {
+                                    Err(name_taken(&fresh.name))
+                                }
+                                Err(e) => Err(db_error(e)),
+                            }
+                        }
+                    }
+                }
+            }
+
             /// The widget in row `seq`, if there is one.
             fn read_row(
                 connection: &rusqlite::Connection,
@@ -339,9 +425,14 @@ macro_rules! store_for {
                 body.map(|body| decode(&body)).transpose()
             }
 
-            /// The row of the widget `wdg_<seq>`.
+            /// The row of the widget `wdg_<seq>` (`seq` from 1, written without a sign or
+            /// leading zeros, so that each row has one id).
             fn seq_of(id: &str) -> Option<i64> {
-                id.strip_prefix("wdg_")?.parse().ok()
+                let digits = id.strip_prefix("wdg_")?;
+                if digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                digits.parse().ok()
             }
 
             fn not_found(id: &str) -> ApiError {
@@ -387,9 +478,13 @@ macro_rules! store_for {
 
                 async fn list_widgets(
                     &self,
-                    _ctx: RequestContext,
+                    ctx: RequestContext,
                     page: PageRequest,
                 ) -> Result<Page<Widget>, ApiError> {
+                    ctx.response_headers().insert(
+                        axum::http::header::CACHE_CONTROL,
+                        axum::http::HeaderValue::from_static(crate::store::LIST_CACHE_CONTROL),
+                    );
                     match &self.backend {
                         Backend::Memory(memory) => {
                             Ok(Page::from_slice(&lock(memory).widgets, &page, |w| {
@@ -437,8 +532,30 @@ macro_rules! store_for {
                     &self,
                     _ctx: RequestContext,
                     widget_id: String,
-                ) -> Result<Widget, ApiError> {
-                    self.find(&widget_id)
+                ) -> Result<WithHeaders<Widget, GetWidgetHeaders>, ApiError> {
+                    let widget = self.find(&widget_id)?;
+                    let headers = GetWidgetHeaders {
+                        etag: crate::store::etag(&widget),
+                        cache_control: Some(crate::store::WIDGET_CACHE_CONTROL.to_string()),
+                    };
+                    Ok(WithHeaders::new(widget, headers))
+                }
+
+                async fn replace_widget(
+                    &self,
+                    _ctx: RequestContext,
+                    widget_id: String,
+                    body: WidgetInput,
+                ) -> Result<ReplaceWidgetResponse, ApiError> {
+                    let (widget, replaced) = self.replace(&widget_id, body)?;
+                    let etag = crate::store::etag(&widget);
+                    Ok(if replaced {
+                        let headers = ReplaceWidgetHeaders { etag };
+                        ReplaceWidgetResponse::Ok(WithHeaders::new(widget, headers))
+                    } else {
+                        let headers = ReplaceWidget201Headers { etag };
+                        ReplaceWidgetResponse::Created(WithHeaders::new(widget, headers))
+                    })
                 }
 
                 async fn update_widget(

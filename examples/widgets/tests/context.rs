@@ -84,7 +84,10 @@ macro_rules! serve {
             Api, AuthRequest, BatchError, Principal, RequestContext, RouterBuilder,
         };
         use $krate::style::{Page, PageRequest};
-        use $krate::types::{Nullable, Widget, WidgetInput, WidgetPatch};
+        use $krate::server::WithHeaders;
+        use $krate::types::{
+            GetWidgetHeaders, Nullable, ReplaceWidgetResponse, Widget, WidgetInput, WidgetPatch,
+        };
 
         struct Recorder(Seen);
 
@@ -122,12 +125,25 @@ macro_rules! serve {
                 &self,
                 ctx: RequestContext,
                 id: String,
-            ) -> Result<Widget, ApiError> {
+            ) -> Result<WithHeaders<Widget, GetWidgetHeaders>, ApiError> {
                 if id == "slow" {
                     tokio::time::sleep(Duration::from_secs(2)).await;
                 }
                 record(&self.0, &ctx);
-                Ok(widget(&id, "Sprocket"))
+                let headers = GetWidgetHeaders {
+                    etag: "\"1\"".to_string(),
+                    cache_control: None,
+                };
+                Ok(WithHeaders::new(widget(&id, "Sprocket"), headers))
+            }
+
+            async fn replace_widget(
+                &self,
+                _: RequestContext,
+                _: String,
+                _: WidgetInput,
+            ) -> Result<ReplaceWidgetResponse, ApiError> {
+                Err(ApiError::forbidden("not here"))
             }
 
             async fn update_widget(

@@ -18,9 +18,10 @@ macro_rules! panicking_router {
         )
     };
     ($krate:ident, $input:ty, $saved:ty, $error:ty) => {{
+        use $krate::server::WithHeaders;
         use $krate::server::{Api, ApiError, AuthRequest, Principal, RequestContext};
         use $krate::style::{Page, PageRequest};
-        use $krate::types::{Widget, WidgetPatch};
+        use $krate::types::{GetWidgetHeaders, ReplaceWidgetResponse, Widget, WidgetPatch};
 
         struct Panics;
 
@@ -45,8 +46,21 @@ macro_rules! panicking_router {
                 Ok(())
             }
 
-            async fn get_widget(&self, _: RequestContext, id: String) -> Result<Widget, ApiError> {
+            async fn get_widget(
+                &self,
+                _: RequestContext,
+                id: String,
+            ) -> Result<WithHeaders<Widget, GetWidgetHeaders>, ApiError> {
                 panic!("get_widget({id}) panics on purpose");
+            }
+
+            async fn replace_widget(
+                &self,
+                _: RequestContext,
+                _: String,
+                _: $krate::types::WidgetInput,
+            ) -> Result<ReplaceWidgetResponse, ApiError> {
+                Err(ApiError::forbidden("not here"))
             }
 
             async fn update_widget(

@@ -85,7 +85,7 @@ macro_rules! roundtrip {
                     ("wdg_1", "Sprocket")
                 );
                 assert_eq!(created.color, Nullable::Value(Color::Blue));
-                assert_eq!(c.get_widget(&created.id).await.unwrap(), created);
+                assert_eq!(c.get_widget(&created.id).await.unwrap().body, created);
 
                 let meta = c.get_widget_with_meta(&created.id).await.unwrap();
                 assert_eq!(meta.info.status, 200);
@@ -122,7 +122,7 @@ macro_rules! roundtrip {
                     .unwrap();
                 assert_eq!(cleared.name, "Gear", "an omitted name stays");
                 assert_eq!(cleared.color, Nullable::Absent, "color: null clears it");
-                assert_eq!(c.get_widget(&created.id).await.unwrap(), cleared);
+                assert_eq!(c.get_widget(&created.id).await.unwrap().body, cleared);
 
                 c.delete_widget(&created.id).await.unwrap();
                 let gone = api_error(c.get_widget(&created.id).await.unwrap_err());
@@ -295,7 +295,10 @@ macro_rules! roundtrip {
                     .build()
                     .unwrap();
                 let started = Instant::now();
-                assert_eq!(patient.get_widget("wdg_1").await.unwrap().name, "widget-1");
+                assert_eq!(
+                    patient.get_widget("wdg_1").await.unwrap().body.name,
+                    "widget-1"
+                );
                 assert!(started.elapsed() < Duration::from_secs(5));
 
                 // A POST is not retried unless asked.

@@ -72,7 +72,7 @@ async fn a_503_with_an_http_date_retry_after_is_retried_for_gets() {
                     let body = serde_json::json!({"kind": "service_unavailable", "message": "maintenance"});
                     (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, at)], axum::Json(body)).into_response()
                 } else {
-                    axum::Json(widget()).into_response()
+                    ([(header::ETAG, "\"1\"")], axum::Json(widget())).into_response()
                 }
             }
         }),
@@ -84,7 +84,10 @@ async fn a_503_with_an_http_date_retry_after_is_retried_for_gets() {
         .build()
         .unwrap();
     let started = Instant::now();
-    assert_eq!(client.get_widget("wdg_1").await.unwrap().name, "Sprocket");
+    assert_eq!(
+        client.get_widget("wdg_1").await.unwrap().body.name,
+        "Sprocket"
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     assert!(started.elapsed() < Duration::from_secs(3));
 
@@ -192,12 +195,12 @@ fn retry_after_reads_seconds_and_http_dates() {
 async fn a_base_url_with_a_path_prefix_keeps_it() {
     let app = Router::new().route(
         "/api/v1/widgets/{id}",
-        get(|| async { axum::Json(widget()) }),
+        get(|| async { ([(header::ETAG, "\"1\"")], axum::Json(widget())) }),
     );
     let base = serve(app).await;
     for prefix in ["/api/v1", "/api/v1/"] {
         let client = widgets_plain::client::Client::new(format!("{base}{prefix}")).unwrap();
-        assert_eq!(client.get_widget("wdg_1").await.unwrap().id, "wdg_1");
+        assert_eq!(client.get_widget("wdg_1").await.unwrap().body.id, "wdg_1");
     }
 }
 
@@ -221,7 +224,7 @@ async fn default_headers_user_agent_and_timeout_apply_to_every_request() {
                     header("x-tenant"),
                     header("authorization")
                 ));
-                axum::Json(body)
+                ([(header::ETAG, "\"1\"")], axum::Json(body))
             }),
         )
         .route(
@@ -238,7 +241,7 @@ async fn default_headers_user_agent_and_timeout_apply_to_every_request() {
         .get_widget("wdg_1")
         .await
         .unwrap();
-    assert_eq!(plain.name, format!("{DEFAULT_USER_AGENT}|-|-"));
+    assert_eq!(plain.body.name, format!("{DEFAULT_USER_AGENT}|-|-"));
     assert!(DEFAULT_USER_AGENT.starts_with("widgets-plain/"));
 
     let custom = Client::builder(&base)
@@ -249,7 +252,7 @@ async fn default_headers_user_agent_and_timeout_apply_to_every_request() {
         .build()
         .unwrap();
     assert_eq!(
-        custom.get_widget("wdg_1").await.unwrap().name,
+        custom.get_widget("wdg_1").await.unwrap().body.name,
         "inventory-sync/2|acme|Bearer t0k"
     );
     let started = Instant::now();
@@ -351,4 +354,21 @@ async fn a_malformed_link_header_is_a_decode_error() {
         matches!(&err, Error::Decode(d) if d.status == 200 && d.reason.contains("Link")),
         "{err:?}"
     );
+}
+
+#[tokio::test]
+async fn a_success_without_a_required_declared_header_is_a_decode_error() {
+    // `getWidget` declares `ETag` as required: a widget without it is not what the spec says.
+    let app = Router::new().route("/widgets/{id}", get(|| async { axum::Json(widget()) }));
+    let base = serve(app).await;
+    let err = widgets_plain::client::Client::new(&base)
+        .unwrap()
+        .get_widget("wdg_1")
+        .await
+        .unwrap_err();
+    let widgets_plain::client::Error::Decode(decode) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(decode.status, 200);
+    assert!(decode.reason.contains("etag"), "{err}");
 }

@@ -314,7 +314,7 @@ async fn plain_framework_failures_are_styled() {
             "not_found",
         ),
         (
-            server.send(Method::PUT, "/widgets/wdg_1", None, &[]).await,
+            server.send(Method::POST, "/widgets/wdg_1", None, &[]).await,
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
         ),
@@ -397,8 +397,11 @@ async fn plain_framework_failures_are_styled() {
             .as_str()
             .is_some_and(|m| !m.is_empty()));
     }
-    let not_allowed = server.send(Method::PUT, "/widgets/wdg_1", None, &[]).await;
-    assert_eq!(not_allowed.header("allow"), Some("DELETE,GET,HEAD,PATCH"));
+    let not_allowed = server.send(Method::POST, "/widgets/wdg_1", None, &[]).await;
+    assert_eq!(
+        not_allowed.header("allow"),
+        Some("DELETE,GET,HEAD,PATCH,PUT")
+    );
 
     let too_big = format!(r#"{{"name":"{}"}}"#, "x".repeat(2 * 1024 * 1024));
     let reply = server.post("/widgets", &too_big).await;
@@ -520,8 +523,23 @@ mod panicky {
         async fn delete_widget(&self, _: RequestContext, _: String) -> Result<(), ApiError> {
             Err(ApiError::forbidden("read-only"))
         }
-        async fn get_widget(&self, _: RequestContext, id: String) -> Result<Widget, ApiError> {
+        async fn get_widget(
+            &self,
+            _: RequestContext,
+            id: String,
+        ) -> Result<
+            widgets_plain::server::WithHeaders<Widget, widgets_plain::types::GetWidgetHeaders>,
+            ApiError,
+        > {
             panic!("the store is broken for {id}")
+        }
+        async fn replace_widget(
+            &self,
+            _: RequestContext,
+            _: String,
+            _: WidgetInput,
+        ) -> Result<widgets_plain::types::ReplaceWidgetResponse, ApiError> {
+            Err(ApiError::forbidden("read-only"))
         }
         async fn update_widget(
             &self,
@@ -756,8 +774,26 @@ mod orgs {
         async fn delete_widget(&self, _: RequestContext, _: String) -> Result<(), ApiError> {
             Ok(())
         }
-        async fn get_widget(&self, _: RequestContext, id: String) -> Result<Widget, ApiError> {
+        async fn get_widget(
+            &self,
+            _: RequestContext,
+            id: String,
+        ) -> Result<
+            widgets_enveloped::server::WithHeaders<
+                Widget,
+                widgets_enveloped::types::GetWidgetHeaders,
+            >,
+            ApiError,
+        > {
             Err(ApiError::not_found(format!("no {id}")))
+        }
+        async fn replace_widget(
+            &self,
+            _: RequestContext,
+            _: String,
+            _: WidgetInput,
+        ) -> Result<widgets_enveloped::types::ReplaceWidgetResponse, ApiError> {
+            Err(ApiError::forbidden("read-only"))
         }
         async fn update_widget(
             &self,

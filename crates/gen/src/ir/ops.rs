@@ -8,8 +8,8 @@
 use super::names::{self, Namer};
 use super::schema::{to_field, DraftField, FieldOf, Ty, TypeBuilder, TypeId};
 use super::{
-    Body, DefaultExpr, DefaultValue, Operation, Origin, Param, ParamGroup, Presence, SchemeUse,
-    SecurityScheme, Success,
+    Body, DefaultExpr, DefaultValue, Operation, Origin, Param, ParamGroup, Presence, ResponseCase,
+    ResponseHeaders, SchemeUse, SecurityScheme, Success,
 };
 use apigen_spec::pointer::escape;
 use apigen_spec::reference::follow_json;
@@ -20,6 +20,15 @@ use serde_json::Value;
 /// Header parameters OpenAPI says to ignore (content negotiation and auth are handled
 /// by the generated code itself).
 const IGNORED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
+
+/// Response headers the router writes itself (and OpenAPI says to ignore `Content-Type`):
+/// never part of an operation's declared-headers struct.
+const ROUTER_HEADERS: &[&str] = &[
+    "content-type",
+    "content-length",
+    "transfer-encoding",
+    "x-request-id",
+];
 
 /// An operation whose types are still [`Ty`]s: written out ([`DraftOperation::write`])
 /// once the types are final.
@@ -39,6 +48,20 @@ pub(crate) struct DraftOperation {
     success: Option<Ty>,
     /// The payload type of the server-sent events the operation answers.
     events: Option<Ty>,
+    /// Every declared success status, the main one first.
+    cases: Vec<DraftCase>,
+    /// The enum of the cases, when there are several.
+    cases_enum: Option<TypeId>,
+}
+
+/// One declared success status whose types are still [`Ty`]s.
+struct DraftCase {
+    status: u16,
+    wire_status: u16,
+    ty: Option<Ty>,
+    /// The declared-headers struct and its headers' names.
+    headers: Option<(TypeId, Vec<String>)>,
+    created: bool,
 }
 
 /// A parameter whose type is still a [`Ty`].
@@ -85,6 +108,12 @@ impl DraftOperation {
         }
         if let Some(ty) = &self.events {
             ty.ids(out);
+        }
+        for case in &self.cases {
+            if let Some(ty) = &case.ty {
+                ty.ids(out);
+            }
+            out.extend(case.headers.as_ref().map(|(id, _)| *id));
         }
     }
 
@@ -137,6 +166,41 @@ impl DraftOperation {
             op.success.rust_type = Some(ty.render(names, true));
         }
         op.events = self.events.map(|ty| ty.render(names, true));
+        let name = |id: TypeId| names.get(id.index()).cloned().unwrap_or_default();
+        let mut answered: Vec<u16> = Vec::new();
+        op.responses = self
+            .cases
+            .into_iter()
+            .map(|case| {
+                let decoded = !answered.contains(&case.wire_status);
+                answered.push(case.wire_status);
+                let rust_type = case.ty.map(|ty| ty.render(names, true));
+                let headers = case.headers.map(|(id, wire_names)| ResponseHeaders {
+                    type_name: format!("types::{}", name(id)),
+                    wire_names,
+                });
+                let payload = match (&rust_type, &headers) {
+                    (body, Some(h)) => Some(format!(
+                        "WithHeaders<{}, {}>",
+                        body.as_deref().unwrap_or("()"),
+                        h.type_name
+                    )),
+                    (Some(body), None) => Some(body.clone()),
+                    (None, None) => None,
+                };
+                ResponseCase {
+                    status: case.status,
+                    wire_status: case.wire_status,
+                    variant: variant_name(case.status),
+                    rust_type,
+                    headers,
+                    payload,
+                    created: case.created,
+                    decoded,
+                }
+            })
+            .collect();
+        op.responses_enum = self.cases_enum.map(name);
         op
     }
 }
@@ -200,6 +264,7 @@ pub(crate) fn build<'a>(
             .filter(|id| !id.trim().is_empty())
             .map(str::to_string)
             .unwrap_or_else(|| format!("{} {}", shape.method, shape.path));
+        let alternatives = shape.alternatives(spec);
         let fn_name = fn_namer.unique(&names::operation(&base));
         // The client's `<name>_with_meta` twin must not be another operation's name.
         fn_namer.unique(&format!("{fn_name}_with_meta"));
@@ -213,6 +278,8 @@ pub(crate) fn build<'a>(
             pagination: &pagination,
             api_keys: &api_keys,
             error_statuses: style.error_statuses(&shape),
+            style,
+            alternatives: &alternatives,
         }
         .build(fn_name, type_prefix.clone(), base);
         operations.push(operation);
@@ -231,6 +298,9 @@ struct OperationBuilder<'b, 'a> {
     /// The API keys' locations and names (lower-case): not parameters of the operation.
     api_keys: &'b [(&'b str, String)],
     error_statuses: Vec<u16>,
+    style: &'b dyn Style,
+    /// The operation as it answers its other declared success statuses.
+    alternatives: &'b [OperationShape<'b>],
 }
 
 /// A parameter as declared (after `$ref` resolution), with its pointer.
@@ -256,8 +326,11 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         let headers = self.group(&declared, "header", "Headers");
         let cookies = self.group(&declared, "cookie", "Cookies");
         let body = self.body();
-        let (status, success) = self.success();
+        let (status, success, main_response) = self.success();
         let events = self.events();
+        let cases = self.cases(success.clone(), main_response);
+        let cases_enum =
+            (cases.len() > 1).then(|| self.types.reserve(&format!("{}Response", self.type_prefix)));
         let text = |key: &str| {
             self.op
                 .get(key)
@@ -305,6 +378,8 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             batch: false,
             client_return: String::new(),
             client_batch: false,
+            responses: Vec::new(),
+            responses_enum: None,
             origin: self.types.origin(&pointer),
         };
         DraftOperation {
@@ -316,7 +391,198 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             body,
             success,
             events,
+            cases,
+            cases_enum,
         }
+    }
+
+    /// The declared success statuses (the main one first, then the others in ascending
+    /// order), each with its body type and declared headers. A list, and a write the style
+    /// takes many items in at once (a batch), answer their main status only, without
+    /// declared headers.
+    fn cases(&mut self, success: Option<Ty>, main: Option<(&'a Value, String)>) -> Vec<DraftCase> {
+        let batch = self.style.batch_writes()
+            && self.shape.has_body
+            && !self.shape.is_list
+            && !self.shape.addresses_item;
+        let single = self.shape.is_list || batch;
+        let what = if self.shape.is_list {
+            "a list operation"
+        } else {
+            "a write of many items at once (a batch)"
+        };
+        let main_status = self.shape.success_status;
+        let mut cases = vec![DraftCase {
+            status: main_status,
+            wire_status: apigen_spec::apply::wire_status(self.shape, self.style),
+            created: self.creates(self.shape),
+            headers: None,
+            ty: success,
+        }];
+        if let Some((response, pointer)) = main {
+            cases[0].headers = self.response_headers(response, &pointer, main_status, single, what);
+        }
+        let responses_pointer = format!("{}/responses", self.shape.pointer);
+        for alt in self.alternatives {
+            let status = alt.success_status;
+            let found = self
+                .op
+                .get("responses")
+                .and_then(|r| r.get(status.to_string()))
+                .and_then(|r| {
+                    let pointer = format!("{responses_pointer}/{status}");
+                    self.follow(r, &pointer)
+                });
+            if single {
+                self.types.unsupported(
+                    &format!("{responses_pointer}/{status}"),
+                    &format!("another success status ({status}) on {what}"),
+                    "nothing (the operation answers its first success status)",
+                );
+                continue;
+            }
+            let ty = found.as_ref().and_then(|(response, pointer)| {
+                let hint = format!("{}Response{status}", self.type_prefix);
+                self.body_schema(response, pointer, &hint)
+            });
+            let headers = found.and_then(|(response, pointer)| {
+                self.response_headers(response, &pointer, status, single, what)
+            });
+            cases.push(DraftCase {
+                status,
+                wire_status: apigen_spec::apply::wire_status(alt, self.style),
+                created: self.creates(alt),
+                headers,
+                ty,
+            });
+        }
+        cases
+    }
+
+    /// Whether the style renders this answer as a create (a `201` with `Location`): a
+    /// `POST` to a collection answering a resource, not a `202`.
+    fn creates(&self, shape: &OperationShape<'_>) -> bool {
+        shape.is_create && !shape.accepted && !shape.is_list && shape.success_schema.is_some()
+    }
+
+    /// The declared-headers struct of a response (`{prefix}Headers`, `{prefix}{status}Headers`
+    /// for a status other than the main one): one field per header the response declares,
+    /// but those the router writes itself; `None` when there is none.
+    fn response_headers(
+        &mut self,
+        response: &'a Value,
+        pointer: &str,
+        status: u16,
+        single: bool,
+        what: &str,
+    ) -> Option<(TypeId, Vec<String>)> {
+        let declared = response.get("headers").and_then(Value::as_object)?;
+        let mut seen: Vec<String> = Vec::new();
+        let mut wanted = Vec::new();
+        for (name, header) in declared {
+            let lower = name.to_ascii_lowercase();
+            if ROUTER_HEADERS.contains(&lower.as_str()) || seen.contains(&lower) {
+                continue;
+            }
+            let header_pointer = format!("{pointer}/headers/{}", escape(name));
+            if name.is_empty() || !name.bytes().all(is_token_byte) {
+                self.types.warn_at(
+                    "gen/bad-header-name",
+                    &header_pointer,
+                    format!("`{name}` is not a header name; the header is left out"),
+                );
+                continue;
+            }
+            seen.push(lower.clone());
+            // Header names are case-insensitive (and lowercase in HTTP/2): `ETag` is `etag`.
+            wanted.push((lower, header, header_pointer));
+        }
+        if wanted.is_empty() {
+            return None;
+        }
+        if single {
+            self.types.unsupported(
+                &format!("{pointer}/headers"),
+                &format!("declared response headers on {what}"),
+                "nothing (the handler can add them with `ctx.response_headers()`)",
+            );
+            return None;
+        }
+        let type_name = if status == self.shape.success_status {
+            format!("{}Headers", self.type_prefix)
+        } else {
+            format!("{}{status}Headers", self.type_prefix)
+        };
+        let mut namer = Namer::default();
+        let mut fields = Vec::new();
+        let mut wire_names = Vec::new();
+        for (name, header, header_pointer) in wanted {
+            let Some((header, header_pointer)) = self.follow(header, &header_pointer) else {
+                continue;
+            };
+            let required = header
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            let scalar = |field: &DraftField| {
+                matches!(field.ty, Ty::Prim(_) | Ty::Helper(_) | Ty::Named(_))
+                    && matches!(
+                        field.value_kind,
+                        "string" | "integer" | "number" | "boolean" | "enum"
+                    )
+            };
+            let field = header.get("schema").map(|schema| {
+                let of = FieldOf {
+                    wire: &name,
+                    required,
+                    owner: &type_name,
+                    allow_null: false,
+                };
+                let schema_pointer = format!("{header_pointer}/schema");
+                self.types.field(schema, &schema_pointer, of, &mut namer)
+            });
+            let mut field = match field {
+                Some(field) if scalar(&field) => field,
+                other => {
+                    self.types.unsupported(
+                        &header_pointer,
+                        &format!(
+                            "the response header `{name}` (not a string, number, boolean or enum)"
+                        ),
+                        "a string",
+                    );
+                    let mut string = self.types.string_field(
+                        &name,
+                        &header_pointer,
+                        required,
+                        &mut Namer::default(),
+                    );
+                    // The name the field took already, when it was typed.
+                    if let Some(typed) = other {
+                        string.name = typed.name;
+                    } else {
+                        string.name = namer.unique(&string.name);
+                    }
+                    string
+                }
+            };
+            if field.doc.is_none() {
+                field.doc = header
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+            }
+            wire_names.push(name);
+            fields.push(field);
+        }
+        let id = self.types.reserve(&type_name);
+        let doc = format!(
+            "The headers of the `{status}` response of `{} {}`.",
+            self.shape.method.to_ascii_uppercase(),
+            self.shape.path
+        );
+        self.types.add_struct(id, Some(doc), fields, pointer);
+        Some((id, wire_names))
     }
 
     /// Path-item parameters overridden by the operation's (same name and location).
@@ -547,24 +813,24 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         })
     }
 
-    /// The success status and the success response's type: the response of the status
-    /// `shape` chose, then `2XX`, then `default`.
-    fn success(&mut self) -> (u16, Option<Ty>) {
+    /// The JSON body type of a response (at `pointer`).
+    fn body_schema(&mut self, response: &'a Value, pointer: &str, hint: &str) -> Option<Ty> {
+        let content = response.get("content").and_then(Value::as_object)?;
+        let (media, schema) = json_media(content)?;
+        let pointer = format!("{pointer}/content/{}/schema", escape(media));
+        Some(self.types.resolve(schema, &pointer, hint).ty)
+    }
+
+    /// The success status, the success response's type and the response itself (with its
+    /// pointer): the response of the status `shape` chose, then `2XX`, then `default`.
+    fn success(&mut self) -> (u16, Option<Ty>, Option<(&'a Value, String)>) {
         let status = self.shape.success_status;
-        let schema = self.success_response().and_then(|(response, pointer)| {
-            let content = response.get("content").and_then(Value::as_object)?;
-            let (media, schema) = json_media(content)?;
-            Some((
-                schema,
-                format!("{pointer}/content/{}/schema", escape(media)),
-            ))
-        });
-        let Some((schema, pointer)) = schema else {
-            return (status, None);
-        };
+        let found = self.success_response();
         let hint = format!("{}Response", self.type_prefix);
-        let resolved = self.types.resolve(schema, &pointer, &hint);
-        (status, Some(resolved.ty))
+        let ty = found
+            .as_ref()
+            .and_then(|(response, pointer)| self.body_schema(response, pointer, &hint));
+        (status, ty, found)
     }
 
     /// The success response (the status `shape` chose, then `2XX`, then `default`) and its
@@ -702,4 +968,28 @@ fn security_schemes(root: &Value) -> Vec<SecurityScheme> {
         });
     }
     out
+}
+
+/// A byte of an HTTP token (a header name).
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// The enum variant of a success status: its reason phrase (`Ok`, `Created`), else
+/// `Status<code>`.
+fn variant_name(status: u16) -> String {
+    let reason = match status {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        207 => "MultiStatus",
+        208 => "AlreadyReported",
+        226 => "ImUsed",
+        other => return format!("Status{other}"),
+    };
+    reason.to_string()
 }

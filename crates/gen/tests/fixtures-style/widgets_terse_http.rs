@@ -13,9 +13,13 @@ use std::sync::Mutex;
 use futures_util::TryStreamExt;
 use serde_json::{json, Value};
 use widgets_terse::client::{Client, Error, PageRequest};
-use widgets_terse::server::{router, Api, ApiError, AuthRequest, Principal, RequestContext};
+use widgets_terse::server::{
+    router, Api, ApiError, AuthRequest, Principal, RequestContext, WithHeaders,
+};
 use widgets_terse::style::Page;
-use widgets_terse::types::{Color, Nullable, Widget, WidgetInput, WidgetPatch};
+use widgets_terse::types::{
+    Color, GetWidgetHeaders, Nullable, ReplaceWidgetResponse, Widget, WidgetInput, WidgetPatch,
+};
 
 const TOKEN: &str = "terse-token";
 
@@ -82,14 +86,28 @@ impl Api for Store {
         &self,
         _ctx: RequestContext,
         widget_id: String,
-    ) -> Result<Widget, ApiError> {
+    ) -> Result<WithHeaders<Widget, GetWidgetHeaders>, ApiError> {
         let store = self.widgets.lock().expect("the store");
-        store
+        let widget = store
             .1
             .iter()
             .find(|w| w.id == widget_id)
             .cloned()
-            .ok_or_else(|| Self::missing(&widget_id))
+            .ok_or_else(|| Self::missing(&widget_id))?;
+        let headers = GetWidgetHeaders {
+            etag: format!("\"{}\"", widget.name),
+            cache_control: Some("no-cache".to_owned()),
+        };
+        Ok(WithHeaders::new(widget, headers))
+    }
+
+    async fn replace_widget(
+        &self,
+        _ctx: RequestContext,
+        widget_id: String,
+        _body: WidgetInput,
+    ) -> Result<ReplaceWidgetResponse, ApiError> {
+        Err(Self::missing(&widget_id))
     }
 
     async fn update_widget(
@@ -325,7 +343,9 @@ async fn the_generated_client_round_trips_through_the_terse_client_half() {
     assert_eq!(created.id, "wdg_1");
     assert_eq!(created.color, Nullable::Value(Color::Blue));
     let with_meta = client.get_widget_with_meta("wdg_1").await.expect("get");
-    assert_eq!(with_meta.value, created);
+    assert_eq!(with_meta.value.body, created);
+    assert_eq!(with_meta.value.headers.etag, "\"Sprocket\"");
+    assert_eq!(with_meta.value.headers.cache_control.as_deref(), Some("no-cache"));
     assert_eq!(with_meta.info.status, 200);
     assert!(with_meta.info.request_id.is_some());
     assert_eq!(with_meta.info.metadata.more, None);

@@ -4,6 +4,10 @@
 //! the API. Methods return the resource itself; each has a `*_with_meta` twin returning a
 //! [`Response`] with the status, headers, request id and the response style's [`Metadata`].
 //!
+//! An operation that declares several success statuses returns its enum in
+//! [`types`](super::types), decoded by the status received; declared response headers come
+//! back typed, as [`WithHeaders`]. `response.info.location()` reads `Location`.
+//!
 //! List operations take a [`PageRequest`] and return one [`Page`]; [`Core::next_page`] fetches the
 //! page after it and the `*_stream` twin yields every item of every page.
 //!
@@ -25,7 +29,11 @@ use reqwest::header::HeaderMap;
 #[allow(unused_imports)]
 use reqwest::{Method, Url};
 #[allow(unused_imports)]
-use super::runtime::client::{path_value, push_cookie, push_header, push_query, PageCall};
+use super::runtime::client::{
+    path_value, push_cookie, push_header, push_query, read_headers, unexpected_status,
+    PageCall,
+};
+pub use super::runtime::headers::WithHeaders;
 pub use super::runtime::client::{
     ApiClient, ApiError, ClientBuilder, Core, DecodeError, Error, Failure, ItemError,
     ItemFailure, RawResponse, RetryPolicy, SecurityScheme, REQUEST_ID_HEADER,
@@ -135,7 +143,7 @@ impl Client {
         let raw = self
             .send(Method::POST, url, header_map, body, &[&["bearerAuth"]])
             .await?;
-        wire::decode_one(&raw, "widgets")
+        wire::decode_one::<types::Widget>(&raw, "widgets")
     }
     /// [`Client::create_widget`] for many items: one atomic request where the response style
     /// takes a collection (invalid items come back as [`Error::Failure`] with their indices), else
@@ -203,14 +211,14 @@ impl Client {
     pub async fn get_widget(
         &self,
         widget_id: impl Into<String>,
-    ) -> Result<types::Widget, Error> {
+    ) -> Result<WithHeaders<types::Widget, types::GetWidgetHeaders>, Error> {
         self.get_widget_with_meta(widget_id).await.map(Response::into_inner)
     }
     /// [`Client::get_widget`] with the response's status, headers, request id and metadata.
     pub async fn get_widget_with_meta(
         &self,
         widget_id: impl Into<String>,
-    ) -> Result<Response<types::Widget>, Error> {
+    ) -> Result<Response<WithHeaders<types::Widget, types::GetWidgetHeaders>>, Error> {
         let widget_id: String = widget_id.into();
         let url = self
             .endpoint(
@@ -221,7 +229,11 @@ impl Client {
         let raw = self
             .send(Method::GET, url, header_map, None, &[&["bearerAuth"]])
             .await?;
-        wire::decode_one(&raw, "widgets")
+        read_headers::<types::GetWidgetHeaders>(&raw, &["etag", "cache-control"])
+            .and_then(|headers| Ok(
+                wire::decode_one::<types::Widget>(&raw, "widgets")?
+                    .map(|body| WithHeaders::new(body, headers)),
+            ))
     }
 }
 impl Client {
@@ -254,6 +266,59 @@ impl Client {
         let raw = self
             .send(Method::PATCH, url, header_map, body, &[&["bearerAuth"]])
             .await?;
-        wire::decode_one(&raw, "widgets")
+        wire::decode_one::<types::Widget>(&raw, "widgets")
+    }
+}
+impl Client {
+    /// Replace or create a widget
+    ///
+    /// Replaces the widget (`200`), or creates it under this id (`201`, with `Location`) when there is none. Ids have the form `wdg_<n>`: another id is `404`. A name that another widget has is refused as in a create.
+    ///
+    /// `PUT /widgets/{widget_id}`
+    pub async fn replace_widget(
+        &self,
+        widget_id: impl Into<String>,
+        body: &types::WidgetInput,
+    ) -> Result<types::ReplaceWidgetResponse, Error> {
+        self.replace_widget_with_meta(widget_id, body).await.map(Response::into_inner)
+    }
+    /// [`Client::replace_widget`] with the response's status, headers, request id and metadata.
+    pub async fn replace_widget_with_meta(
+        &self,
+        widget_id: impl Into<String>,
+        body: &types::WidgetInput,
+    ) -> Result<Response<types::ReplaceWidgetResponse>, Error> {
+        let widget_id: String = widget_id.into();
+        let url = self
+            .endpoint(
+                "/widgets/{widget_id}",
+                &[("widget_id", path_value("widget_id", &widget_id)?)],
+            )?;
+        let header_map = HeaderMap::new();
+        let body = Some(wire::encode_one("widgets", body)?);
+        let raw = self
+            .send(Method::PUT, url, header_map, body, &[&["bearerAuth"]])
+            .await?;
+        match raw.status.as_u16() {
+            200 => {
+                read_headers::<types::ReplaceWidgetHeaders>(&raw, &["etag"])
+                    .and_then(|headers| Ok(
+                        wire::decode_one::<types::Widget>(&raw, "widgets")?
+                            .map(|body| types::ReplaceWidgetResponse::Ok(
+                                WithHeaders::new(body, headers),
+                            )),
+                    ))
+            }
+            201 => {
+                read_headers::<types::ReplaceWidget201Headers>(&raw, &["etag"])
+                    .and_then(|headers| Ok(
+                        wire::decode_one::<types::Widget>(&raw, "widgets")?
+                            .map(|body| types::ReplaceWidgetResponse::Created(
+                                WithHeaders::new(body, headers),
+                            )),
+                    ))
+            }
+            _ => Err(unexpected_status(&raw)),
+        }
     }
 }

@@ -24,6 +24,16 @@
 //! in an [`EventStream::try_new`] stream drops the connection, and the client resumes with
 //! `Last-Event-ID`).
 //!
+//! An operation that declares one success status returns its body (`()` without one); one
+//! that declares several returns its enum in [`types`](super::types) (`<Operation>Response`),
+//! a case per status, which the router answers with that status in the style. Headers the
+//! spec declares for a response are a struct (`<Operation>Headers`, or
+//! `<Operation><status>Headers` for a status other than the first), returned beside the
+//! body as [`WithHeaders`]. Any other header can be added to the success response through
+//! [`RequestContext::response_headers`] (see [`ResponseHeaders`] for what it cannot
+//! replace). A create's `Location` is derived from the saved item's `id` unless the
+//! handler set one.
+//!
 //! The router itself, [`ApiError`] and the request context are the runtime's
 //! ([`runtime::server`](super::runtime::server)); this module holds what the spec decides.
 #![allow(clippy::too_many_arguments)]
@@ -33,18 +43,19 @@ use std::sync::Arc;
 use axum::extract::Request;
 use axum::routing::MethodFilter;
 use axum::Router;
+pub use super::runtime::headers::WithHeaders;
 pub use super::runtime::server::{
     ApiError, AuthRequest, BatchError, Credential, Exchange, ItemRefusal,
-    PeerCertificate, Principal, RateLimit, RequestContext, RequestId, SchemeKind, Secret,
-    DEFAULT_BODY_LIMIT,
+    PeerCertificate, Principal, RateLimit, RequestContext, RequestId, ResponseHeaders,
+    SchemeKind, Secret, DEFAULT_BODY_LIMIT,
 };
 pub use super::runtime::sse::{Event, EventStream};
 #[allow(unused_imports)]
 use super::runtime::server::{
     batch_outcome, cookie_params, exactly_one, header_params, optional_write_body,
-    page_request, params_valid, path_params, query_params, status, write_batch,
-    write_body, App, Call, Handle, Handling, OpInfo, Operations, Route, SchemeUse,
-    SecurityScheme, ServerStyle,
+    page_request, params_valid, path_params, query_params, render_empty, respond, status,
+    write_batch, write_body, App, Call, Handle, Handling, OpInfo, Operations, Route,
+    SchemeUse, SecurityScheme, ServerStyle,
 };
 #[allow(unused_imports)]
 use super::runtime::validate::{check_items, check_length, check_range, Validate};
@@ -104,7 +115,9 @@ pub trait Api: Send + Sync + 'static {
         &self,
         ctx: RequestContext,
         widget_id: String,
-    ) -> impl Future<Output = Result<types::Widget, ApiError>> + Send;
+    ) -> impl Future<
+        Output = Result<WithHeaders<types::Widget, types::GetWidgetHeaders>, ApiError>,
+    > + Send;
     /// Update a widget
     /// Fields left out stay as they are; `color` set to null is cleared.
     fn update_widget(
@@ -113,6 +126,14 @@ pub trait Api: Send + Sync + 'static {
         widget_id: String,
         body: types::WidgetPatch,
     ) -> impl Future<Output = Result<types::Widget, ApiError>> + Send;
+    /// Replace or create a widget
+    /// Replaces the widget (`200`), or creates it under this id (`201`, with `Location`) when there is none. Ids have the form `wdg_<n>`: another id is `404`. A name that another widget has is refused as in a create.
+    fn replace_widget(
+        &self,
+        ctx: RequestContext,
+        widget_id: String,
+        body: types::WidgetInput,
+    ) -> impl Future<Output = Result<types::ReplaceWidgetResponse, ApiError>> + Send;
 }
 /// The router with default settings: 1 MiB body limit, no rate limit, relative links.
 pub fn router<A: Api>(api: A) -> Router {
@@ -134,12 +155,13 @@ impl<A: Api> Operations for Generated<A> {
     const SECURITY_SCHEMES: &'static [SecurityScheme] = SECURITY_SCHEMES;
     const OPENAPI_JSON: &'static str = super::OPENAPI_JSON;
     fn handlers() -> Vec<Handle<Self>> {
-        let handlers: [Handle<Self>; 5] = [
+        let handlers: [Handle<Self>; 6] = [
             list_widgets::<A>,
             create_widget::<A>,
             delete_widget::<A>,
             get_widget::<A>,
             update_widget::<A>,
+            replace_widget::<A>,
         ];
         handlers.into()
     }
@@ -259,6 +281,26 @@ static ROUTES: &[Route] = &[
             ],
         },
     },
+    Route {
+        path: "/widgets/{widget_id}",
+        method: MethodFilter::PUT,
+        allow: "PUT",
+        body: true,
+        op: OpInfo {
+            operation_id: "replaceWidget",
+            collection_key: "widgets",
+            addresses_item: true,
+            parent_path: Some("/widgets"),
+            security: &[
+                &[
+                    SchemeUse {
+                        scheme: "bearerAuth",
+                        scopes: &[],
+                    },
+                ],
+            ],
+        },
+    },
 ];
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
 fn list_widgets<A: Api>(
@@ -267,16 +309,28 @@ fn list_widgets<A: Api>(
     op: &'static OpInfo,
 ) -> Handling {
     Box::pin(async move {
-        let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
+        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
+                app,
+                request,
+                op,
+            )
             .await?;
         ctx.take_extensions(&mut parts);
+        let added = ctx.response_headers();
         let page = page_request::<Style>(&ex, &parts)?;
         let items = app
             .api
             .list_widgets(ctx, page.clone())
             .await
             .map_err(|e| ex.reject(&e))?;
-        Ok(Style::render_page(&ex, &page, items))
+        Ok(
+            respond(
+                &mut ex,
+                &added,
+                None::<&()>,
+                |ex| Style::render_page(ex, &page, items),
+            ),
+        )
     })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
@@ -286,8 +340,13 @@ fn create_widget<A: Api>(
     op: &'static OpInfo,
 ) -> Handling {
     Box::pin(async move {
-        let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
+        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
+                app,
+                request,
+                op,
+            )
             .await?;
+        let added = ctx.response_headers();
         let (bodies, raw) = write_batch::<
             Style,
             types::WidgetInput,
@@ -295,7 +354,14 @@ fn create_widget<A: Api>(
             .await?;
         let outcome = app.api.create_widget(ctx, bodies).await;
         let saved = batch_outcome::<Style, _>(&ex, &raw, outcome)?;
-        Ok(Style::render_written(&ex, status(201), saved, true))
+        Ok(
+            respond(
+                &mut ex,
+                &added,
+                None::<&()>,
+                |ex| Style::render_written(ex, status(201), saved, true),
+            ),
+        )
     })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
@@ -305,7 +371,11 @@ fn delete_widget<A: Api>(
     op: &'static OpInfo,
 ) -> Handling {
     Box::pin(async move {
-        let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
+        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
+                app,
+                request,
+                op,
+            )
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
         let mut violations = Vec::new();
@@ -317,8 +387,9 @@ fn delete_widget<A: Api>(
         }
         params_valid(&ex, violations)?;
         ctx.take_extensions(&mut parts);
+        let added = ctx.response_headers();
         app.api.delete_widget(ctx, widget_id).await.map_err(|e| ex.reject(&e))?;
-        Ok(Style::render_no_content(&ex))
+        Ok(respond(&mut ex, &added, None::<&()>, |ex| render_empty::<Style>(ex, 200)))
     })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
@@ -328,7 +399,11 @@ fn get_widget<A: Api>(
     op: &'static OpInfo,
 ) -> Handling {
     Box::pin(async move {
-        let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
+        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
+                app,
+                request,
+                op,
+            )
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
         let mut violations = Vec::new();
@@ -340,8 +415,20 @@ fn get_widget<A: Api>(
         }
         params_valid(&ex, violations)?;
         ctx.take_extensions(&mut parts);
-        let item = app.api.get_widget(ctx, widget_id).await.map_err(|e| ex.reject(&e))?;
-        Ok(Style::render_object(&ex, status(200), &item))
+        let added = ctx.response_headers();
+        let answer = app
+            .api
+            .get_widget(ctx, widget_id)
+            .await
+            .map_err(|e| ex.reject(&e))?;
+        Ok(
+            respond(
+                &mut ex,
+                &added,
+                Some(&answer.headers),
+                |ex| Style::render_object(ex, status(200), &answer.body),
+            ),
+        )
     })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
@@ -351,7 +438,11 @@ fn update_widget<A: Api>(
     op: &'static OpInfo,
 ) -> Handling {
     Box::pin(async move {
-        let Call { app, ex, mut ctx, mut parts, body } = Call::begin(app, request, op)
+        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
+                app,
+                request,
+                op,
+            )
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
         let mut violations = Vec::new();
@@ -362,15 +453,87 @@ fn update_widget<A: Api>(
             check_length(value, Some(1), Some(64), at, out);
         }
         params_valid(&ex, violations)?;
+        let added = ctx.response_headers();
         let body = exactly_one(
             &ex,
             write_body::<Style, types::WidgetPatch>(&ex, &mut ctx, parts, body).await?,
         )?;
-        let item = app
+        let answer = app
             .api
             .update_widget(ctx, widget_id, body)
             .await
             .map_err(|e| ex.reject(&e))?;
-        Ok(Style::render_written(&ex, status(200), vec![item], false))
+        Ok(
+            respond(
+                &mut ex,
+                &added,
+                None::<&()>,
+                |ex| Style::render_written(ex, status(200), vec![answer], false),
+            ),
+        )
+    })
+}
+#[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
+fn replace_widget<A: Api>(
+    app: Arc<App<Generated<A>>>,
+    request: Request,
+    op: &'static OpInfo,
+) -> Handling {
+    Box::pin(async move {
+        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
+                app,
+                request,
+                op,
+            )
+            .await?;
+        let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
+        let mut violations = Vec::new();
+        let out = &mut violations;
+        {
+            let at = "path.widget_id";
+            let value = &widget_id;
+            check_length(value, Some(1), Some(64), at, out);
+        }
+        params_valid(&ex, violations)?;
+        let added = ctx.response_headers();
+        let body = exactly_one(
+            &ex,
+            write_body::<Style, types::WidgetInput>(&ex, &mut ctx, parts, body).await?,
+        )?;
+        let answer = app
+            .api
+            .replace_widget(ctx, widget_id, body)
+            .await
+            .map_err(|e| ex.reject(&e))?;
+        Ok(
+            match answer {
+                types::ReplaceWidgetResponse::Ok(answer) => {
+                    respond(
+                        &mut ex,
+                        &added,
+                        Some(&answer.headers),
+                        |ex| Style::render_written(
+                            ex,
+                            status(200),
+                            vec![answer.body],
+                            false,
+                        ),
+                    )
+                }
+                types::ReplaceWidgetResponse::Created(answer) => {
+                    respond(
+                        &mut ex,
+                        &added,
+                        Some(&answer.headers),
+                        |ex| Style::render_written(
+                            ex,
+                            status(201),
+                            vec![answer.body],
+                            false,
+                        ),
+                    )
+                }
+            },
+        )
     })
 }

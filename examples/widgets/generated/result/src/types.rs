@@ -3,6 +3,11 @@
     clippy::large_enum_variant,
     clippy::type_complexity
 )]
+/// The operations' success enums name the types through the module, as elsewhere.
+#[allow(unused_imports)]
+use super::runtime::headers::WithHeaders;
+#[allow(unused_imports)]
+use super::types;
 /// The impls every string enum shares, from its `as_str` and `From<&str>`: `Display`,
 /// `From<String>`, `FromStr`, and serde as a plain string.
 macro_rules! string_enum {
@@ -352,6 +357,36 @@ impl From<&str> for Color {
     }
 }
 string_enum!(Color);
+/// The headers of the `200` response of `GET /widgets/{widget_id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct GetWidgetHeaders {
+    /// The version of the widget as sent (a strong entity tag).
+    pub etag: String,
+    /// How long the widget may be cached.
+    pub cache_control: Option<String>,
+}
+wire_object!(GetWidgetHeaders {
+    etag: "etag" required,
+    cache_control: "cache-control" optional,
+});
+/// The headers of the `201` response of `PUT /widgets/{widget_id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReplaceWidget201Headers {
+    /// The version of the widget as sent (a strong entity tag).
+    pub etag: String,
+}
+wire_object!(ReplaceWidget201Headers {
+    etag: "etag" required,
+});
+/// The headers of the `200` response of `PUT /widgets/{widget_id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReplaceWidgetHeaders {
+    /// The version of the widget as sent (a strong entity tag).
+    pub etag: String,
+}
+wire_object!(ReplaceWidgetHeaders {
+    etag: "etag" required,
+});
 /// A widget in the inventory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Widget {
@@ -400,3 +435,11 @@ wire_object!(WidgetPatch {
     weight: "weight" optional,
     tags: "tags" optional,
 });
+/// What `PUT /widgets/{widget_id}` answers: one case per success status it declares.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReplaceWidgetResponse {
+    /// `200`.
+    Ok(WithHeaders<types::Widget, types::ReplaceWidgetHeaders>),
+    /// `201`, answered as `200` in this style.
+    Created(WithHeaders<types::Widget, types::ReplaceWidget201Headers>),
+}
