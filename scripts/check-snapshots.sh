@@ -70,6 +70,9 @@ if [ -f "$HOME/.cache/warm/Cargo.lock" ]; then
   cp "$HOME/.cache/warm/Cargo.lock" "$work/Cargo.lock"
 fi
 
+# The workspace is new on every run, so incremental caches would never be reused: they
+# would only fill the shared target directory.
+export CARGO_INCREMENTAL=0
 echo "checking ${#members[@]} crates in $work (target: $target_dir)"
 cd "$work"
 CARGO_TARGET_DIR="$target_dir" cargo check --quiet --keep-going --workspace --all-targets

@@ -188,7 +188,7 @@ def main():
         (work / "Cargo.toml").write_text('[workspace]\nresolver = "2"\nmembers = [%s]\n' % ", ".join(f'"crates/{m}"' for m in members))
         if warm_lock.is_file():
             shutil.copy(warm_lock, work / "Cargo.lock")
-        env = dict(os.environ, CARGO_TARGET_DIR=target)
+        env = dict(os.environ, CARGO_TARGET_DIR=target, CARGO_INCREMENTAL="0")
         for row in rows:
             if not row["gen"]:
                 continue

@@ -87,6 +87,8 @@ pub struct Features {
     pub wire_objects: bool,
     /// A string enum exists: emit the `string_enum!` macro that writes their common impls.
     pub string_enums: bool,
+    /// An operation has bodies that are not JSON, or several media types ([`Media`]).
+    pub media: bool,
 }
 
 /// One named Rust type in `types.rs`.
@@ -438,8 +440,89 @@ pub struct Operation {
     /// The enum (in `types.rs`) of the success statuses, when there are several: what the
     /// server trait method and the client method return.
     pub responses_enum: Option<String>,
+    /// Bodies that are not JSON, or several media types: `None` when the request and the
+    /// success each have at most one, JSON, media type (the operation then takes the JSON
+    /// path: `body`, `success`).
+    pub media: Option<Media>,
     /// Where the operation is.
     pub origin: Origin,
+}
+
+/// An operation's bodies by media type, when one is not JSON or there are several.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Media {
+    /// The request body's variants (one per kind), in spec order; empty: no body.
+    pub request: Vec<MediaVariant>,
+    /// Every request media type, in spec order (a variant's `indices` point into it).
+    pub request_types: Vec<String>,
+    /// `required: true` on the request body.
+    pub request_required: bool,
+    /// The enum of the request variants (in `types.rs`), when there are several.
+    pub request_enum: Option<String>,
+    /// The `multipart/form-data` body's struct (in `types.rs`), when it has one.
+    pub form: Option<MultipartForm>,
+    /// The success body's variants (one per kind), in spec order; empty: no content.
+    pub response: Vec<MediaVariant>,
+    /// Every success media type, in spec order (a variant's `indices` point into it).
+    pub response_types: Vec<String>,
+    /// The enum of the success variants (in `types.rs`), when there are several.
+    pub response_enum: Option<String>,
+    /// The fieldless enum naming the success variants (in `types.rs`), when there are
+    /// several: which one the request accepts.
+    pub accept_enum: Option<String>,
+    /// What the server trait method takes as `body` (empty: no body).
+    pub server_body: String,
+    /// What the client method takes as `body` (empty: no body).
+    pub client_body: String,
+    /// What the trait method and the client method answer (`()` without content).
+    pub success_type: String,
+}
+
+/// One kind of body of an operation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MediaVariant {
+    /// `json`, `form` (`application/x-www-form-urlencoded`), `text`, `binary` or
+    /// `multipart` (`multipart/form-data`).
+    pub kind: String,
+    /// The variant's name in the operation's enums (`Json`, `Text`, `ImagePng`).
+    pub variant: String,
+    /// The media types it stands for, as the spec writes them (`image/png`, `image/*`).
+    pub media_types: Vec<String>,
+    /// Their positions in the operation's `request_types`/`response_types`.
+    pub indices: Vec<usize>,
+    /// The type it travels as (`types::Photo`, `String`, the runtime's `Binary`).
+    pub rust_type: String,
+    /// The enum gets `From<rust_type>` for this variant (no earlier variant has its type).
+    pub from: bool,
+}
+
+/// A `multipart/form-data` body as a struct: one field per property.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MultipartForm {
+    /// The struct's name in `types.rs`.
+    pub type_name: String,
+    /// Description, raw.
+    pub doc: Option<String>,
+    /// The fields, in spec order.
+    pub fields: Vec<FormField>,
+}
+
+/// A property of a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FormField {
+    /// The Rust field name.
+    pub name: String,
+    /// The part's name (escape with `lit`).
+    pub wire_name: String,
+    /// The field's type, as `types.rs` writes it.
+    pub rust_type: String,
+    /// How it travels: `file`, `optional_file`, `files` (one part per file), `value` (text;
+    /// an array as one part per item), `json` or `optional_json` (an object as JSON).
+    pub kind: String,
+    /// The spec's `encoding` content type for the property.
+    pub content_type: Option<String>,
+    /// Description, raw.
+    pub doc: Option<String>,
 }
 
 /// A path, query, header or cookie parameter.
@@ -609,6 +692,7 @@ pub fn build(
             op
         })
         .collect();
+    features.media = operations.iter().any(|op| op.media.is_some());
     features.string_enums = types
         .iter()
         .any(|t| matches!(t.kind, TypeKind::StringEnum { .. }));
@@ -687,6 +771,7 @@ impl Operation {
         };
         self.batch = batch_writes
             && self.body.is_some()
+            && self.media.is_none()
             && !self.is_list
             && !self.addresses_item
             && self.events.is_none();
@@ -730,7 +815,13 @@ impl Operation {
                     .collect();
             }
         }
+        if let Some(media) = &mut self.media {
+            media.decide(self.body.as_ref());
+            self.server_return = media.success_type.clone();
+            self.client_return = media.success_type.clone();
+        }
         self.client_batch = !self.is_list
+            && self.media.is_none()
             && self.is_create
             && self.body.as_ref().is_some_and(|b| b.required)
             && self.success.rust_type.is_some()
@@ -740,6 +831,47 @@ impl Operation {
             && self.cookies.is_none()
             && self.responses_enum.is_none()
             && self.responses.iter().all(|c| c.headers.is_none());
+    }
+}
+
+impl Media {
+    /// The types of the trait method's and the client method's body and answer; `json`:
+    /// the operation's JSON request body, if any.
+    fn decide(&mut self, json: Option<&Body>) {
+        let single = |variants: &[MediaVariant]| match variants {
+            [one] => Some(one.clone()),
+            _ => None,
+        };
+        (self.server_body, self.client_body) = match (&self.request_enum, single(&self.request)) {
+            (Some(name), _) => (
+                format!("types::{name}"),
+                format!("impl Into<types::{name}>"),
+            ),
+            (None, Some(one)) => match one.kind.as_str() {
+                "json" => match json {
+                    Some(body) if body.required => {
+                        (body.server_type.clone(), format!("&{}", body.rust_type))
+                    }
+                    Some(body) => (
+                        body.server_type.clone(),
+                        format!("Option<&{}>", body.rust_type),
+                    ),
+                    None => (one.rust_type.clone(), format!("&{}", one.rust_type)),
+                },
+                "form" => (one.rust_type.clone(), format!("&{}", one.rust_type)),
+                "text" | "binary" => (
+                    one.rust_type.clone(),
+                    format!("impl Into<{}>", one.rust_type),
+                ),
+                _ => (one.rust_type.clone(), one.rust_type.clone()),
+            },
+            (None, None) => (String::new(), String::new()),
+        };
+        self.success_type = match (&self.response_enum, single(&self.response)) {
+            (Some(name), _) => format!("types::{name}"),
+            (None, Some(one)) => one.rust_type,
+            (None, None) => "()".to_string(),
+        };
     }
 }
 

@@ -80,8 +80,8 @@ impl Runtime {
 pub(crate) fn vendored_files(style: Option<&str>, features: &Features) -> Vec<GeneratedFile> {
     let style_file = style.map(|s| format!("{s}.rs"));
     let wanted = |name: &str| match name {
-        "server.rs" | "serve.rs" | "client.rs" | "headers.rs" | "sse.rs" | "validate.rs"
-        | "vocabulary.rs" => true,
+        "body.rs" | "server.rs" | "serve.rs" | "client.rs" | "headers.rs" | "sse.rs"
+        | "validate.rs" | "vocabulary.rs" => true,
         "pattern.rs" => features.regex,
         "validate_chrono.rs" => features.chrono,
         "validate_uuid.rs" => features.uuid,
@@ -149,6 +149,7 @@ mod tests {
         assert_eq!(
             names(vendored_files(Some("plain"), &Features::default())),
             [
+                "src/runtime/body.rs",
                 "src/runtime/client.rs",
                 "src/runtime/headers.rs",
                 "src/runtime/plain.rs",
@@ -168,6 +169,7 @@ mod tests {
         assert_eq!(
             names(vendored_files(None, &all)),
             [
+                "src/runtime/body.rs",
                 "src/runtime/client.rs",
                 "src/runtime/headers.rs",
                 "src/runtime/pattern.rs",

@@ -18,6 +18,7 @@ use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::body::{media_matches, Binary, Bytes, FilePart};
 pub use super::sse::ReconnectPolicy;
 
 /// How a response style decodes answers, for the parts of the client that are not one
@@ -600,6 +601,307 @@ impl RawResponse {
     }
 }
 
+/// A request body as it is sent (see [`Core::send_with`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Payload {
+    /// No body.
+    None,
+    /// A JSON body, as the style writes it.
+    Json(Vec<u8>),
+    /// A body in memory of another media type (text, a form).
+    Bytes {
+        /// Its `Content-Type`.
+        content_type: String,
+        /// The body.
+        bytes: Bytes,
+    },
+    /// Bytes, maybe streamed.
+    Binary {
+        /// Its `Content-Type`.
+        content_type: String,
+        /// The body.
+        body: Binary,
+    },
+    /// A `multipart/form-data` body.
+    Multipart(reqwest::multipart::Form),
+}
+
+impl Payload {
+    /// A text body sent as `media` (UTF-8).
+    pub fn text(media: &str, text: impl Into<String>) -> Self {
+        let content_type = if media.contains("charset") {
+            media.to_string()
+        } else {
+            format!("{media}; charset=utf-8")
+        };
+        Payload::Bytes {
+            content_type,
+            bytes: Bytes::from(text.into()),
+        }
+    }
+
+    /// An `application/x-www-form-urlencoded` body of `item`'s fields.
+    pub fn form<T: Serialize + ?Sized>(item: &T) -> Result<Self, Error> {
+        let form = serde_html_form::to_string(item).map_err(|e| {
+            Error::InvalidRequest(format!("the request body cannot be written as a form: {e}"))
+        })?;
+        Ok(Payload::Bytes {
+            content_type: "application/x-www-form-urlencoded".to_string(),
+            bytes: Bytes::from(form),
+        })
+    }
+
+    /// A body of bytes, sent as its own media type or else `declared` (a range such as
+    /// `image/*` is not a media type: `application/octet-stream` then).
+    pub fn binary(declared: &str, body: Binary) -> Self {
+        let content_type = match body.content_type() {
+            Some(own) => own.to_string(),
+            None if declared.contains('*') => "application/octet-stream".to_string(),
+            None => declared.to_string(),
+        };
+        Payload::Binary { content_type, body }
+    }
+
+    /// A copy, when the body can be sent again (in memory); `None` for a stream or a form.
+    fn try_clone(&self) -> Option<Payload> {
+        match self {
+            Payload::None => Some(Payload::None),
+            Payload::Json(body) => Some(Payload::Json(body.clone())),
+            Payload::Bytes {
+                content_type,
+                bytes,
+            } => Some(Payload::Bytes {
+                content_type: content_type.clone(),
+                bytes: bytes.clone(),
+            }),
+            Payload::Binary { content_type, body } => {
+                body.as_bytes().map(|bytes| Payload::Binary {
+                    content_type: content_type.clone(),
+                    body: Binary::from_bytes(bytes.clone()),
+                })
+            }
+            Payload::Multipart(_) => None,
+        }
+    }
+
+    fn apply(self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE};
+        match self {
+            Payload::None => request,
+            Payload::Json(body) => request.header(CONTENT_TYPE, "application/json").body(body),
+            Payload::Bytes {
+                content_type,
+                bytes,
+            } => request.header(CONTENT_TYPE, content_type).body(bytes),
+            Payload::Binary { content_type, body } => {
+                let request = request.header(CONTENT_TYPE, content_type);
+                match (body.as_bytes(), body.length()) {
+                    (Some(bytes), _) => request.body(bytes.clone()),
+                    (None, Some(length)) => request
+                        .header(CONTENT_LENGTH, length)
+                        .body(reqwest::Body::wrap_stream(body)),
+                    (None, None) => request.body(reqwest::Body::wrap_stream(body)),
+                }
+            }
+            Payload::Multipart(form) => request.multipart(form),
+        }
+    }
+}
+
+/// A `multipart/form-data` body being written: fields as text (arrays as one part per
+/// item), objects as JSON, files from bytes or streams.
+#[derive(Debug, Default)]
+pub struct MultipartForm {
+    form: reqwest::multipart::Form,
+}
+
+impl MultipartForm {
+    /// An empty form.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn add(&mut self, name: &str, part: reqwest::multipart::Part) {
+        let form = std::mem::take(&mut self.form);
+        self.form = form.part(name.to_string(), part);
+    }
+
+    /// A field as text: strings as they are, numbers and booleans printed, one part per
+    /// item of an array, nothing for `None`.
+    pub fn value<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        for text in text_value(name, value)?.unwrap_or_default() {
+            self.add(name, reqwest::multipart::Part::text(text));
+        }
+        Ok(())
+    }
+
+    /// A field as JSON (`application/json`); nothing for `None`.
+    pub fn json<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        let json = serde_json::to_vec(value)
+            .map_err(|e| Error::InvalidRequest(format!("part `{name}`: {e}")))?;
+        if json == b"null" {
+            return Ok(());
+        }
+        let part = reqwest::multipart::Part::bytes(json)
+            .mime_str("application/json")
+            .map_err(|e| Error::InvalidRequest(format!("part `{name}`: {e}")))?;
+        self.add(name, part);
+        Ok(())
+    }
+
+    /// A file, as its media type or else `declared` (the spec's `encoding` for the field).
+    pub fn file(
+        &mut self,
+        name: &str,
+        file: FilePart,
+        declared: Option<&str>,
+    ) -> Result<(), Error> {
+        let FilePart {
+            file_name,
+            content_type,
+            body,
+        } = file;
+        let mut part = match (body.as_bytes(), body.length()) {
+            (Some(bytes), _) => {
+                reqwest::multipart::Part::stream(reqwest::Body::from(bytes.clone()))
+            }
+            (None, Some(length)) => reqwest::multipart::Part::stream_with_length(
+                reqwest::Body::wrap_stream(body),
+                length,
+            ),
+            (None, None) => reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(body)),
+        };
+        let media = content_type
+            .as_deref()
+            .or(declared.map(|d| d.split(',').next().unwrap_or(d).trim()))
+            .filter(|m| !m.contains('*'))
+            .unwrap_or("application/octet-stream");
+        part = part
+            .mime_str(media)
+            .map_err(|e| Error::InvalidRequest(format!("file `{name}`: {e}")))?;
+        if let Some(file_name) = file_name {
+            part = part.file_name(file_name);
+        }
+        self.add(name, part);
+        Ok(())
+    }
+
+    /// The form as a request body.
+    pub fn into_payload(self) -> Payload {
+        Payload::Multipart(self.form)
+    }
+}
+
+/// A success as it arrives, its body not read yet: read it as the operation's media type.
+#[derive(Debug)]
+pub struct Answer {
+    url: Url,
+    response: reqwest::Response,
+}
+
+impl Answer {
+    /// The response itself, its body unread.
+    pub(super) fn into_response(self) -> reqwest::Response {
+        self.response
+    }
+
+    /// The position in `media` (the operation's response media types) of the one the
+    /// response is sent as.
+    pub fn media(&self, media: &[&str]) -> Option<usize> {
+        let sent = self
+            .response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        media.iter().position(|m| media_matches(m, sent))
+    }
+
+    fn info<M: Default>(&self) -> ResponseInfo<M> {
+        let headers = self.response.headers();
+        ResponseInfo {
+            status: self.response.status(),
+            headers: headers.clone(),
+            request_id: headers
+                .get(REQUEST_ID_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            metadata: M::default(),
+        }
+    }
+
+    /// The whole body, for the style to decode.
+    pub async fn raw(self) -> Result<RawResponse, Error> {
+        let status = self.response.status();
+        let headers = self.response.headers().clone();
+        let body = self
+            .response
+            .bytes()
+            .await
+            .map_err(Error::Transport)?
+            .to_vec();
+        Ok(RawResponse {
+            url: self.url,
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// The body as text (sent as is, in every style).
+    pub async fn text<M: Default>(self) -> Result<Response<String, M>, Error> {
+        let info = self.info();
+        let value = self.response.text().await.map_err(Error::Transport)?;
+        Ok(Response { value, info })
+    }
+
+    /// The body as bytes, streamed as they arrive (sent as is, in every style).
+    pub fn binary<M: Default>(self) -> Result<Response<Binary, M>, Error> {
+        let info: ResponseInfo<M> = self.info();
+        let mut value = Binary::from_stream(self.response.bytes_stream());
+        if let Some(media) = info.headers.get(reqwest::header::CONTENT_TYPE) {
+            if let Ok(media) = media.to_str() {
+                value = value.with_content_type(media);
+            }
+        }
+        if let Some(length) = info
+            .headers
+            .get(reqwest::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+        {
+            value = value.with_length(length);
+        }
+        Ok(Response { value, info })
+    }
+
+    /// The body as an `application/x-www-form-urlencoded` form of `T`.
+    pub async fn form<T: DeserializeOwned, M: Default>(self) -> Result<Response<T, M>, Error> {
+        let raw = self.raw().await?;
+        let value = serde_html_form::from_bytes(&raw.body)
+            .map_err(|e| raw.decode_error(format!("the form does not decode: {e}")))?;
+        Ok(Response {
+            value,
+            info: raw.info(None, M::default()),
+        })
+    }
+
+    /// A body that is none of `media` (the operation's response media types).
+    pub async fn unexpected(self, media: &[&str]) -> Error {
+        match self.raw().await {
+            Ok(raw) => {
+                let sent = raw
+                    .header("content-type")
+                    .unwrap_or("no Content-Type")
+                    .to_string();
+                raw.decode_error(format!("expected {}, got {sent}", media.join(" or ")))
+            }
+            Err(error) => error,
+        }
+    }
+}
+
 /// Parses a `Retry-After` value: delay-seconds or an HTTP date.
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
@@ -968,7 +1270,8 @@ impl<S: ClientStyle> Core<S> {
             .unwrap_or_default()
     }
 
-    /// Sends a request, retrying as the policy says; an answer outside 2xx becomes the style's error.
+    /// Sends a request with a JSON body (or none), retrying as the policy says; an answer
+    /// outside 2xx becomes the style's error.
     pub async fn send(
         &self,
         method: Method,
@@ -977,42 +1280,49 @@ impl<S: ClientStyle> Core<S> {
         body: Option<Vec<u8>>,
         security: &[&[&str]],
     ) -> Result<RawResponse, Error> {
-        let response = self
-            .open(
-                method,
-                &url,
-                extra_headers,
-                body,
-                security,
-                "application/json",
-                true,
-            )
-            .await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
-        Ok(RawResponse {
+        let payload = body.map_or(Payload::None, Payload::Json);
+        self.send_with(
+            method,
             url,
-            status,
-            headers,
-            body,
-        })
+            extra_headers,
+            payload,
+            "application/json",
+            security,
+        )
+        .await?
+        .raw()
+        .await
     }
 
-    /// Sends a request accepting `accept`, retrying as the policy says, with the client's
-    /// timeout when `timed`: the successful response, its body unread; an answer outside 2xx
-    /// becomes the style's error.
+    /// Sends a request with any body, asking for `accept`, retrying as the policy says (a
+    /// streamed body, which cannot be sent twice, is sent once); an answer outside 2xx
+    /// becomes the style's error. The success's body is not read yet.
+    pub async fn send_with(
+        &self,
+        method: Method,
+        url: Url,
+        extra_headers: HeaderMap,
+        payload: Payload,
+        accept: &str,
+        security: &[&[&str]],
+    ) -> Result<Answer, Error> {
+        self.open(method, url, extra_headers, payload, accept, security, true)
+            .await
+    }
+
+    /// [`Core::send_with`], with the client's timeout only when `timed` (an event stream
+    /// stays open as long as the server sends).
     #[allow(clippy::too_many_arguments)]
     pub(super) async fn open(
         &self,
         method: Method,
-        url: &Url,
+        url: Url,
         extra_headers: HeaderMap,
-        body: Option<Vec<u8>>,
+        payload: Payload,
+        accept: &str,
         security: &[&[&str]],
-        accept: &'static str,
         timed: bool,
-    ) -> Result<reqwest::Response, Error> {
+    ) -> Result<Answer, Error> {
         let credentials = self.credentials_for(security);
         // The URL as sent may carry an API key; the one kept in the response (which next-page
         // links resolve against) does not.
@@ -1044,6 +1354,7 @@ impl<S: ClientStyle> Core<S> {
                     | Method::OPTIONS
                     | Method::TRACE
             );
+        let mut payload = Some(payload);
         let mut attempt = 1;
         loop {
             let mut request = self
@@ -1066,15 +1377,17 @@ impl<S: ClientStyle> Core<S> {
             }
             request = request.headers(extra_headers.clone());
             request = request.header(reqwest::header::ACCEPT, accept);
-            if let Some(body) = &body {
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(body.clone());
-            }
+            // A body that can be sent again is copied for this attempt; a stream is not.
+            let this = match payload.as_ref().and_then(Payload::try_clone) {
+                Some(copy) => copy,
+                None => payload.take().unwrap_or(Payload::None),
+            };
+            let repeatable = payload.is_some();
+            request = this.apply(request);
             if let Some(timeout) = self.timeout.filter(|_| timed) {
                 request = request.timeout(timeout);
             }
-            let may_retry = retry_allowed && attempt < self.retry.max_attempts;
+            let may_retry = retry_allowed && repeatable && attempt < self.retry.max_attempts;
             let response = match request.send().await {
                 Ok(response) => response,
                 Err(error) if may_retry && (error.is_connect() || error.is_timeout()) => {
@@ -1086,16 +1399,14 @@ impl<S: ClientStyle> Core<S> {
             };
             let status = response.status();
             if status.is_success() {
-                return Ok(response);
+                return Ok(Answer { url, response });
             }
-            let headers = response.headers().clone();
-            let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
-            let raw = RawResponse {
+            let raw = Answer {
                 url: url.clone(),
-                status,
-                headers,
-                body,
-            };
+                response,
+            }
+            .raw()
+            .await?;
             if may_retry
                 && (status == StatusCode::TOO_MANY_REQUESTS
                     || status == StatusCode::SERVICE_UNAVAILABLE)

@@ -6,6 +6,7 @@
 //! - [`server`]: the axum router, its style layer, request context, authentication,
 //!   rate limiting, parameter and body extraction, and the style-neutral `ApiError`;
 //! - [`serve`]: serving the router over TCP with timeouts, header and connection limits;
+//! - [`body`]: bodies that are not JSON (streamed bytes, multipart files), for both;
 //! - [`client`]: the reqwest client core, retries, pagination and the one `Error` type;
 //! - [`headers`]: typed response headers ([`headers::WithHeaders`]);
 //! - [`sse`]: server-sent events: the server's event stream, the client's reconnecting
@@ -29,6 +30,8 @@
 
 #![warn(missing_docs)]
 
+#[cfg(any(feature = "server", feature = "client"))]
+pub mod body;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod enveloped;

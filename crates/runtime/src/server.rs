@@ -36,6 +36,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tower_http::catch_panic::CatchPanicLayer;
 
+use super::body::{media_matches, Binary, BodyError, FilePart};
 use super::validate::{Validate, Violation};
 
 /// The default request body limit (1 MiB).
@@ -2347,6 +2348,7 @@ async fn body_bytes(
     parts: Parts,
     body: Body,
 ) -> Result<Bytes, Response> {
+    let bytes = read_bytes(ex, ctx, parts, body).await?;
     let json = ctx
         .headers
         .get(header::CONTENT_TYPE)
@@ -2356,15 +2358,6 @@ async fn body_bytes(
         .is_some_and(|v| {
             v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
         });
-    // axum's body limit (disabled on these routes: the router's own limit wraps the body)
-    // is applied as axum would, then the extensions move into the context.
-    let request = axum::RequestExt::with_limited_body(Request::from_parts(parts, body));
-    let (mut parts, body) = request.into_parts();
-    ctx.extensions = std::mem::take(&mut parts.extensions);
-    let bytes = match http_body_util::BodyExt::collect(body).await {
-        Ok(collected) => collected.to_bytes(),
-        Err(error) => return Err(ex.reject(&body_error(&error))),
-    };
     if !json && !bytes.is_empty() {
         let message = "the body must be sent as `application/json`";
         return Err(ex.reject(
@@ -2374,11 +2367,37 @@ async fn body_bytes(
     Ok(bytes)
 }
 
+/// The body as the router's limit lets it through (axum's own limit, disabled on these
+/// routes, is applied as axum would); the request's extensions move into the context.
+fn limited_body(ctx: &mut RequestContext, parts: Parts, body: Body) -> Body {
+    let request = axum::RequestExt::with_limited_body(Request::from_parts(parts, body));
+    let (mut parts, body) = request.into_parts();
+    ctx.extensions = std::mem::take(&mut parts.extensions);
+    body
+}
+
+/// Reads the whole body (within the limit); the request's extensions move into the context.
+async fn read_bytes(
+    ex: &Exchange,
+    ctx: &mut RequestContext,
+    parts: Parts,
+    body: Body,
+) -> Result<Bytes, Response> {
+    let body = limited_body(ctx, parts, body);
+    match http_body_util::BodyExt::collect(body).await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) => Err(ex.reject(&body_error(&error))),
+    }
+}
+
 /// What failed while a body was read: `413` past the body limit, else `400`.
 fn body_error(error: &axum::Error) -> ApiError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(cause) = source {
-        if cause.is::<http_body_util::LengthLimitError>() {
+        // The limit's error, maybe boxed on the way (which hides its type, not its text).
+        if cause.is::<http_body_util::LengthLimitError>()
+            || cause.to_string() == "length limit exceeded"
+        {
             return ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "the request body is too large",
@@ -2419,6 +2438,385 @@ pub async fn optional_write_body<S: ServerStyle, T: DeserializeOwned + Validate>
     Ok(S::decode_write(ex, &bytes)?.into_iter().map(Some).collect())
 }
 
+// ---------------------------------------------------------------------------------------
+// Bodies that are not JSON (see `super::body`), and content negotiation
+// ---------------------------------------------------------------------------------------
+
+/// A body that went wrong while the handler read it: `413` past the body limit, else `400`.
+impl From<BodyError> for ApiError {
+    fn from(error: BodyError) -> Self {
+        if error.is_too_large() {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "the request body is too large",
+            )
+        } else {
+            ApiError::bad_request(error.to_string())
+        }
+    }
+}
+
+/// Which of the operation's request media types (`declared`, as the spec lists them) the
+/// request's `Content-Type` is: its index. Another (or none) is `415`.
+pub fn request_media(
+    ex: &Exchange,
+    headers: &HeaderMap,
+    declared: &[&str],
+) -> Result<usize, Response> {
+    let sent = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if let Some(at) = declared.iter().position(|d| media_matches(d, sent)) {
+        return Ok(at);
+    }
+    let message = format!(
+        "the body must be sent as {}; got {}",
+        declared.join(" or "),
+        if sent.is_empty() {
+            "no Content-Type"
+        } else {
+            sent
+        }
+    );
+    Err(ex.reject(
+        &ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, message).with_field("Content-Type"),
+    ))
+}
+
+/// Which of the operation's response media types (`offered`, as the spec lists them) the
+/// request's `Accept` prefers (by quality, then the spec's order): its index. No `Accept`
+/// takes the first; an `Accept` that none fits is `406`.
+pub fn response_media(
+    ex: &Exchange,
+    headers: &HeaderMap,
+    offered: &[&str],
+) -> Result<usize, Response> {
+    let ranges: Vec<(&str, f32)> = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|range| {
+            let mut params = range.split(';');
+            let media = params.next()?.trim();
+            let quality = params
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (!media.is_empty()).then_some((media, quality))
+        })
+        .collect();
+    if ranges.is_empty() {
+        return Ok(0);
+    }
+    let quality = |offer: &str| {
+        ranges
+            .iter()
+            .filter(|(range, _)| media_matches(range, offer) || media_matches(offer, range))
+            .map(|(_, q)| *q)
+            .fold(None, |best: Option<f32>, q| {
+                Some(best.map_or(q, |b| b.max(q)))
+            })
+    };
+    let mut best: Option<(usize, f32)> = None;
+    for (at, offer) in offered.iter().enumerate() {
+        if let Some(q) = quality(offer).filter(|q| *q > 0.0) {
+            if best.is_none_or(|(_, b)| q > b) {
+                best = Some((at, q));
+            }
+        }
+    }
+    match best {
+        Some((at, _)) => Ok(at),
+        None => {
+            let message = format!("this operation answers {}", offered.join(" or "));
+            Err(ex.reject(
+                &ApiError::new(StatusCode::NOT_ACCEPTABLE, message)
+                    .with_kind("not_acceptable")
+                    .with_field("Accept"),
+            ))
+        }
+    }
+}
+
+/// The request body as a stream of bytes, within the body limit (past it, the stream fails
+/// with a [`BodyError`] that `?` turns into `413`); the request's extensions move into the
+/// context.
+pub async fn binary_body(
+    _ex: &Exchange,
+    ctx: &mut RequestContext,
+    parts: Parts,
+    body: Body,
+) -> Result<Binary, Response> {
+    let text = |name| {
+        ctx.headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let content_type = text(header::CONTENT_TYPE).map(str::to_string);
+    let length = text(header::CONTENT_LENGTH).and_then(|v| v.parse::<u64>().ok());
+    let body = limited_body(ctx, parts, body);
+    let stream = futures_util::StreamExt::map(body.into_data_stream(), |chunk| {
+        chunk.map_err(|error| {
+            if body_error(&error).status == StatusCode::PAYLOAD_TOO_LARGE {
+                BodyError::too_large(error)
+            } else {
+                BodyError::new(error)
+            }
+        })
+    });
+    let mut binary = Binary::from_stream(stream);
+    if let Some(content_type) = content_type {
+        binary = binary.with_content_type(content_type);
+    }
+    if let Some(length) = length {
+        binary = binary.with_length(length);
+    }
+    Ok(binary)
+}
+
+/// The request body as text (UTF-8), within the body limit.
+pub async fn text_body(
+    ex: &Exchange,
+    ctx: &mut RequestContext,
+    parts: Parts,
+    body: Body,
+) -> Result<String, Response> {
+    let bytes = read_bytes(ex, ctx, parts, body).await?;
+    String::from_utf8(bytes.into())
+        .map_err(|_| ex.reject(&ApiError::malformed("the body is not valid UTF-8 text")))
+}
+
+/// The request body as an `application/x-www-form-urlencoded` form of `T`, decoded and
+/// validated: a failure is 400 naming the field.
+pub async fn form_body<T: DeserializeOwned + Validate>(
+    ex: &Exchange,
+    ctx: &mut RequestContext,
+    parts: Parts,
+    body: Body,
+) -> Result<T, Response> {
+    let bytes = read_bytes(ex, ctx, parts, body).await?;
+    let item: T = serde_html_form::from_bytes(&bytes).map_err(|e| {
+        ex.reject(&ApiError::malformed(format!(
+            "the form does not decode: {e}"
+        )))
+    })?;
+    let mut violations = Vec::new();
+    item.validate("", &mut violations);
+    match violations.into_iter().next() {
+        None => Ok(item),
+        Some(first) => {
+            let mut error = ApiError::bad_request(first.message);
+            error.field = first.field;
+            Err(ex.reject(&error))
+        }
+    }
+}
+
+/// The parts of a `multipart/form-data` body, read within the body limit: the files
+/// (parts named in `files`, or sent with a file name) and the text of every other part.
+/// `encoding`: the spec's `encoding` content types by field (a file of another type is
+/// `415`). The request's extensions move into the context.
+pub async fn multipart_body(
+    ex: &Exchange,
+    ctx: &mut RequestContext,
+    parts: Parts,
+    body: Body,
+    files: &[&str],
+    encoding: &[(&str, &str)],
+) -> Result<FormParts, Response> {
+    use axum::extract::FromRequest;
+    let mut request = Request::from_parts(parts, body);
+    if let Some(content_type) = ctx.headers.get(header::CONTENT_TYPE) {
+        request
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, content_type.clone());
+    }
+    // The multipart reader applies the body limit from the extensions: they stay with the
+    // request, and the context gets a copy.
+    ctx.extensions = request.extensions().clone();
+    let refuse = |status: StatusCode, message: String| ex.reject(&ApiError::new(status, message));
+    let mut multipart = axum::extract::Multipart::from_request(request, &())
+        .await
+        .map_err(|e| refuse(e.status(), e.body_text()))?;
+    let mut form = FormParts::default();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return Err(refuse(e.status(), e.body_text())),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let content_type = field.content_type().map(str::to_string);
+        let is_file = file_name.is_some() || files.contains(&name.as_str());
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| refuse(e.status(), e.body_text()))?;
+        if !is_file {
+            let text = String::from_utf8(bytes.into()).map_err(|_| {
+                ex.reject(&ApiError::invalid(
+                    name.clone(),
+                    format!("the part `{name}` is not valid UTF-8 text"),
+                ))
+            })?;
+            form.texts.push((name, text));
+            continue;
+        }
+        let declared = encoding.iter().find(|(field, _)| *field == name);
+        if let (Some((_, declared)), Some(sent)) = (declared, &content_type) {
+            if !declared.split(',').any(|d| media_matches(d.trim(), sent)) {
+                let message = format!("the file `{name}` must be {declared}; got {sent}");
+                return Err(ex.reject(
+                    &ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, message).with_field(name),
+                ));
+            }
+        }
+        let mut body = Binary::from_bytes(bytes);
+        if let Some(content_type) = &content_type {
+            body = body.with_content_type(content_type.clone());
+        }
+        form.files.push((
+            name,
+            FilePart {
+                file_name,
+                content_type,
+                body,
+            },
+        ));
+    }
+    Ok(form)
+}
+
+/// The parts of a `multipart/form-data` body ([`multipart_body`]), taken apart into a
+/// generated form struct by field name.
+#[derive(Debug, Default)]
+pub struct FormParts {
+    texts: Vec<(String, String)>,
+    files: Vec<(String, FilePart)>,
+}
+
+impl FormParts {
+    /// A field's value from the text of its parts (several parts for an array, none for
+    /// `None`), as a query parameter's: 400 naming the field when it does not decode.
+    pub fn value<T: DeserializeOwned>(&self, name: &str) -> Result<T, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct One<T> {
+            v: T,
+        }
+        let pairs: Vec<(&str, &str)> = self
+            .texts
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, text)| ("v", text.as_str()))
+            .collect();
+        let bad = |e: &dyn std::fmt::Display| {
+            let message = format!("the part `{name}` {e}").replace("field `v`", "value");
+            ApiError::invalid(name, message).with_type(super::vocabulary::SYNTAX)
+        };
+        let query = serde_html_form::to_string(&pairs).map_err(|e| bad(&e))?;
+        serde_html_form::from_str::<One<T>>(&query)
+            .map(|one| one.v)
+            .map_err(|e| bad(&format_args!("does not decode: {e}")))
+    }
+
+    /// A field sent as JSON (an object in a form); `None` when it was not sent.
+    pub fn optional_json<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, ApiError> {
+        let Some((_, text)) = self.texts.iter().find(|(n, _)| n == name) else {
+            return Ok(None);
+        };
+        serde_json::from_str(text).map(Some).map_err(|e| {
+            ApiError::invalid(name, format!("the part `{name}` is not valid JSON: {e}"))
+                .with_type(super::vocabulary::SYNTAX)
+        })
+    }
+
+    /// A required field sent as JSON.
+    pub fn json<T: DeserializeOwned>(&self, name: &str) -> Result<T, ApiError> {
+        self.optional_json(name)?
+            .ok_or_else(|| ApiError::invalid(name, format!("the part `{name}` is required")))
+    }
+
+    /// The file sent as `name`, if any.
+    pub fn optional_file(&mut self, name: &str) -> Option<FilePart> {
+        let at = self.files.iter().position(|(n, _)| n == name)?;
+        Some(self.files.remove(at).1)
+    }
+
+    /// The required file sent as `name`.
+    pub fn file(&mut self, name: &str) -> Result<FilePart, ApiError> {
+        self.optional_file(name)
+            .ok_or_else(|| ApiError::invalid(name, format!("the file `{name}` is required")))
+    }
+
+    /// Every file sent as `name`, in order.
+    pub fn files(&mut self, name: &str) -> Vec<FilePart> {
+        let (named, rest) = std::mem::take(&mut self.files)
+            .into_iter()
+            .partition(|(n, _)| n == name);
+        self.files = rest;
+        named.into_iter().map(|(_, file)| file).collect::<Vec<_>>()
+    }
+}
+
+/// The media type a response is sent as: the body's own, else the declared one (a range
+/// such as `image/*` is not a media type: `application/octet-stream` then).
+fn sent_media<'a>(own: Option<&'a str>, declared: &'a str) -> &'a str {
+    own.unwrap_or(if declared.contains('*') {
+        "application/octet-stream"
+    } else {
+        declared
+    })
+}
+
+fn raw_response(status: StatusCode, media: &str, body: Body) -> Response {
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    if let Ok(value) = HeaderValue::from_str(media) {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
+    response
+}
+
+/// A text success, sent as it is (no envelope in any style) as `media`.
+pub fn text_response(status: StatusCode, media: &str, text: String) -> Response {
+    let media = if media.contains("charset") || media.contains('*') {
+        sent_media(None, media).to_string()
+    } else {
+        format!("{media}; charset=utf-8")
+    };
+    raw_response(status, &media, Body::from(text))
+}
+
+/// A success of bytes, streamed as they come (no envelope in any style), as the body's
+/// media type or else `media`.
+pub fn binary_response(status: StatusCode, media: &str, body: Binary) -> Response {
+    let media = sent_media(body.content_type(), media).to_string();
+    let length = body.length();
+    let mut response = raw_response(status, &media, Body::from_stream(body));
+    if let Some(length) = length {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    }
+    response
+}
+
+/// An `application/x-www-form-urlencoded` success (no envelope in any style).
+pub fn form_response<T: Serialize>(ex: &Exchange, status: StatusCode, item: &T) -> Response {
+    match serde_html_form::to_string(item) {
+        Ok(form) => raw_response(
+            status,
+            "application/x-www-form-urlencoded",
+            Body::from(form),
+        ),
+        Err(e) => ex.reject(&ApiError::internal(format!(
+            "the answer cannot be written as a form: {e}"
+        ))),
+    }
+}
 /// A list operation with a body takes one item.
 pub fn exactly_one<T>(ex: &Exchange, items: Vec<T>) -> Result<T, Response> {
     let count = items.len();

@@ -188,7 +188,9 @@ mod client {
     use reqwest::{Method, StatusCode, Url};
     use serde::de::DeserializeOwned;
 
-    use super::super::client::{ClientStyle, Core, DecodeError, Error, REQUEST_ID_HEADER};
+    use super::super::client::{
+        Answer, ClientStyle, Core, DecodeError, Error, Payload, REQUEST_ID_HEADER,
+    };
     use super::Event;
 
     /// How an event stream reconnects after its connection drops: at most
@@ -490,16 +492,18 @@ mod client {
                         })?;
                         headers.insert(LAST_EVENT_ID, id);
                     }
+                    let payload = body.clone().map_or(Payload::None, Payload::Json);
                     core.open(
                         method.clone(),
-                        url,
+                        url.clone(),
                         headers,
-                        body.clone(),
-                        security,
+                        payload,
                         "text/event-stream",
+                        security,
                         false,
                     )
                     .await
+                    .map(Answer::into_response)
                 })
             });
             let response = connect(None).await?;

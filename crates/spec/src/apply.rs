@@ -644,7 +644,8 @@ fn wrap_success(
     let foreign = shape.success_schema.is_none() && !response.content.is_empty();
     match wrap.body {
         Body::Named(named) if !foreign => {
-            response.content = json_content(refs_local(&add_named(schemas, *named)));
+            let schema = refs_local(&add_named(schemas, *named));
+            response.content = with_json(&response.content, schema);
         }
         _ => {}
     }
@@ -682,7 +683,7 @@ fn rewrite_request(
     let Some(named) = style.wrap(shape, &resource_names(shape), refs).request else {
         return;
     };
-    body.content = json_content(refs_local(&add_named(schemas, named)));
+    body.content = with_json(&body.content, refs_local(&add_named(schemas, named)));
     mark(&mut body.extensions, style);
     operation.request_body = Some(ReferenceOr::Item(body));
 }
@@ -690,6 +691,19 @@ fn rewrite_request(
 /// A reference to a schema `apply` adds to the wire spec itself (always local).
 fn refs_local(name: &str) -> ReferenceOr<Schema> {
     Refs::local().schema(name)
+}
+
+/// `content` with its JSON media types replaced by the style's `application/json` body
+/// (first); bodies of other media types (text, forms, files) travel as they are in every
+/// style.
+fn with_json(
+    content: &IndexMap<String, MediaType>,
+    schema: ReferenceOr<Schema>,
+) -> IndexMap<String, MediaType> {
+    let mut out = json_content(schema);
+    let others = content.iter().filter(|(media, _)| !shape::is_json(media));
+    out.extend(others.map(|(media, object)| (media.clone(), object.clone())));
+    out
 }
 
 fn json_content(schema: ReferenceOr<Schema>) -> IndexMap<String, MediaType> {

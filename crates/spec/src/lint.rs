@@ -4,7 +4,7 @@
 //! |---|---|---|
 //! | `lint/missing-operation-id` | warning | an operation without `operationId` gets a synthetic name |
 //! | `lint/inline-object-schema` | warning | an inline object as a request or success body forces a synthetic type name |
-//! | `lint/success-without-schema` | warning | a success response (other than 204) has no JSON schema, so the style cannot wrap it |
+//! | `lint/success-without-schema` | warning | a success response (other than 204) has no body, so the style cannot wrap it |
 //! | `lint/no-success-response` | warning | no 2xx (or `default`) response: the operation is assumed to answer 200 with no body |
 //! | `lint/path-item-ref` | warning | a path item that is a `$ref` is skipped by apply and generation |
 //! | `lint/invalid-collection-key` | warning | `x-apigen-collection` is not a non-empty string of letters, digits and `_` |
@@ -70,7 +70,7 @@ pub fn lint(spec: &OpenAPI, style: Option<&dyn Style>) -> Vec<Diagnostic> {
             );
         }
         collection_key(&shape.operation.extensions, &shape.pointer, &mut out);
-        bodies(&shape, &what, &mut out);
+        bodies(spec, &shape, &what, &mut out);
         if let Some(style) = style {
             pagination(spec, &shape, style, &refs, &what, &mut out);
             error_responses(spec, &shape, style, &refs, &what, &mut out);
@@ -103,7 +103,7 @@ fn collection_key(
     }
 }
 
-fn bodies(shape: &OperationShape<'_>, what: &str, out: &mut Vec<Diagnostic>) {
+fn bodies(spec: &OpenAPI, shape: &OperationShape<'_>, what: &str, out: &mut Vec<Diagnostic>) {
     let success = shape
         .operation
         .responses
@@ -124,7 +124,13 @@ fn bodies(shape: &OperationShape<'_>, what: &str, out: &mut Vec<Diagnostic>) {
             .with_help("declare the success response, e.g. `\"200\"` with an `application/json` schema")
             .at_pointer(format!("{}/responses", shape.pointer)),
         );
-    } else if shape.success_schema.is_none() && shape.success_status != 204 {
+    } else if shape.success_schema.is_none()
+        && shape.success_status != 204
+        // A body of another media type (text, a file, events) travels as it is.
+        && shape::success_response(spec, shape.operation)
+            .1
+            .is_none_or(|r| r.content.is_empty())
+    {
         out.push(
             Diagnostic::warning(
                 "lint/success-without-schema",

@@ -215,7 +215,10 @@ fn list_items<'a>(
 
 /// The success status and its response: the lowest declared 2xx code, else `2XX`,
 /// else `default` (both answered as 200).
-fn success_response<'a>(spec: &'a OpenAPI, op: &'a Operation) -> (u16, Option<&'a Response>) {
+pub(crate) fn success_response<'a>(
+    spec: &'a OpenAPI,
+    op: &'a Operation,
+) -> (u16, Option<&'a Response>) {
     let lowest = op
         .responses
         .responses

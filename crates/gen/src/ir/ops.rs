@@ -8,8 +8,9 @@
 use super::names::{self, Namer};
 use super::schema::{to_field, DraftField, FieldOf, Ty, TypeBuilder, TypeId};
 use super::{
-    Body, DefaultExpr, DefaultValue, Operation, Origin, Param, ParamGroup, Presence, ResponseCase,
-    ResponseHeaders, SchemeUse, SecurityScheme, Success,
+    Body, DefaultExpr, DefaultValue, FormField, Media, MediaVariant, MultipartForm, Operation,
+    Origin, Param, ParamGroup, Presence, ResponseCase, ResponseHeaders, SchemeUse, SecurityScheme,
+    Success,
 };
 use apigen_spec::pointer::escape;
 use apigen_spec::reference::follow_json;
@@ -52,6 +53,8 @@ pub(crate) struct DraftOperation {
     cases: Vec<DraftCase>,
     /// The enum of the cases, when there are several.
     cases_enum: Option<TypeId>,
+    /// Bodies that are not JSON, or several media types.
+    media: Option<DraftMedia>,
 }
 
 /// One declared success status whose types are still [`Ty`]s.
@@ -62,6 +65,246 @@ struct DraftCase {
     /// The declared-headers struct and its headers' names.
     headers: Option<(TypeId, Vec<String>)>,
     created: bool,
+}
+
+/// The runtime's streamed bytes, as the generated modules name it.
+const BINARY: &str = "super::runtime::body::Binary";
+
+/// The runtime's multipart file, as the generated modules name it.
+const FILE_PART: &str = "super::runtime::body::FilePart";
+
+/// How a body of one media type travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Json,
+    Form,
+    Text,
+    Binary,
+    Multipart,
+}
+
+impl Kind {
+    /// What a body of `media` (with `schema`) is; `None`: not one apigen reads here
+    /// (`text/event-stream`, other `multipart/*` types, sequences of JSON).
+    fn of(media: &str, schema: Option<&Value>) -> Option<Kind> {
+        let essence = media
+            .split(';')
+            .next()
+            .unwrap_or(media)
+            .trim()
+            .to_ascii_lowercase();
+        let binary_schema = schema
+            .and_then(|s| s.get("format"))
+            .and_then(Value::as_str)
+            .is_some_and(|f| f == "binary");
+        if shape::is_json(&essence) {
+            return Some(Kind::Json);
+        }
+        Some(match essence.as_str() {
+            "application/x-www-form-urlencoded" if schema.is_some() => Kind::Form,
+            "application/x-www-form-urlencoded" => Kind::Text,
+            "multipart/form-data" => Kind::Multipart,
+            "text/event-stream"
+            | "application/jsonl"
+            | "application/x-ndjson"
+            | "application/json-seq" => return None,
+            m if m.starts_with("multipart/") => return None,
+            m if (m.starts_with("text/") || m == "application/xml" || m.ends_with("+xml"))
+                && !binary_schema =>
+            {
+                Kind::Text
+            }
+            _ => Kind::Binary,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Json => "json",
+            Kind::Form => "form",
+            Kind::Text => "text",
+            Kind::Binary => "binary",
+            Kind::Multipart => "multipart",
+        }
+    }
+
+    fn variant(self) -> &'static str {
+        match self {
+            Kind::Json => "Json",
+            Kind::Form => "Form",
+            Kind::Text => "Text",
+            Kind::Binary => "Binary",
+            Kind::Multipart => "Multipart",
+        }
+    }
+}
+
+/// One kind of body, its types still [`Ty`]s.
+struct DraftVariant {
+    kind: Kind,
+    media_types: Vec<String>,
+    indices: Vec<usize>,
+    /// The type of a JSON or form body.
+    ty: Option<Ty>,
+}
+
+/// The bodies of every media type of one request or success, in spec order, one variant
+/// per kind.
+#[derive(Default)]
+struct DraftBodies {
+    variants: Vec<DraftVariant>,
+    types: Vec<String>,
+}
+
+impl DraftBodies {
+    fn add(&mut self, kind: Kind, media: &str, ty: impl FnOnce() -> Option<Ty>) {
+        let index = self.types.len();
+        self.types.push(media.to_string());
+        match self.variants.iter_mut().find(|v| v.kind == kind) {
+            Some(variant) => {
+                variant.media_types.push(media.to_string());
+                variant.indices.push(index);
+            }
+            None => self.variants.push(DraftVariant {
+                kind,
+                media_types: vec![media.to_string()],
+                indices: vec![index],
+                ty: ty(),
+            }),
+        }
+    }
+
+    /// Only one JSON variant (or nothing).
+    fn json_only(&self) -> bool {
+        self.variants.iter().all(|v| v.kind == Kind::Json)
+    }
+
+    fn write(self, names: &[String], form: Option<&str>) -> (Vec<MediaVariant>, Vec<String>) {
+        let mut seen: Vec<String> = Vec::new();
+        let variants = self
+            .variants
+            .into_iter()
+            .map(|v| {
+                let rust_type = match (v.kind, &v.ty) {
+                    (Kind::Json | Kind::Form, Some(ty)) => ty.render(names, true),
+                    (Kind::Json | Kind::Form, None) => "::serde_json::Value".to_string(),
+                    (Kind::Text, _) => "String".to_string(),
+                    (Kind::Binary, _) => BINARY.to_string(),
+                    (Kind::Multipart, _) => format!("types::{}", form.unwrap_or_default()),
+                };
+                let from = !seen.contains(&rust_type);
+                seen.push(rust_type.clone());
+                MediaVariant {
+                    kind: v.kind.name().to_string(),
+                    variant: v.kind.variant().to_string(),
+                    media_types: v.media_types,
+                    indices: v.indices,
+                    rust_type,
+                    from,
+                }
+            })
+            .collect();
+        (variants, self.types)
+    }
+}
+
+/// A `multipart/form-data` body's struct, its field types still [`Ty`]s.
+struct DraftForm {
+    id: TypeId,
+    doc: Option<String>,
+    fields: Vec<DraftFormField>,
+}
+
+struct DraftFormField {
+    name: String,
+    wire: String,
+    /// See [`FormField::kind`].
+    kind: &'static str,
+    /// The field of a value or JSON part (files have a type of their own).
+    field: Option<DraftField>,
+    content_type: Option<String>,
+    doc: Option<String>,
+}
+
+/// An operation's bodies by media type (see [`Media`]).
+struct DraftMedia {
+    request: DraftBodies,
+    request_required: bool,
+    request_enum: Option<TypeId>,
+    form: Option<DraftForm>,
+    response: DraftBodies,
+    response_enum: Option<TypeId>,
+    accept_enum: Option<TypeId>,
+}
+
+impl DraftMedia {
+    fn uses(&self, out: &mut Vec<TypeId>) {
+        for v in self.request.variants.iter().chain(&self.response.variants) {
+            if let Some(ty) = &v.ty {
+                ty.ids(out);
+            }
+        }
+        for f in self.form.iter().flat_map(|f| &f.fields) {
+            if let Some(field) = &f.field {
+                field.ty.ids(out);
+            }
+        }
+    }
+
+    fn write(self, names: &[String]) -> Media {
+        let name = |id: Option<TypeId>| id.and_then(|id| names.get(id.index()).cloned());
+        let form = self.form.map(|form| MultipartForm {
+            type_name: names.get(form.id.index()).cloned().unwrap_or_default(),
+            doc: form.doc,
+            fields: form
+                .fields
+                .into_iter()
+                .map(|f| {
+                    let rust_type = match (f.kind, &f.field) {
+                        ("file", _) => FILE_PART.to_string(),
+                        ("optional_file", _) => format!("Option<{FILE_PART}>"),
+                        ("files", _) => format!("Vec<{FILE_PART}>"),
+                        (_, Some(field)) => {
+                            let written = to_field(field, names, false);
+                            // A form has no defaults: a part left out is `None`.
+                            if written.default.is_some() {
+                                format!("Option<{}>", written.inner_type)
+                            } else {
+                                written.rust_type
+                            }
+                        }
+                        (_, None) => "String".to_string(),
+                    };
+                    FormField {
+                        name: f.name,
+                        wire_name: f.wire,
+                        rust_type,
+                        kind: f.kind.to_string(),
+                        content_type: f.content_type,
+                        doc: f.doc,
+                    }
+                })
+                .collect(),
+        });
+        let (request, request_types) = self
+            .request
+            .write(names, form.as_ref().map(|f| f.type_name.as_str()));
+        let (response, response_types) = self.response.write(names, None);
+        Media {
+            request,
+            request_types,
+            request_required: self.request_required,
+            request_enum: name(self.request_enum),
+            form,
+            response,
+            response_types,
+            response_enum: name(self.response_enum),
+            accept_enum: name(self.accept_enum),
+            server_body: String::new(),
+            client_body: String::new(),
+            success_type: String::new(),
+        }
+    }
 }
 
 /// A parameter whose type is still a [`Ty`].
@@ -115,6 +358,9 @@ impl DraftOperation {
             }
             out.extend(case.headers.as_ref().map(|(id, _)| *id));
         }
+        if let Some(media) = &self.media {
+            media.uses(out);
+        }
     }
 
     /// The query, header and cookie structs with their parameters.
@@ -122,8 +368,8 @@ impl DraftOperation {
         self.query.iter().chain(&self.headers).chain(&self.cookies)
     }
 
-    /// Adds the types the server validates for this operation: the request body's to
-    /// `bodies`, the path parameters' and the query, header and cookie structs to `params`.
+    /// Adds the types the server validates for this operation: the request bodies' (JSON
+    /// and forms) to `bodies`, the path parameters' and the query, header and cookie structs to `params`.
     pub(crate) fn validated(&self, bodies: &mut Vec<TypeId>, params: &mut Vec<TypeId>) {
         if let Some(body) = &self.body {
             body.ty.ids(bodies);
@@ -132,6 +378,10 @@ impl DraftOperation {
             p.field.ty.ids(params);
         }
         params.extend(self.groups().map(|(id, _)| *id));
+        let variants = self.media.iter().flat_map(|m| &m.request.variants);
+        for ty in variants.filter_map(|v| v.ty.as_ref()) {
+            ty.ids(bodies);
+        }
     }
 
     /// The operation, its types written with the types' final `names`.
@@ -201,6 +451,7 @@ impl DraftOperation {
             })
             .collect();
         op.responses_enum = self.cases_enum.map(name);
+        op.media = self.media.map(|media| media.write(names));
         op
     }
 }
@@ -325,10 +576,11 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         let query = self.group(&declared, "query", "Query");
         let headers = self.group(&declared, "header", "Headers");
         let cookies = self.group(&declared, "cookie", "Cookies");
-        let body = self.body();
-        let (status, success, main_response) = self.success();
+        let (body, request) = self.body();
+        let (status, success, response, main_response) = self.success();
+        let media = self.media(request, response);
         let events = self.events();
-        let cases = self.cases(success.clone(), main_response);
+        let cases = self.cases(success.clone(), main_response, media.is_some());
         let cases_enum =
             (cases.len() > 1).then(|| self.types.reserve(&format!("{}Response", self.type_prefix)));
         let text = |key: &str| {
@@ -380,6 +632,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             client_batch: false,
             responses: Vec::new(),
             responses_enum: None,
+            media: None,
             origin: self.types.origin(&pointer),
         };
         DraftOperation {
@@ -393,21 +646,30 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             events,
             cases,
             cases_enum,
+            media,
         }
     }
 
     /// The declared success statuses (the main one first, then the others in ascending
-    /// order), each with its body type and declared headers. A list, and a write the style
-    /// takes many items in at once (a batch), answer their main status only, without
-    /// declared headers.
-    fn cases(&mut self, success: Option<Ty>, main: Option<(&'a Value, String)>) -> Vec<DraftCase> {
+    /// order), each with its body type and declared headers. A list, a write the style takes
+    /// many items in at once (a batch) and an operation with bodies that are not JSON answer
+    /// their main status only, without declared headers.
+    fn cases(
+        &mut self,
+        success: Option<Ty>,
+        main: Option<(&'a Value, String)>,
+        media: bool,
+    ) -> Vec<DraftCase> {
         let batch = self.style.batch_writes()
             && self.shape.has_body
+            && !media
             && !self.shape.is_list
             && !self.shape.addresses_item;
-        let single = self.shape.is_list || batch;
+        let single = self.shape.is_list || batch || media;
         let what = if self.shape.is_list {
             "a list operation"
+        } else if media {
+            "an operation with bodies that are not JSON"
         } else {
             "a write of many items at once (a batch)"
         };
@@ -782,35 +1044,171 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         Some((id, params))
     }
 
-    fn body(&mut self) -> Option<DraftRequestBody> {
+    /// The request body: its JSON variant as the JSON path takes it, and every variant
+    /// (with the body's `required` and its multipart struct, if any).
+    fn body(
+        &mut self,
+    ) -> (
+        Option<DraftRequestBody>,
+        Option<(DraftBodies, bool, Option<DraftForm>)>,
+    ) {
         let pointer = format!("{}/requestBody", self.shape.pointer);
-        let body = self.op.get("requestBody")?;
-        let (body, pointer) = self.follow(body, &pointer)?;
-        let content = body.get("content").and_then(Value::as_object)?;
-        let Some((media, schema)) = json_media(content) else {
-            if let Some(media) = content.keys().next() {
-                self.types.unsupported(
-                    &pointer,
-                    &format!("a `{media}` request body"),
-                    "nothing (the operation takes no body)",
-                );
-            }
-            return None;
+        let Some((body, pointer)) = self
+            .op
+            .get("requestBody")
+            .and_then(|body| self.follow(body, &pointer))
+        else {
+            return (None, None);
         };
-        let schema_pointer = format!("{pointer}/content/{}/schema", escape(media));
-        let hint = format!("{}Request", self.type_prefix);
-        let resolved = self.types.resolve(schema, &schema_pointer, &hint);
-        Some(DraftRequestBody {
-            ty: resolved.ty,
-            required: body
-                .get("required")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
-            description: body
+        let Some(content) = body.get("content").and_then(Value::as_object) else {
+            return (None, None);
+        };
+        let required = body
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let mut bodies = DraftBodies::default();
+        let mut json = None;
+        let mut form = None;
+        for (media, media_object) in content {
+            let schema = media_object.get("schema");
+            let media_pointer = format!("{pointer}/content/{}", escape(media));
+            let Some(kind) = Kind::of(media, schema) else {
+                self.types.unsupported(
+                    &media_pointer,
+                    &format!("a `{media}` request body"),
+                    "nothing (the operation does not take it)",
+                );
+                continue;
+            };
+            let hint = match kind {
+                Kind::Form => format!("{}FormBody", self.type_prefix),
+                _ => format!("{}Request", self.type_prefix),
+            };
+            let resolve = |types: &mut TypeBuilder<'a>| {
+                schema.map(|schema| {
+                    let at = format!("{media_pointer}/schema");
+                    types.resolve(schema, &at, &hint).ty
+                })
+            };
+            match kind {
+                Kind::Json if json.is_none() => {
+                    let ty = resolve(self.types).unwrap_or(Ty::Value);
+                    json = Some(ty.clone());
+                    bodies.add(kind, media, || Some(ty));
+                }
+                Kind::Multipart if form.is_none() => {
+                    match self.form(media_object, &media_pointer) {
+                        Some(built) => {
+                            form = Some(built);
+                            bodies.add(kind, media, || None);
+                        }
+                        // A form without properties travels as the bytes it is.
+                        None => bodies.add(Kind::Binary, media, || None),
+                    }
+                }
+                Kind::Form if !bodies.variants.iter().any(|v| v.kind == kind) => {
+                    let ty = resolve(self.types);
+                    bodies.add(kind, media, || ty);
+                }
+                _ => bodies.add(kind, media, || None),
+            }
+        }
+        let description = body
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let json = json.map(|ty| DraftRequestBody {
+            ty,
+            required,
+            description,
+        });
+        (json, Some((bodies, required, form)))
+    }
+
+    /// The struct of a `multipart/form-data` body: a field per property, files as the
+    /// runtime's `FilePart`s; `None` when the schema names no properties.
+    fn form(&mut self, media_object: &'a Value, pointer: &str) -> Option<DraftForm> {
+        let schema_pointer = format!("{pointer}/schema");
+        let (schema, schema_pointer) = self.follow(media_object.get("schema")?, &schema_pointer)?;
+        let properties = schema.get("properties").and_then(Value::as_object)?;
+        if properties.is_empty() {
+            return None;
+        }
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let owner = format!("{}Form", self.type_prefix);
+        let id = self.types.reserve(&owner);
+        let mut namer = Namer::default();
+        let mut fields = Vec::new();
+        for (wire, property) in properties {
+            let at = format!("{schema_pointer}/properties/{}", escape(wire));
+            let resolved = self.follow(property, &at).map(|(v, _)| v);
+            let items = resolved
+                .and_then(|p| p.get("items"))
+                .and_then(|items| self.follow(items, &at))
+                .map(|(v, _)| v);
+            let content_type = media_object
+                .get("encoding")
+                .and_then(|e| e.get(wire))
+                .and_then(|e| e.get("contentType"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let is_required = required.contains(&wire.as_str());
+            let doc = property
                 .get("description")
                 .and_then(Value::as_str)
-                .map(str::to_string),
-        })
+                .map(str::to_string);
+            let file_kind = if resolved.is_some_and(is_file) {
+                Some(if is_required { "file" } else { "optional_file" })
+            } else if items.is_some_and(is_file) {
+                Some("files")
+            } else {
+                None
+            };
+            if let Some(kind) = file_kind {
+                fields.push(DraftFormField {
+                    name: namer.unique(&names::snake(wire)),
+                    wire: wire.clone(),
+                    kind,
+                    field: None,
+                    content_type,
+                    doc,
+                });
+                continue;
+            }
+            let json = content_type.as_deref().is_some_and(shape::is_json)
+                || resolved.is_some_and(|p| !is_scalar(p, items));
+            let of = FieldOf {
+                wire,
+                required: is_required,
+                owner: &owner,
+                allow_null: false,
+            };
+            let field = self.types.field(property, &at, of, &mut namer);
+            fields.push(DraftFormField {
+                name: field.name.clone(),
+                wire: wire.clone(),
+                kind: match (json, is_required) {
+                    (false, _) => "value",
+                    (true, true) => "json",
+                    (true, false) => "optional_json",
+                },
+                field: Some(field),
+                content_type,
+                doc,
+            });
+        }
+        let doc = schema
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        Some(DraftForm { id, doc, fields })
     }
 
     /// The JSON body type of a response (at `pointer`).
@@ -821,16 +1219,60 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         Some(self.types.resolve(schema, &pointer, hint).ty)
     }
 
-    /// The success status, the success response's type and the response itself (with its
-    /// pointer): the response of the status `shape` chose, then `2XX`, then `default`.
-    fn success(&mut self) -> (u16, Option<Ty>, Option<(&'a Value, String)>) {
+    /// The success status, its JSON type, its bodies of every media type and the response
+    /// itself (with its pointer): the response of the status `shape` chose, then `2XX`, then
+    /// `default`.
+    #[allow(clippy::type_complexity)]
+    fn success(&mut self) -> (u16, Option<Ty>, DraftBodies, Option<(&'a Value, String)>) {
         let status = self.shape.success_status;
         let found = self.success_response();
-        let hint = format!("{}Response", self.type_prefix);
-        let ty = found
-            .as_ref()
-            .and_then(|(response, pointer)| self.body_schema(response, pointer, &hint));
-        (status, ty, found)
+        let mut bodies = DraftBodies::default();
+        let mut json = None;
+        let content = found.as_ref().and_then(|(response, pointer)| {
+            Some((
+                response.get("content").and_then(Value::as_object)?,
+                pointer.clone(),
+            ))
+        });
+        let entries = content.iter().flat_map(|(content, pointer)| {
+            content
+                .iter()
+                .map(move |(media, object)| (media, object, pointer))
+        });
+        for (media, media_object, pointer) in entries {
+            let schema = media_object.get("schema");
+            let media_pointer = format!("{pointer}/content/{}", escape(media));
+            match Kind::of(media, schema) {
+                Some(Kind::Json) if json.is_none() => {
+                    let Some(schema) = schema else { continue };
+                    let hint = format!("{}Response", self.type_prefix);
+                    let at = format!("{media_pointer}/schema");
+                    let ty = self.types.resolve(schema, &at, &hint).ty;
+                    json = Some(ty.clone());
+                    bodies.add(Kind::Json, media, || Some(ty));
+                }
+                Some(Kind::Json) => {}
+                Some(Kind::Multipart) => self.types.unsupported(
+                    &media_pointer,
+                    &format!("a `{media}` response"),
+                    "nothing (the operation answers without it)",
+                ),
+                Some(Kind::Form) => {
+                    if !bodies.variants.iter().any(|v| v.kind == Kind::Form) {
+                        let hint = format!("{}FormResponse", self.type_prefix);
+                        let at = format!("{media_pointer}/schema");
+                        let ty = schema.map(|schema| self.types.resolve(schema, &at, &hint).ty);
+                        bodies.add(Kind::Form, media, || ty);
+                    } else {
+                        bodies.add(Kind::Form, media, || None);
+                    }
+                }
+                Some(kind) => bodies.add(kind, media, || None),
+                // Streams of events or items are read elsewhere.
+                None => {}
+            }
+        }
+        (status, json, bodies, found)
     }
 
     /// The success response (the status `shape` chose, then `2XX`, then `default`) and its
@@ -865,6 +1307,46 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         Some(match self.types.resolve(schema, &pointer, &hint).ty {
             Ty::Vec(item) => *item,
             ty => ty,
+        })
+    }
+
+    /// The operation's bodies by media type, when one is not JSON or there are several;
+    /// a list operation keeps its JSON ones (others are named in a warning).
+    fn media(
+        &mut self,
+        request: Option<(DraftBodies, bool, Option<DraftForm>)>,
+        response: DraftBodies,
+    ) -> Option<DraftMedia> {
+        let (request, request_required, form) = request.unwrap_or_default();
+        let plain = request.json_only()
+            && request.variants.len() <= 1
+            && response.json_only()
+            && response.variants.len() <= 1;
+        if plain {
+            return None;
+        }
+        if self.shape.is_list {
+            self.types.unsupported(
+                &self.shape.pointer,
+                "a list operation with bodies that are not JSON",
+                "its JSON bodies only",
+            );
+            return None;
+        }
+        let prefix = self.type_prefix;
+        let request_enum =
+            (request.variants.len() > 1).then(|| self.types.reserve(&format!("{prefix}Body")));
+        let several = response.variants.len() > 1;
+        let response_enum = several.then(|| self.types.reserve(&format!("{prefix}Content")));
+        let accept_enum = several.then(|| self.types.reserve(&format!("{prefix}Accept")));
+        Some(DraftMedia {
+            request,
+            request_required,
+            request_enum,
+            form,
+            response,
+            response_enum,
+            accept_enum,
         })
     }
 
@@ -903,6 +1385,31 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
                     .collect()
             })
             .collect()
+    }
+}
+
+/// Whether a (resolved) schema is a file: a binary string.
+fn is_file(schema: &Value) -> bool {
+    schema.get("format").and_then(Value::as_str) == Some("binary")
+        && schema
+            .get("type")
+            .and_then(Value::as_str)
+            .is_none_or(|t| t == "string")
+}
+
+/// Whether a (resolved) property travels as text in a form: a scalar, or an array of
+/// scalars (one part per item); `items`: its resolved items.
+fn is_scalar(schema: &Value, items: Option<&Value>) -> bool {
+    let scalar = |s: &Value| {
+        s.get("enum").is_some()
+            || matches!(
+                s.get("type").and_then(Value::as_str),
+                Some("string" | "integer" | "number" | "boolean")
+            )
+    };
+    match schema.get("type").and_then(Value::as_str) {
+        Some("array") => items.is_some_and(scalar),
+        _ => scalar(schema),
     }
 }
 
