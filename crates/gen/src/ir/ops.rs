@@ -67,6 +67,12 @@ struct DraftCase {
     created: bool,
 }
 
+/// A request body's variants, its `required`, and its multipart struct.
+type DraftRequest = (DraftBodies, bool, Option<DraftForm>);
+
+/// A part of the spec (after `$ref` resolution) and its JSON pointer.
+type Found<'a> = (&'a Value, String);
+
 /// The runtime's streamed bytes, as the generated modules name it.
 const BINARY: &str = "super::runtime::body::Binary";
 
@@ -657,7 +663,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
     fn cases(
         &mut self,
         success: Option<Ty>,
-        main: Option<(&'a Value, String)>,
+        main: Option<Found<'a>>,
         media: bool,
     ) -> Vec<DraftCase> {
         let batch = self.style.batch_writes()
@@ -894,7 +900,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
 
     /// Follows `$ref`s (to `components/parameters`, …) from the value at `pointer` with the
     /// spec crate's resolver: what they name and its pointer; `None` when they do not resolve.
-    fn follow(&self, value: &'a Value, pointer: &str) -> Option<(&'a Value, String)> {
+    fn follow(&self, value: &'a Value, pointer: &str) -> Option<Found<'a>> {
         let (value, at) = follow_json(self.root, value).ok()?;
         Some((value, at.map_or_else(|| pointer.to_string(), String::from)))
     }
@@ -1046,12 +1052,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
 
     /// The request body: its JSON variant as the JSON path takes it, and every variant
     /// (with the body's `required` and its multipart struct, if any).
-    fn body(
-        &mut self,
-    ) -> (
-        Option<DraftRequestBody>,
-        Option<(DraftBodies, bool, Option<DraftForm>)>,
-    ) {
+    fn body(&mut self) -> (Option<DraftRequestBody>, Option<DraftRequest>) {
         let pointer = format!("{}/requestBody", self.shape.pointer);
         let Some((body, pointer)) = self
             .op
@@ -1222,8 +1223,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
     /// The success status, its JSON type, its bodies of every media type and the response
     /// itself (with its pointer): the response of the status `shape` chose, then `2XX`, then
     /// `default`.
-    #[allow(clippy::type_complexity)]
-    fn success(&mut self) -> (u16, Option<Ty>, DraftBodies, Option<(&'a Value, String)>) {
+    fn success(&mut self) -> (u16, Option<Ty>, DraftBodies, Option<Found<'a>>) {
         let status = self.shape.success_status;
         let found = self.success_response();
         let mut bodies = DraftBodies::default();
@@ -1277,7 +1277,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
 
     /// The success response (the status `shape` chose, then `2XX`, then `default`) and its
     /// pointer.
-    fn success_response(&self) -> Option<(&'a Value, String)> {
+    fn success_response(&self) -> Option<Found<'a>> {
         let responses_pointer = format!("{}/responses", self.shape.pointer);
         let responses = self.op.get("responses");
         let status = self.shape.success_status.to_string();
@@ -1314,7 +1314,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
     /// a list operation keeps its JSON ones (others are named in a warning).
     fn media(
         &mut self,
-        request: Option<(DraftBodies, bool, Option<DraftForm>)>,
+        request: Option<DraftRequest>,
         response: DraftBodies,
     ) -> Option<DraftMedia> {
         let (request, request_required, form) = request.unwrap_or_default();
