@@ -1,7 +1,9 @@
 //! Behaviour of the crate generated from `specs/examples/photos.yaml`: every kind of body
 //! (multipart with files and arrays, octet-stream and image downloads, text, forms, and an
-//! operation of several media types) round-trips between the generated client and server,
-//! 50 MB travel both ways with bounded memory, and the body limit refuses in the style.
+//! operation of several media types) and of parameter (path, header, cookie) round-trips
+//! between the generated client and server, 50 MB travel both ways with bounded memory, a
+//! feed of 1,000 server-sent events survives a dropped connection, and the body limit
+//! refuses in the style.
 //!
 //! Not a test of this crate: `scripts/check-snapshots.sh` copies it into the generated
 //! `snap-photos-<style>` crate of every style, naming that crate `api`, and runs it there
@@ -9,9 +11,10 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::Duration;
 
-use api::client::{Binary, Client, Error, FilePart};
-use api::server::{Api, ApiError, RequestContext, RouterBuilder};
+use api::client::{Binary, Client, Error, FilePart, ReconnectPolicy};
+use api::server::{Api, ApiError, Event, EventStream, RequestContext, RouterBuilder};
 use api::types::*;
 use futures_util::{stream, StreamExt, TryStreamExt};
 
@@ -41,6 +44,30 @@ fn generated(len: u64) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::
 struct Photos {
     originals: Mutex<HashMap<String, Vec<u8>>>,
     captions: Mutex<HashMap<String, String>>,
+    /// Connections to the activity feed so far.
+    feed_connections: Mutex<u32>,
+}
+
+/// Events in the activity feed.
+const FEED_LEN: i64 = 1000;
+/// The feed's first connection drops after this many events.
+const FEED_DROP_AFTER: i64 = 400;
+
+fn activity(seq: i64) -> Event<Activity> {
+    let action = match seq % 3 {
+        0 => ActivityAction::Added,
+        1 => ActivityAction::Captioned,
+        _ => ActivityAction::Removed,
+    };
+    Event::new(Activity {
+        seq,
+        photo_id: format!("ph_{seq}"),
+        action,
+    })
+    .id(seq.to_string())
+    .event("activity")
+    // Reconnect quickly (the server's `retry:`).
+    .retry(Duration::from_millis(20))
 }
 
 fn details_of(body: UpdatePhotoDetailsBody) -> (PhotoDetails, &'static str) {
@@ -51,7 +78,11 @@ fn details_of(body: UpdatePhotoDetailsBody) -> (PhotoDetails, &'static str) {
 }
 
 impl Api for Photos {
-    async fn create_album(&self, _ctx: RequestContext, body: AlbumInput) -> Result<Album, ApiError> {
+    async fn create_album(
+        &self,
+        _ctx: RequestContext,
+        body: AlbumInput,
+    ) -> Result<Album, ApiError> {
         Ok(Album {
             id: "al_1".to_string(),
             name: body.name,
@@ -61,7 +92,11 @@ impl Api for Photos {
         })
     }
 
-    async fn upload_photo(&self, _ctx: RequestContext, body: UploadPhotoForm) -> Result<Photo, ApiError> {
+    async fn upload_photo(
+        &self,
+        _ctx: RequestContext,
+        body: UploadPhotoForm,
+    ) -> Result<Photo, ApiError> {
         let size = body.file.body.as_bytes().map_or(0, |b| b.len() as i64);
         Ok(Photo {
             id: "ph_1".to_string(),
@@ -110,20 +145,84 @@ impl Api for Photos {
         })
     }
 
-    async fn get_caption(&self, _ctx: RequestContext, photo_id: String) -> Result<String, ApiError> {
+    async fn get_caption(
+        &self,
+        _ctx: RequestContext,
+        photo_id: String,
+        headers: GetCaptionHeaders,
+        cookies: GetCaptionCookies,
+    ) -> Result<String, ApiError> {
         let captions = self.captions.lock().unwrap();
-        captions
+        let caption = captions
             .get(&photo_id)
             .cloned()
-            .ok_or_else(|| ApiError::not_found("no caption"))
+            .ok_or_else(|| ApiError::not_found("no caption"))?;
+        let caption = match cookies.caption_lang {
+            Some(GetCaptionCaptionLang::Fr) => format!("[fr] {caption}"),
+            _ => caption,
+        };
+        Ok(match headers.x_caption_case {
+            Some(GetCaptionXCaptionCase::Upper) => caption.to_uppercase(),
+            _ => caption,
+        })
     }
 
-    async fn set_caption(&self, _ctx: RequestContext, photo_id: String, body: String) -> Result<(), ApiError> {
+    async fn album_activity(
+        &self,
+        _ctx: RequestContext,
+        album_id: String,
+        headers: AlbumActivityHeaders,
+    ) -> Result<EventStream<Activity>, ApiError> {
+        if album_id != "al_1" {
+            return Err(ApiError::not_found(format!("no album `{album_id}`")));
+        }
+        let start = match headers.last_event_id {
+            Some(id) => {
+                id.parse::<i64>()
+                    .map_err(|_| ApiError::bad_request("bad Last-Event-ID"))?
+                    + 1
+            }
+            None => 0,
+        };
+        let connection = {
+            let mut connections = self.feed_connections.lock().unwrap();
+            *connections += 1;
+            *connections
+        };
+        // The first connection drops after FEED_DROP_AFTER events; the client resumes.
+        let end = if connection == 1 {
+            FEED_DROP_AFTER
+        } else {
+            FEED_LEN
+        };
+        let events = stream::iter(start..end).map(|seq| Ok(activity(seq)));
+        let dropped = (end < FEED_LEN).then(|| {
+            stream::once(async {
+                // After what was sent is flushed, so the client has those events.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                Err("connection dropped")
+            })
+        });
+        Ok(EventStream::try_new(
+            events.chain(stream::iter(dropped).flatten()),
+        ))
+    }
+
+    async fn set_caption(
+        &self,
+        _ctx: RequestContext,
+        photo_id: String,
+        body: String,
+    ) -> Result<(), ApiError> {
         self.captions.lock().unwrap().insert(photo_id, body);
         Ok(())
     }
 
-    async fn get_original(&self, _ctx: RequestContext, photo_id: String) -> Result<Binary, ApiError> {
+    async fn get_original(
+        &self,
+        _ctx: RequestContext,
+        photo_id: String,
+    ) -> Result<Binary, ApiError> {
         if photo_id == BIG {
             return Ok(Binary::from_stream(generated(BIG_LEN)).with_length(BIG_LEN));
         }
@@ -135,7 +234,12 @@ impl Api for Photos {
         Ok(Binary::from_bytes(bytes))
     }
 
-    async fn put_original(&self, _ctx: RequestContext, photo_id: String, mut body: Binary) -> Result<Stored, ApiError> {
+    async fn put_original(
+        &self,
+        _ctx: RequestContext,
+        photo_id: String,
+        mut body: Binary,
+    ) -> Result<Stored, ApiError> {
         // Read chunk by chunk: a generated original is checked, not kept.
         let mut kept = Vec::new();
         let (mut bytes, mut checksum) = (0u64, 0u32);
@@ -160,17 +264,28 @@ impl Api for Photos {
         })
     }
 
-    async fn get_preview(&self, _ctx: RequestContext, _photo_id: String) -> Result<Binary, ApiError> {
+    async fn get_preview(
+        &self,
+        _ctx: RequestContext,
+        _photo_id: String,
+    ) -> Result<Binary, ApiError> {
         Ok(Binary::from_bytes(&b"\x89PNG\r\n\x1a\npreview"[..]).with_content_type("image/png"))
     }
 }
 
-async fn serve(limit: usize) -> Client {
-    let router = RouterBuilder::new(Photos::default()).body_limit(limit).build();
+/// Serves the photos API on a free port; its base URL.
+async fn serve_at(limit: usize) -> String {
+    let router = RouterBuilder::new(Photos::default())
+        .body_limit(limit)
+        .build();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    Client::new(format!("http://{addr}")).unwrap()
+    format!("http://{addr}")
+}
+
+async fn serve(limit: usize) -> Client {
+    Client::new(serve_at(limit).await).unwrap()
 }
 
 /// The status a style refuses an invalid request with (`result`: 422 for its content).
@@ -239,7 +354,10 @@ async fn a_multipart_upload_carries_fields_files_and_arrays() {
     };
     let error = client.upload_photo(wrong).await.expect_err("refused");
     assert_eq!(status(&error), 415, "{error}");
-    assert!(matches!(error, Error::Api(_)), "an error in the style: {error}");
+    assert!(
+        matches!(error, Error::Api(_)),
+        "an error in the style: {error}"
+    );
 }
 
 #[tokio::test]
@@ -253,7 +371,10 @@ async fn a_multipart_upload_without_its_required_file_or_with_a_bad_field_is_ref
     let form = reqwest::multipart::Form::new()
         .text("title", "bad rating")
         .text("rating", "many")
-        .part("file", reqwest::multipart::Part::bytes(vec![1u8]).file_name("a.png"));
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(vec![1u8]).file_name("a.png"),
+        );
     let response = http.post(&url).multipart(form).send().await.unwrap();
     assert!(refused(response.status().as_u16()), "{}", response.status());
     let body = response.text().await.unwrap();
@@ -264,7 +385,10 @@ async fn a_multipart_upload_without_its_required_file_or_with_a_bad_field_is_ref
 async fn bytes_text_images_and_forms_round_trip() {
     let client = serve(1024 * 1024).await;
     // Octet-stream up and down, from bytes and from a stream.
-    let stored = client.put_original("ph_1", vec![1u8, 2, 3, 250]).await.expect("stores");
+    let stored = client
+        .put_original("ph_1", vec![1u8, 2, 3, 250])
+        .await
+        .expect("stores");
     assert_eq!((stored.bytes, stored.checksum), (4, 256));
     let original = client.get_original("ph_1").await.expect("downloads");
     assert_eq!(original.content_type(), Some("application/octet-stream"));
@@ -272,22 +396,52 @@ async fn bytes_text_images_and_forms_round_trip() {
     let streamed = Binary::from_stream(generated(200_000));
     let stored = client.put_original("ph_2", streamed).await.expect("stores");
     assert_eq!(stored.bytes, 200_000);
-    let back = client.get_original("ph_2").await.unwrap().bytes().await.unwrap();
+    let back = client
+        .get_original("ph_2")
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     assert!(back.iter().enumerate().all(|(i, &b)| b == byte(i as u64)));
 
     // An image/* download keeps the image's own type.
-    let preview = client.get_preview_with_meta("ph_1").await.expect("previews");
+    let preview = client
+        .get_preview_with_meta("ph_1")
+        .await
+        .expect("previews");
     assert_eq!(preview.value.content_type(), Some("image/png"));
-    assert!(preview.info.request_id.is_some(), "the style's headers are kept");
+    assert!(
+        preview.info.request_id.is_some(),
+        "the style's headers are kept"
+    );
     assert!(preview.value.bytes().await.unwrap().starts_with(b"\x89PNG"));
 
     // Text both ways.
-    client.set_caption("ph_1", "Harbour, 6 a.m. — ünïcode").await.expect("captions");
-    let caption = client.get_caption("ph_1").await.expect("reads the caption");
+    client
+        .set_caption("ph_1", "Harbour, 6 a.m. — ünïcode")
+        .await
+        .expect("captions");
+    let (no_headers, no_cookies) = (
+        GetCaptionHeaders {
+            x_caption_case: None,
+        },
+        GetCaptionCookies { caption_lang: None },
+    );
+    let caption = client
+        .get_caption("ph_1", &no_headers, &no_cookies)
+        .await
+        .expect("reads the caption");
     assert_eq!(caption, "Harbour, 6 a.m. — ünïcode");
-    let missing = client.get_caption("ph_9").await.expect_err("no caption");
+    let missing = client
+        .get_caption("ph_9", &no_headers, &no_cookies)
+        .await
+        .expect_err("no caption");
     assert_eq!(status(&missing), 404);
-    assert!(matches!(missing, Error::Api(_)), "an error in the style: {missing}");
+    assert!(
+        matches!(missing, Error::Api(_)),
+        "an error in the style: {missing}"
+    );
 
     // A form-encoded create.
     let album = client
@@ -314,7 +468,10 @@ async fn bytes_text_images_and_forms_round_trip() {
         .await
         .expect_err("too short");
     assert!(refused(status(&error)), "{error}");
-    assert!(matches!(error, Error::Api(_)), "an error in the style: {error}");
+    assert!(
+        matches!(error, Error::Api(_)),
+        "an error in the style: {error}"
+    );
 }
 
 #[tokio::test]
@@ -333,11 +490,18 @@ async fn several_media_types_are_chosen_by_content_type_and_accept() {
     let UpdatePhotoDetailsContent::Json(photo) = answer else {
         panic!("asked for JSON: {answer:?}");
     };
-    assert_eq!((photo.title.as_str(), photo.camera.as_deref()), ("Dawn", Some("json")));
+    assert_eq!(
+        (photo.title.as_str(), photo.camera.as_deref()),
+        ("Dawn", Some("json"))
+    );
     assert_eq!(photo.tags, ["sea"]);
     // A form, answered as text.
     let answer = client
-        .update_photo_details("ph_1", UpdatePhotoDetailsBody::Form(details), UpdatePhotoDetailsAccept::Text)
+        .update_photo_details(
+            "ph_1",
+            UpdatePhotoDetailsBody::Form(details),
+            UpdatePhotoDetailsAccept::Text,
+        )
         .await
         .expect("updates");
     let UpdatePhotoDetailsContent::Text(text) = answer else {
@@ -348,9 +512,18 @@ async fn several_media_types_are_chosen_by_content_type_and_accept() {
     // What nothing fits is refused in the style: 415 for the body, 406 for the answer.
     let http = reqwest::Client::new();
     let url = format!("{}photos/ph_1", client.base_url());
-    let response = http.put(&url).header("content-type", "text/csv").body("a,b").send().await.unwrap();
+    let response = http
+        .put(&url)
+        .header("content-type", "text/csv")
+        .body("a,b")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 415);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
     let response = http
         .put(&url)
         .header("accept", "image/png")
@@ -376,23 +549,39 @@ async fn several_media_types_are_chosen_by_content_type_and_accept() {
 async fn the_body_limit_refuses_an_oversized_upload_in_the_style() {
     let client = serve(64 * 1024).await;
     // Its length known ahead: refused before it is read.
-    let error = client.put_original("ph_1", vec![0u8; 200_000]).await.expect_err("too large");
+    let error = client
+        .put_original("ph_1", vec![0u8; 200_000])
+        .await
+        .expect_err("too large");
     assert_eq!(status(&error), 413, "{error}");
-    assert!(matches!(error, Error::Api(_)), "an error in the style: {error}");
+    assert!(
+        matches!(error, Error::Api(_)),
+        "an error in the style: {error}"
+    );
     // Streamed without a length: refused when the handler reads past the limit.
     let error = client
         .put_original("ph_1", Binary::from_stream(generated(200_000)))
         .await
         .expect_err("too large");
     assert_eq!(status(&error), 413, "{error}");
-    assert!(matches!(error, Error::Api(_)), "an error in the style: {error}");
+    assert!(
+        matches!(error, Error::Api(_)),
+        "an error in the style: {error}"
+    );
 }
 
 /// The process's peak resident memory (`VmHWM`), in bytes.
 fn peak_rss() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc");
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).expect("VmHWM");
-    let kib: u64 = line.split_whitespace().nth(1).and_then(|v| v.parse().ok()).expect("a number");
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .expect("VmHWM");
+    let kib: u64 = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .expect("a number");
     kib * 1024
 }
 
@@ -425,7 +614,12 @@ async fn fifty_megabytes_in_this_process() {
 fn fifty_megabytes_stream_both_ways_with_bounded_memory() {
     let exe = std::env::current_exe().expect("the test binary");
     let output = std::process::Command::new(exe)
-        .args(["fifty_megabytes_in_this_process", "--exact", "--ignored", "--nocapture"])
+        .args([
+            "fifty_megabytes_in_this_process",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+        ])
         .output()
         .expect("runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -445,4 +639,88 @@ fn fifty_megabytes_stream_both_ways_with_bounded_memory() {
         growth as f64 / 1048576.0
     );
     assert!(growth < 20 * 1024 * 1024, "peak RSS grew by {growth} bytes");
+}
+
+#[tokio::test]
+async fn a_cookie_and_a_header_parameter_reach_the_handler() {
+    let base = serve_at(1024 * 1024).await;
+    let client = Client::new(base.clone()).unwrap();
+    client
+        .set_caption("ph_1", "Harbour")
+        .await
+        .expect("captions");
+    let caption = client
+        .get_caption(
+            "ph_1",
+            &GetCaptionHeaders {
+                x_caption_case: Some(GetCaptionXCaptionCase::Upper),
+            },
+            &GetCaptionCookies {
+                caption_lang: Some(GetCaptionCaptionLang::Fr),
+            },
+        )
+        .await
+        .expect("reads the caption");
+    assert_eq!(caption, "[FR] HARBOUR");
+    // The cookie on the wire, as a browser would send it with others.
+    let response = reqwest::Client::new()
+        .get(format!("{base}/photos/ph_1/caption"))
+        .header("Cookie", "theme=dark; caption_lang=fr")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "[fr] Harbour");
+}
+
+#[tokio::test]
+async fn an_activity_feed_of_1000_events_survives_a_dropped_connection() {
+    let base = serve_at(1024 * 1024).await;
+    // The server's `retry:` (20 ms) is honoured, not this slower base delay.
+    let client = Client::builder(base)
+        .reconnect(ReconnectPolicy::attempts(2).base_delay(Duration::from_secs(5)))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut events = client
+        .album_activity(
+            "al_1",
+            &AlbumActivityHeaders {
+                last_event_id: None,
+            },
+        )
+        .await
+        .expect("the feed opens");
+    let mut seen = Vec::new();
+    while let Some(event) = events.next().await {
+        let event = event.expect("every event decodes");
+        assert_eq!(event.event.as_deref(), Some("activity"));
+        assert_eq!(
+            event.id.as_deref(),
+            Some(event.data.seq.to_string().as_str())
+        );
+        seen.push(event.data.seq);
+    }
+    // Exactly once and in order, across the reconnection.
+    assert_eq!(seen, (0..FEED_LEN).collect::<Vec<_>>());
+    assert_eq!(events.last_event_id(), Some("999"));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "reconnected after the server's retry"
+    );
+    // An unknown album is refused in the style before any event.
+    let error = client
+        .album_activity(
+            "al_9",
+            &AlbumActivityHeaders {
+                last_event_id: None,
+            },
+        )
+        .await
+        .expect_err("no such album");
+    assert_eq!(status(&error), 404);
+    assert!(
+        matches!(error, Error::Api(_)),
+        "an error in the style: {error}"
+    );
 }
