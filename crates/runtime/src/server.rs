@@ -34,7 +34,6 @@ use axum::routing::{on, on_service, MethodFilter};
 use axum::Router;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tower_http::catch_panic::CatchPanicLayer;
 
 use super::body::{media_matches, Binary, BodyError, FilePart};
 use super::validate::{Validate, Violation};
@@ -997,15 +996,10 @@ impl<O: Operations> RouterBuilder<O> {
             settings,
             ids: RequestIds::new(),
         });
-        let style_of = |_op: Option<&'static OpInfo>| {
-            (
-                StyleLayer {
-                    shared: shared.clone(),
-                    #[cfg(feature = "tracing")]
-                    op: _op,
-                },
-                CatchPanicLayer::new(),
-            )
+        let style_of = |_op: Option<&'static OpInfo>| StyleLayer {
+            shared: shared.clone(),
+            #[cfg(feature = "tracing")]
+            op: _op,
         };
         let style = style_of(None);
         // The body limit wraps only the operations that read a body: the others (every
@@ -1207,10 +1201,11 @@ impl Styled {
 }
 
 /// The style's own layer, around every handler and both fallbacks: gives the request its
-/// id (`X-Request-Id` as sent, else a new one) and echoes it on the response, and renders
-/// every response that the style did not render (the fallbacks' 404 and 405, a 413, a caught panic) in the
-/// style, keeping `Allow`. One layer rather than four (request id, propagation, rate
-/// limit, restyling): each layer costs allocations on every request.
+/// id (`X-Request-Id` as sent, else a new one) and echoes it on the response, catches a
+/// panic of the service it wraps (answered `500`), and renders every response that the
+/// style did not render (the fallbacks' 404 and 405, a 413, a panic) in the style, keeping
+/// `Allow`. One layer rather than five (request id, propagation, panics, rate limit,
+/// restyling): each layer costs allocations on every request.
 #[derive(Clone)]
 struct StyleLayer {
     shared: Arc<StyleShared>,
@@ -1353,26 +1348,41 @@ where
             #[cfg(feature = "tracing")]
             trace,
         };
-        #[cfg(feature = "tracing")]
-        let future = {
+        let called = {
+            #[cfg(feature = "tracing")]
             let _entered = pending.trace.span.enter();
-            self.inner.call(request)
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.inner.call(request)))
         };
-        #[cfg(not(feature = "tracing"))]
-        let future = self.inner.call(request);
-        StyleFuture::Called {
+        let future = called.map_err(log_panic).ok();
+        StyleFuture {
             future,
             pending: Some(pending),
         }
     }
 }
 
-/// The style layer's response future: the inner service's response, restyled when the
-/// style did not render it, with the request id echoed. Not boxed: every future below
-/// the layer is `Unpin`, so this one is too.
-enum StyleFuture<F> {
-    /// Waiting for the inner service.
-    Called { future: F, pending: Option<Pending> },
+/// Notes a panic of the service under the style layer (answered `500`): an `error` event,
+/// with the `tracing` feature.
+fn log_panic(panic: Box<dyn std::any::Any + Send>) {
+    #[cfg(feature = "tracing")]
+    {
+        let message = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("(a panic without a message)");
+        tracing::error!("the service panicked: {message}");
+    }
+    drop(panic);
+}
+
+/// The style layer's response future: the inner service's response (`500` when it
+/// panicked), restyled when the style did not render it, with the request id echoed. Not
+/// boxed: every future below the layer is `Unpin`, so this one is too.
+struct StyleFuture<F> {
+    /// The inner service's future; `None` once it panicked (or calling the service did).
+    future: Option<F>,
+    pending: Option<Pending>,
 }
 
 /// What the style layer needs once the inner service has answered.
@@ -1416,7 +1426,9 @@ fn trace_id(headers: &HeaderMap) -> Option<HeaderValue> {
 /// The request's `tracing` span (`request`): the operation id, request id, method and
 /// matched path when the request arrives, the status and latency (milliseconds) when the
 /// answer is ready. Without a subscriber interested in it, the span is disabled and
-/// nothing is measured.
+/// nothing is measured; nor is anything read for its fields: `tracing`'s fallback to `log`
+/// (its `log` feature, which axum's default features turn on) would otherwise compute them
+/// for every request, to find that no logger wants them.
 #[cfg(feature = "tracing")]
 struct Trace {
     span: tracing::Span,
@@ -1429,12 +1441,14 @@ impl Trace {
         let span = tracing::info_span!(
             "request",
             operation_id = op.map_or("", |op| op.operation_id),
-            request_id = request_id.to_str().unwrap_or_default(),
+            request_id = tracing::field::display(Lazy(|f: &mut std::fmt::Formatter<'_>| {
+                f.write_str(request_id.to_str().unwrap_or_default())
+            })),
             method = request.method().as_str(),
-            path = request
-                .extensions()
-                .get::<axum::extract::MatchedPath>()
-                .map_or("", axum::extract::MatchedPath::as_str),
+            path = tracing::field::display(Lazy(|f: &mut std::fmt::Formatter<'_>| {
+                let path = request.extensions().get::<axum::extract::MatchedPath>();
+                f.write_str(path.map_or("", axum::extract::MatchedPath::as_str))
+            })),
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
@@ -1451,6 +1465,17 @@ impl Trace {
     }
 }
 
+/// A span field computed only when a subscriber (or logger) records it.
+#[cfg(feature = "tracing")]
+struct Lazy<F>(F);
+
+#[cfg(feature = "tracing")]
+impl<F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result> std::fmt::Display for Lazy<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (self.0)(f)
+    }
+}
+
 impl<F, R> Future for StyleFuture<F>
 where
     F: Future<Output = Result<R, Infallible>> + Unpin,
@@ -1459,31 +1484,47 @@ where
     type Output = Result<Response, Infallible>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.get_mut() {
-            StyleFuture::Called { future, pending } => {
-                #[cfg(feature = "tracing")]
-                let entered = pending.as_ref().map(|pending| pending.trace.span.enter());
-                let response = match Pin::new(future).poll(cx) {
-                    Poll::Ready(Ok(response)) => response.into_response(),
-                    Poll::Ready(Err(never)) => match never {},
-                    Poll::Pending => return Poll::Pending,
-                };
-                #[cfg(feature = "tracing")]
-                drop(entered);
-                let Pending {
-                    shared,
-                    uri,
-                    method,
-                    request_id,
-                    #[cfg(feature = "tracing")]
-                    trace,
-                } = pending.take().expect("StyleFuture polled after completion");
-                let response = restyle(&shared.settings, &uri, &request_id, &method, response);
-                #[cfg(feature = "tracing")]
-                trace.finish(&response);
-                Poll::Ready(Ok(echo_request_id(response, request_id)))
+        let this = self.get_mut();
+        #[cfg(feature = "tracing")]
+        let entered = this
+            .pending
+            .as_ref()
+            .map(|pending| pending.trace.span.enter());
+        let response = match &mut this.future {
+            Some(future) => {
+                let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    Pin::new(future).poll(cx)
+                }));
+                match polled {
+                    Ok(Poll::Ready(Ok(response))) => response.into_response(),
+                    Ok(Poll::Ready(Err(never))) => match never {},
+                    Ok(Poll::Pending) => return Poll::Pending,
+                    Err(panic) => {
+                        this.future = None;
+                        log_panic(panic);
+                        StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                    }
+                }
             }
-        }
+            None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        };
+        #[cfg(feature = "tracing")]
+        drop(entered);
+        let Pending {
+            shared,
+            uri,
+            method,
+            request_id,
+            #[cfg(feature = "tracing")]
+            trace,
+        } = this
+            .pending
+            .take()
+            .expect("StyleFuture polled after completion");
+        let response = restyle(&shared.settings, &uri, &request_id, &method, response);
+        #[cfg(feature = "tracing")]
+        trace.finish(&response);
+        Poll::Ready(Ok(echo_request_id(response, request_id)))
     }
 }
 

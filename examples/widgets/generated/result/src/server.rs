@@ -91,6 +91,7 @@ pub trait Api: Send + Sync + 'static {
         }
     }
     /// List widgets
+    ///
     /// Widgets in creation order.
     fn list_widgets(
         &self,
@@ -98,6 +99,7 @@ pub trait Api: Send + Sync + 'static {
         page: PageRequest,
     ) -> impl Future<Output = Result<style::Page<types::Widget>, ApiError>> + Send;
     /// Create a widget
+    ///
     /// Names are unique: a widget whose name another widget has is refused (`400` with error kind `name_taken`; in the result style, a `422` failure naming the item, field `name`, and nothing of the batch is saved).
     fn create_widget(
         &self,
@@ -119,6 +121,7 @@ pub trait Api: Send + Sync + 'static {
         Output = Result<WithHeaders<types::Widget, types::GetWidgetHeaders>, ApiError>,
     > + Send;
     /// Update a widget
+    ///
     /// Fields left out stay as they are; `color` set to null is cleared.
     fn update_widget(
         &self,
@@ -127,6 +130,7 @@ pub trait Api: Send + Sync + 'static {
         body: types::WidgetPatch,
     ) -> impl Future<Output = Result<types::Widget, ApiError>> + Send;
     /// Replace or create a widget
+    ///
     /// Replaces the widget (`200`), or creates it under this id (`201`, with `Location`) when there is none. Ids have the form `wdg_<n>`: another id is `404`. A name that another widget has is refused as in a create.
     fn replace_widget(
         &self,
