@@ -2,9 +2,15 @@
 //!
 //! The only module of the generator that touches the file system. A directory apigen
 //! wrote holds a marker file ([`MARKER`]) listing the files it generated; a directory
-//! without one is refused unless forced. Writing is atomic: the new crate is written into
-//! a temporary directory beside the target and renamed into place; files the user added
-//! (a `target/` folder, a `README.md`) are carried over, so nothing a user had is lost.
+//! without one is refused unless forced.
+//!
+//! Writing is atomic: the new crate is written into a staging directory beside the target
+//! (`.<name>.apigen-new-*`), which then takes the target's place in one step (on Linux,
+//! `renameat2(RENAME_EXCHANGE)` swaps the two directories; elsewhere the old one is renamed
+//! aside first). A process killed at any moment, or a write that fails (a full disk), leaves
+//! the target as it was or as the new crate, never partly written; a staging directory left
+//! by a killed run is removed by the next one. Files the user added (a `target/` folder, a
+//! `README.md`) are then carried over from the old directory, so nothing a user had is lost.
 
 use crate::GeneratedFile;
 use std::collections::BTreeSet;
@@ -99,8 +105,14 @@ pub fn write(dir: &Path, files: &[GeneratedFile], force: bool) -> Result<(), Out
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent).map_err(|e| io("create", &parent, e))?;
+    let name = dir
+        .file_name()
+        .ok_or_else(|| OutputError::Io(format!("{} names no directory", dir.display())))?
+        .to_string_lossy()
+        .into_owned();
+    remove_stale_staging(&parent, &name);
     let staging = tempfile::Builder::new()
-        .prefix(".apigen-new-")
+        .prefix(&format!(".{name}{STAGING}"))
         .tempdir_in(&parent)
         .map_err(|e| io("create a temporary directory in", &parent, e))?;
     for file in files {
@@ -120,22 +132,19 @@ pub fn write(dir: &Path, files: &[GeneratedFile], force: bool) -> Result<(), Out
     fs::write(&marker, marker_text(files)).map_err(|e| io("write", &marker, e))?;
     if !exists {
         let staged = staging.keep();
-        return fs::rename(&staged, dir).map_err(|e| io("move the new crate into", dir, e));
+        return fs::rename(&staged, dir).map_err(|e| {
+            let _ = fs::remove_dir_all(&staged);
+            io("move the new crate into", dir, e)
+        });
     }
-    // Swap: the old directory goes aside, the new one takes its place, then the user's
-    // own files move from the old one into the new one.
+    // The new crate takes the old one's place; the old one is then in `old` (a directory
+    // removed when `aside` drops), from where the user's own files move into the new one.
     let aside = tempfile::Builder::new()
-        .prefix(".apigen-old-")
+        .prefix(&format!(".{name}.apigen-old-"))
         .tempdir_in(&parent)
         .map_err(|e| io("create a temporary directory in", &parent, e))?;
     let old = aside.path().join("old");
-    fs::rename(dir, &old).map_err(|e| io("move aside", dir, e))?;
-    let staged = staging.keep();
-    if let Err(e) = fs::rename(&staged, dir) {
-        // Put the old directory back; nothing changed.
-        let _ = fs::rename(&old, dir);
-        return Err(io("move the new crate into", dir, e));
-    }
+    replace(dir, staging, &old)?;
     let new_paths: BTreeSet<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
     let generated: BTreeSet<PathBuf> = old_generated.union(&new_paths).cloned().collect();
     let mut failures = Vec::new();
@@ -151,6 +160,57 @@ pub fn write(dir: &Path, files: &[GeneratedFile], force: bool) -> Result<(), Out
             kept.display(),
             failures.join("; ")
         )))
+    }
+}
+
+/// What names a staging directory, after `.<output directory's name>`.
+const STAGING: &str = ".apigen-new-";
+
+/// Puts the crate staged in `staging` in the place of the directory `dir`, and the old
+/// directory at `old`: in one step where the two can be exchanged (Linux), else by renaming
+/// the old one aside, then the new one into its place (between the two, `dir` is missing).
+fn replace(dir: &Path, staging: tempfile::TempDir, old: &Path) -> Result<(), OutputError> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        use rustix::io::Errno;
+        match renameat_with(CWD, staging.path(), CWD, dir, RenameFlags::EXCHANGE) {
+            Ok(()) => {
+                // `staging` now holds the old directory, with the user's files: keep it
+                // (dropping it would remove them) and move it where the caller looks.
+                let staged = staging.keep();
+                return fs::rename(&staged, old).map_err(|e| {
+                    let what = format!("move the old crate (kept in {}) to", staged.display());
+                    io(&what, old, e)
+                });
+            }
+            // A file system that cannot exchange: rename aside, below.
+            Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => {}
+            Err(e) => return Err(io("move the new crate into", dir, e.into())),
+        }
+    }
+    fs::rename(dir, old).map_err(|e| io("move aside", dir, e))?;
+    if let Err(e) = fs::rename(staging.path(), dir) {
+        // Put the old directory back; nothing changed.
+        let _ = fs::rename(old, dir);
+        return Err(io("move the new crate into", dir, e));
+    }
+    let _ = staging.keep();
+    Ok(())
+}
+
+/// Removes the staging directories of `name` in `parent` that a killed run left behind:
+/// they hold only generated files, never the user's.
+fn remove_stale_staging(parent: &Path, name: &str) {
+    let prefix = format!(".{name}{STAGING}");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
     }
 }
 

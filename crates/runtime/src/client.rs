@@ -1234,19 +1234,30 @@ impl<S: ClientStyle> Core<S> {
         &self.reconnect
     }
 
-    /// The URL of a path template with its parameters substituted, each percent-encoded within its
-    /// path segment (a `/` or `?` in a value never changes the path).
+    /// The URL of a path template with its parameters substituted, each percent-encoded as
+    /// one path segment (`PATH_SEGMENT`): a `/`, `?` or `%` in a value never changes the path,
+    /// and the server decodes the value as it was given. A segment that would be empty, `.`
+    /// or `..` cannot be sent (a URL drops or resolves it): that is an `InvalidRequest`.
     pub fn endpoint(&self, template: &str, params: &[(&str, String)]) -> Result<Url, Error> {
         let mut url = self.base_url.clone();
-        {
-            let mut segments = url.path_segments_mut().map_err(|()| {
-                Error::InvalidRequest(format!("base URL {} cannot take a path", self.base_url))
-            })?;
-            segments.pop_if_empty();
-            for segment in template.split('/').filter(|s| !s.is_empty()) {
-                segments.push(&substitute(segment, params));
-            }
+        if url.cannot_be_a_base() {
+            return Err(Error::InvalidRequest(format!(
+                "base URL {} cannot take a path",
+                self.base_url
+            )));
         }
+        let mut path = url.path().trim_end_matches('/').to_string();
+        for segment in template.split('/').filter(|s| !s.is_empty()) {
+            let segment = substitute(segment, params);
+            if matches!(segment.as_str(), "" | "." | "..") {
+                return Err(Error::InvalidRequest(format!(
+                    "the path segment `{segment}` of {template} cannot be sent: give its parameters a value other than empty, `.` or `..`"
+                )));
+            }
+            path.push('/');
+            path.push_str(&segment);
+        }
+        url.set_path(&path);
         Ok(url)
     }
 
@@ -1485,8 +1496,8 @@ impl<S: ClientStyle> Core<S> {
     }
 }
 
-/// Substitutes `{name}` placeholders in one path segment in a single pass (a value that itself
-/// contains `{…}` is not substituted again).
+/// Substitutes `{name}` placeholders in one path segment in a single pass, each value
+/// percent-encoded (a value that itself contains `{…}` is not substituted again).
 fn substitute(segment: &str, params: &[(&str, String)]) -> String {
     let mut out = String::with_capacity(segment.len());
     let mut rest = segment;
@@ -1497,7 +1508,10 @@ fn substitute(segment: &str, params: &[(&str, String)]) -> String {
             Some(close) => {
                 let name = &after[1..close];
                 match params.iter().find(|(n, _)| *n == name) {
-                    Some((_, value)) => out.push_str(value),
+                    Some((_, value)) => out.extend(percent_encoding::utf8_percent_encode(
+                        value,
+                        super::vocabulary::PATH_SEGMENT,
+                    )),
                     None => out.push_str(&after[..=close]),
                 }
                 rest = &after[close + 1..];

@@ -1902,19 +1902,13 @@ impl Exchange {
             serde_json::Value::Number(n) => n.to_string(),
             _ => return None,
         };
-        let segment = percent_encoding::utf8_percent_encode(&id, PATH_SEGMENT);
+        let segment = percent_encoding::utf8_percent_encode(&id, super::vocabulary::PATH_SEGMENT);
         Some(self.url(&format!(
             "{}/{segment}",
             self.uri.path().trim_end_matches('/')
         )))
     }
 }
-
-const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
 
 // ---------------------------------------------------------------------------------------
 // Reading requests

@@ -1,6 +1,17 @@
 //! The error vocabulary the styles share: for each status, the `kind` that `plain` and
 //! `enveloped` errors carry and the `type` of the `result` style's errors. The published
-//! components, the wire spec and the server all take them from here.
+//! components, the wire spec and the server all take them from here. Also how a value
+//! travels as one path segment ([`PATH_SEGMENT`]), which the client and the server share.
+
+/// What is percent-encoded in a value sent as one path segment: everything but the
+/// unreserved characters (letters, digits, `-`, `_`, `.`, `~`), so that the server's
+/// percent-decoding gives the value back whatever it holds (`/`, `?`, `%`, `+`, …).
+#[cfg(any(feature = "server", feature = "client"))]
+pub const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// One error status and its names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -26,4 +26,4 @@ mod validate;
 pub mod yaml;
 
 pub use diag::{Diagnostic, Location, Severity};
-pub use load::{load, Loaded, Locator};
+pub use load::{load, load_str, Loaded, Locator};

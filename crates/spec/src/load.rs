@@ -127,7 +127,19 @@ impl Loaded {
 /// Loads the spec at `path`. On failure, every problem found in the failing stage is
 /// returned (errors first, then the warnings raised so far), each located.
 pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
-    let root = Arc::new(SourceFile::read(path).map_err(|d| vec![d])?);
+    load_source(SourceFile::read(path).map_err(|d| vec![d])?)
+}
+
+/// Loads a spec from `text` (YAML or JSON), as if it had been read from `path`: relative
+/// `$ref`s to other files resolve against `path`'s folder, and diagnostics name `path`.
+/// For specs that do not come from a file (standard input, a string in a test).
+pub fn load_str(path: &Path, text: String) -> Result<Loaded, Vec<Diagnostic>> {
+    load_source(SourceFile::new(path.to_path_buf(), text))
+}
+
+fn load_source(root: SourceFile) -> Result<Loaded, Vec<Diagnostic>> {
+    let path = root.path.clone();
+    let root = Arc::new(root);
     let mut doc = root.parse().map_err(|d| vec![d])?;
     let mut locator = Locator {
         files: vec![root.clone()],
@@ -194,7 +206,7 @@ pub fn load(path: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     Ok(Loaded {
         spec,
         document: doc,
-        root: path.to_path_buf(),
+        root: path,
         warnings,
         source_version,
         locator,
