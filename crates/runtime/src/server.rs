@@ -681,7 +681,7 @@ pub fn respond<H: Serialize>(
         for (name, value) in pairs {
             let parsed = HeaderName::from_bytes(name.as_bytes())
                 .ok()
-                .zip(HeaderValue::from_str(&value).ok());
+                .zip(HeaderValue::try_from(value).ok());
             let Some((name, value)) = parsed else {
                 return ex.reject(&ApiError::internal(format!(
                     "the response header `{name}` cannot be sent: its value is not a header value"

@@ -1,9 +1,11 @@
 //! The routers both benches compare: each style's generated router (with or without
-//! `--api-key`) and a hand-written axum baseline returning the same widgets as plain `Json`.
+//! `--api-key`) and a hand-written axum baseline returning the same widgets as plain `Json`,
+//! with the same headers.
 
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, ETAG};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -48,7 +50,9 @@ pub fn generated(style: Style, auth: bool) -> Router {
 }
 
 /// The same data, served the way one would without apigen: the widgets behind a mutex,
-/// like the example's store (which must take writes too), cloned into plain `Json`.
+/// like the example's store (which must take writes too), cloned into plain `Json`, with
+/// the headers the example's handlers send (a widget's `ETag` and `Cache-Control`, a
+/// list's `Cache-Control`), computed the same way.
 pub fn baseline() -> Router {
     type Widgets = Arc<Mutex<Vec<Widget>>>;
     let widgets: Widgets = Arc::new(Mutex::new(
@@ -63,20 +67,38 @@ pub fn baseline() -> Router {
             })
             .collect(),
     ));
+    type Headers = [(axum::http::HeaderName, String); 2];
     async fn one(
         State(w): State<Widgets>,
         Path(id): Path<String>,
-    ) -> Result<Json<Widget>, StatusCode> {
+    ) -> Result<(Headers, Json<Widget>), StatusCode> {
         let w = w.lock().map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
-        w.iter()
+        let widget = w
+            .iter()
             .find(|x| x.id == id)
             .cloned()
-            .map(Json)
-            .ok_or(StatusCode::NOT_FOUND)
+            .ok_or(StatusCode::NOT_FOUND)?;
+        let headers = [
+            (ETAG, widgets_example::store::etag(&widget)),
+            (
+                CACHE_CONTROL,
+                widgets_example::store::WIDGET_CACHE_CONTROL.to_string(),
+            ),
+        ];
+        Ok((headers, Json(widget)))
     }
-    async fn list(State(w): State<Widgets>) -> Result<Json<Vec<Widget>>, StatusCode> {
+    async fn list(
+        State(w): State<Widgets>,
+    ) -> Result<
+        (
+            [(axum::http::HeaderName, &'static str); 1],
+            Json<Vec<Widget>>,
+        ),
+        StatusCode,
+    > {
         let w = w.lock().map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
-        Ok(Json(w.iter().take(20).cloned().collect()))
+        let headers = [(CACHE_CONTROL, widgets_example::store::LIST_CACHE_CONTROL)];
+        Ok((headers, Json(w.iter().take(20).cloned().collect())))
     }
     Router::new()
         .route("/widgets", get(list))
