@@ -111,6 +111,7 @@ pub fn write(dir: &Path, files: &[GeneratedFile], force: bool) -> Result<(), Out
         .to_string_lossy()
         .into_owned();
     remove_stale_staging(&parent, &name);
+    remove_stale_aside(&parent, &name);
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}{STAGING}"))
         .tempdir_in(&parent)
@@ -140,7 +141,7 @@ pub fn write(dir: &Path, files: &[GeneratedFile], force: bool) -> Result<(), Out
     // The new crate takes the old one's place; the old one is then in `old` (a directory
     // removed when `aside` drops), from where the user's own files move into the new one.
     let aside = tempfile::Builder::new()
-        .prefix(&format!(".{name}.apigen-old-"))
+        .prefix(&format!(".{name}{ASIDE}"))
         .tempdir_in(&parent)
         .map_err(|e| io("create a temporary directory in", &parent, e))?;
     let old = aside.path().join("old");
@@ -165,6 +166,10 @@ pub fn write(dir: &Path, files: &[GeneratedFile], force: bool) -> Result<(), Out
 
 /// What names a staging directory, after `.<output directory's name>`.
 const STAGING: &str = ".apigen-new-";
+
+/// What names the directory the old crate is moved into (as `old/`) while the user's files
+/// move back into the new one, after `.<output directory's name>`.
+const ASIDE: &str = ".apigen-old-";
 
 /// Puts the crate staged in `staging` in the place of the directory `dir`, and the old
 /// directory at `old`: in one step where the two can be exchanged (Linux), else by renaming
@@ -212,6 +217,45 @@ fn remove_stale_staging(parent: &Path, name: &str) {
             let _ = fs::remove_dir_all(entry.path());
         }
     }
+}
+
+/// Removes what a killed run left aside (`.<name>.apigen-old-*`) when none of the user's
+/// files are in it: empty, or holding only files its marker lists as generated. One that
+/// still holds files of the user's is kept, for them to take back.
+fn remove_stale_aside(parent: &Path, name: &str) {
+    let prefix = format!(".{name}{ASIDE}");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if !is_dir || !entry.file_name().to_string_lossy().starts_with(&prefix) {
+            continue;
+        }
+        let old = entry.path().join("old");
+        let disposable = !old.exists()
+            || previous(&old)
+                .is_some_and(|generated| only_generated(&old, Path::new(""), &generated));
+        if disposable {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether every file under `dir` (at `rel` in the crate) is the marker or one of
+/// `generated`.
+fn only_generated(dir: &Path, rel: &Path, generated: &BTreeSet<PathBuf>) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().all(|entry| {
+        let path = rel.join(entry.file_name());
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => only_generated(&entry.path(), &path, generated),
+            Ok(_) => path == Path::new(MARKER) || generated.contains(&path),
+            Err(_) => false,
+        }
+    })
 }
 
 /// Moves what apigen did not generate from `old` into `new`: whole directories when no
@@ -337,6 +381,33 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("out")]);
+    }
+
+    #[test]
+    fn a_killed_runs_aside_directory_is_removed_unless_it_holds_the_users_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("things");
+        let files = vec![file("Cargo.toml", "a\n"), file("src/lib.rs", "//\n")];
+        write(&out, &files, false).unwrap();
+        // What a run killed after the swap leaves: the old crate aside, generated files only;
+        // one killed before it: an empty aside directory; and one holding a file of the user's.
+        let generated_only = tmp.path().join(".things.apigen-old-a");
+        write(&generated_only.join("old"), &files, false).unwrap();
+        fs::create_dir(tmp.path().join(".things.apigen-old-b")).unwrap();
+        let with_mine = tmp.path().join(".things.apigen-old-c");
+        write(&with_mine.join("old"), &files, false).unwrap();
+        fs::write(with_mine.join("old/src/notes.md"), "mine").unwrap();
+        write(&out, &files, false).unwrap();
+        let mut left: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".things.apigen-old-c", "things"]);
+        assert_eq!(
+            fs::read_to_string(with_mine.join("old/src/notes.md")).unwrap(),
+            "mine"
+        );
     }
 
     #[test]
