@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the cargo-fuzz targets in fuzz/ once, seeds their corpora (fuzz/seeds.py) and runs
-# every target for SECONDS (default 60) each; exits non-zero when any target finds a crash
+# every target for SECONDS (default 60) each, as many at a time as there are cores
+# ($APIGEN_FUZZ_JOBS); exits non-zero when any target finds a crash
 # (the input is kept in fuzz/artifacts/TARGET/). See docs/fuzzing.md.
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
@@ -31,16 +32,30 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 cargo fuzz build "${flags[@]}"
 python3 seeds.py
+# One target's run: its log in artifacts/TARGET/log, its status in artifacts/TARGET/status.
+run_target() {
+  local target=$1 seeds=()
+  mkdir -p "corpus/$target" "artifacts/$target"
+  if [ -d "seeds/$target" ]; then seeds=("seeds/$target"); fi
+  # -timeout: one input taking 30 s is a failure too.
+  local status=0
+  cargo fuzz run "${flags[@]}" "$target" "corpus/$target" "${seeds[@]}" -- \
+    -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
+    2> "artifacts/$target/log" || status=$?
+  echo "$status" > "artifacts/$target/status"
+}
+# Targets run $APIGEN_FUZZ_JOBS at a time (default: one per core).
+jobs="${APIGEN_FUZZ_JOBS:-$(nproc)}"
+printf '\n== fuzzing %s for %ss each, %s at a time\n' "${targets[*]}" "$seconds" "$jobs"
+for target in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  run_target "$target" &
+done
+wait
 failed=()
 for target in "${targets[@]}"; do
-  mkdir -p "corpus/$target" "artifacts/$target"
-  printf '\n== fuzz %s for %ss\n' "$target" "$seconds"
-  seeds=()
-  if [ -d "seeds/$target" ]; then seeds=("seeds/$target"); fi
-  # -timeout: one input taking 30 s is a failure too; the last line is libFuzzer's summary.
-  if ! cargo fuzz run "${flags[@]}" "$target" "corpus/$target" "${seeds[@]}" -- \
-      -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
-      2> "artifacts/$target/log"; then
+  printf '\n== %s\n' "$target"
+  if [ "$(cat "artifacts/$target/status")" != 0 ]; then
     tail -n 60 "artifacts/$target/log"
     failed+=("$target")
   else
