@@ -207,15 +207,8 @@ fn replace(dir: &Path, staging: tempfile::TempDir, old: &Path) -> Result<(), Out
 /// Removes the staging directories of `name` in `parent` that a killed run left behind:
 /// they hold only generated files, never the user's.
 fn remove_stale_staging(parent: &Path, name: &str) {
-    let prefix = format!(".{name}{STAGING}");
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir && entry.file_name().to_string_lossy().starts_with(&prefix) {
-            let _ = fs::remove_dir_all(entry.path());
-        }
+    for dir in left_beside(parent, &format!(".{name}{STAGING}")) {
+        let _ = fs::remove_dir_all(dir);
     }
 }
 
@@ -223,23 +216,28 @@ fn remove_stale_staging(parent: &Path, name: &str) {
 /// files are in it: empty, or holding only files its marker lists as generated. One that
 /// still holds files of the user's is kept, for them to take back.
 fn remove_stale_aside(parent: &Path, name: &str) {
-    let prefix = format!(".{name}{ASIDE}");
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if !is_dir || !entry.file_name().to_string_lossy().starts_with(&prefix) {
-            continue;
-        }
-        let old = entry.path().join("old");
+    for dir in left_beside(parent, &format!(".{name}{ASIDE}")) {
+        let old = dir.join("old");
         let disposable = !old.exists()
             || previous(&old)
                 .is_some_and(|generated| only_generated(&old, Path::new(""), &generated));
         if disposable {
-            let _ = fs::remove_dir_all(entry.path());
+            let _ = fs::remove_dir_all(dir);
         }
     }
+}
+
+/// The directories in `parent` whose names start with `prefix`.
+fn left_beside(parent: &Path, prefix: &str) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| e.file_name().to_string_lossy().starts_with(prefix))
+        .map(|e| e.path())
+        .collect()
 }
 
 /// Whether every file under `dir` (at `rel` in the crate) is the marker or one of
