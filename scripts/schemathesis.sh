@@ -32,12 +32,12 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# The example refuses a create or rename whose name another widget has (`name_taken`: 400;
-# `result`: 422), a rule no schema can state: on those two writes only, a schema-valid
-# request may be refused so.
+# The example refuses a create, rename or replace whose name another widget has
+# (`name_taken`: 400; `result`: 422), a rule no schema can state: on those three writes only,
+# a schema-valid request may be refused so.
 cat > "$work/schemathesis.toml" <<'TOML'
 [[operations]]
-include-operation-id = ["createWidget", "updateWidget"]
+include-operation-id = ["createWidget", "updateWidget", "replaceWidget"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 422]
 TOML
 
