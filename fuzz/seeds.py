@@ -1,9 +1,10 @@
 """Writes the fuzz targets' seed corpora into fuzz/seeds/<target>/ (scripts/fuzz.sh runs it).
 
-load, generate: the example specs and the generator's fixtures (generate: a 0 byte first,
-which makes the target read the rest as spec text). decode: the JSON bodies the widgets wire
-tests send. request: those tests' requests (`server.get`, `server.post`, `server.send`), as
-HTTP/1.1 text.
+load, generate: the example specs, the generator's fixtures and the invalid specs
+(generate: a 0 byte first, which makes the target read the rest as spec text). decode: the
+JSON bodies the widgets wire tests send. request: those tests' requests (`server.get`,
+`server.post`, `server.send`), as HTTP/1.1 text. Every target: the inputs under
+fuzz/regressions/<target>/ that once crashed or hung it.
 """
 import hashlib
 import pathlib
@@ -16,6 +17,7 @@ specs = sorted(
     list((root / "specs" / "examples").glob("*.yaml"))
     + list((root / "crates" / "gen" / "tests").glob("fixtures*/*.yaml"))
     + list((root / "examples" / "widgets" / "tests" / "fixtures").glob("*.yaml"))
+    + list((root / "specs" / "invalid").glob("*.yaml"))
 )
 tests = sorted((root / "examples" / "widgets" / "tests").glob("*.rs"))
 source = "\n".join(t.read_text() for t in tests)
@@ -26,6 +28,9 @@ def put(target, data):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / hashlib.sha1(data).hexdigest()).write_bytes(data)
 
+
+for found in sorted((root / "fuzz" / "regressions").glob("*/*")):
+    put(found.parent.name, found.read_bytes())
 
 for spec in specs:
     text = spec.read_bytes()

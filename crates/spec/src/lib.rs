@@ -13,6 +13,7 @@ pub mod diag;
 mod kind;
 pub mod lint;
 pub mod load;
+mod mismatch;
 mod normalize;
 pub mod parallel;
 pub mod pointer;

@@ -11,8 +11,8 @@
 //!    meaning is clear, with a warning for each (`crate::normalize`, `crate::compat`);
 //! 5. **semantic checks**: unresolved refs, ref cycles, duplicate operationIds, path
 //!    parameters (`crate::validate`);
-//! 6. **deserialise** into [`openapiv3::OpenAPI`], with the pointer of the first
-//!    mismatch (`serde_path_to_error`).
+//! 6. **deserialise** into [`openapiv3::OpenAPI`], once a linear walk has found no node that
+//!    does not fit the model (`crate::mismatch`), else report the deepest such node.
 //!
 //! [`Loaded::locate`] maps a pointer into the bundled document back to the file and
 //! line it came from.
@@ -263,16 +263,22 @@ fn check_version(doc: &Value) -> Result<String, Diagnostic> {
 }
 
 fn deserialize(doc: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
-    // Tracking the path costs time on every node; only a document that fails needs it.
-    if let Some(spec) = crate::typed::deserialize(doc) {
-        return Ok(spec);
-    }
-    let e = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(doc) {
-        Ok(spec) => return Ok(spec),
-        Err(e) => e,
+    // Reading a document that does not fit the model can take `openapiv3` exponential time;
+    // find where it does not first, in linear time.
+    let (tokens, inner) = match crate::mismatch::find(doc) {
+        None => match crate::typed::deserialize(doc) {
+            Some(spec) => return Ok(spec),
+            // The check and the model disagree (a bug): read the whole to say where.
+            None => match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(doc) {
+                Ok(spec) => return Ok(spec),
+                Err(e) => (
+                    crate::mismatch::path_tokens(e.path()),
+                    e.into_inner().to_string(),
+                ),
+            },
+        },
+        Some(found) => (found.tokens, found.message),
     };
-    let tokens = path_tokens(e.path());
-    let (tokens, inner) = refine(doc, tokens, e.into_inner().to_string());
     let inner = in_yaml_terms(&inner);
     let pointer = JsonPointer::from_tokens(&tokens);
     let help = if inner.contains("untagged enum") {
@@ -303,94 +309,4 @@ fn in_yaml_terms(message: &str) -> String {
         out.push_str(&format!("expected a mapping (an OpenAPI {name} object)"));
     }
     out
-}
-
-fn path_tokens(path: &serde_path_to_error::Path) -> Vec<String> {
-    path.iter()
-        .filter_map(|seg| match seg {
-            serde_path_to_error::Segment::Seq { index } => Some(index.to_string()),
-            serde_path_to_error::Segment::Map { key } => Some(key.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// `serde` loses the path inside untagged enums (every `ReferenceOr` in the model), so
-/// an error often points at `#/paths`. Narrow it down: deserialise the node, then its
-/// children, as the concrete OpenAPI type their position calls for, and follow the
-/// first failure down until nothing deeper fails.
-fn refine(doc: &Value, mut tokens: Vec<String>, mut message: String) -> (Vec<String>, String) {
-    use crate::kind::Kind;
-    let kind_at = |tokens: &[String]| {
-        tokens.iter().fold(Kind::Root, |kind, t| match kind {
-            Kind::ParamList | Kind::SchemaList => kind.element(),
-            _ => kind.child(t),
-        })
-    };
-    // Each round goes at least one token deeper, and the document is finite.
-    loop {
-        let Some(node) = JsonPointer::from_tokens(&tokens).lookup(doc) else {
-            return (tokens, message);
-        };
-        let kind = kind_at(&tokens);
-        if let Some((sub, m)) = try_as(kind, node) {
-            if !sub.is_empty() {
-                tokens.extend(sub);
-                message = m;
-                continue;
-            }
-        }
-        let children: Vec<(String, &Value, Kind)> = match node {
-            Value::Object(m) => m
-                .iter()
-                .map(|(k, v)| (k.clone(), v, kind.child(k)))
-                .collect(),
-            Value::Array(a) => a
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (i.to_string(), v, kind.element()))
-                .collect(),
-            _ => Vec::new(),
-        };
-        let failing = children
-            .into_iter()
-            .find_map(|(k, v, child_kind)| try_as(child_kind, v).map(|(sub, m)| (k, sub, m)));
-        match failing {
-            Some((k, sub, m)) => {
-                tokens.push(k);
-                tokens.extend(sub);
-                message = m;
-            }
-            None => return (tokens, message),
-        }
-    }
-}
-
-/// Deserialises `node` as the concrete type for `kind`; the path and message of the
-/// failure, or `None` when it succeeds, is a `$ref`, or the kind has no single type.
-fn try_as(kind: crate::kind::Kind, node: &Value) -> Option<(Vec<String>, String)> {
-    use crate::kind::Kind;
-    fn check<T: serde::de::DeserializeOwned>(node: &Value) -> Option<(Vec<String>, String)> {
-        serde_path_to_error::deserialize::<_, T>(node)
-            .err()
-            .map(|e| (path_tokens(e.path()), e.into_inner().to_string()))
-    }
-    if node.get("$ref").is_some() {
-        return None;
-    }
-    match kind {
-        Kind::PathItem => check::<openapiv3::PathItem>(node),
-        Kind::Operation => check::<openapiv3::Operation>(node),
-        Kind::Parameter => check::<openapiv3::Parameter>(node),
-        Kind::RequestBody => check::<openapiv3::RequestBody>(node),
-        Kind::Response => check::<openapiv3::Response>(node),
-        Kind::MediaType => check::<openapiv3::MediaType>(node),
-        Kind::Schema => check::<openapiv3::Schema>(node),
-        Kind::Header => check::<openapiv3::Header>(node),
-        Kind::Example => check::<openapiv3::Example>(node),
-        Kind::Link => check::<openapiv3::Link>(node),
-        Kind::SecurityScheme => check::<openapiv3::SecurityScheme>(node),
-        Kind::Encoding => check::<openapiv3::Encoding>(node),
-        _ => None,
-    }
 }

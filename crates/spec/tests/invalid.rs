@@ -41,7 +41,7 @@ fn every_invalid_spec_fails_with_located_diagnostics() {
     std::env::set_current_dir(workspace_root()).expect("workspace root");
     let cases = cases();
     assert!(
-        cases.len() >= 14,
+        cases.len() >= 16,
         "expected the full set of invalid specs, found {cases:?}"
     );
     for (name, path) in cases {
