@@ -7,6 +7,7 @@
 //! header is `required`. A handler returns [`WithHeaders`] of the body and that struct, the
 //! router writes each field as a header, and the client reads them back into the struct.
 
+use axum::http::{HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -32,12 +33,14 @@ impl<T, H> WithHeaders<T, H> {
     }
 }
 
-/// The headers of a declared-headers struct as `(name, value)` pairs, in field order:
-/// strings as they are, numbers and booleans printed; a header left `None` is absent.
+/// The headers of a declared-headers struct, in field order: strings as they are, numbers
+/// and booleans printed; a header left `None` is absent. A field whose name is not a header
+/// name, or whose text is not a header value (a line break), is an error naming it.
 ///
-/// Written straight from the struct's `Serialize` (no intermediate JSON value): a
-/// response's declared headers are written on every request of its operation.
-pub fn header_pairs<H: Serialize>(headers: &H) -> Result<Vec<(String, String)>, String> {
+/// Written straight from the struct's `Serialize` into header names and values (no
+/// intermediate JSON value or text pairs): a response's declared headers are written on
+/// every request of its operation.
+pub fn header_pairs<H: Serialize>(headers: &H) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
     let mut pairs = Vec::new();
     headers
         .serialize(PairsSerializer {
@@ -73,23 +76,38 @@ fn not_a_struct<T>() -> Result<T, PairsError> {
 /// Serializes a struct (or a map, as generated structs write themselves) into
 /// `(field name, text)` pairs.
 struct PairsSerializer<'p> {
-    pairs: &'p mut Vec<(String, String)>,
+    pairs: &'p mut Vec<(HeaderName, HeaderValue)>,
     /// A map's key, until its value comes.
-    key: Option<String>,
+    key: Option<HeaderName>,
 }
 
 impl PairsSerializer<'_> {
-    fn push<T: Serialize + ?Sized>(&mut self, name: String, value: &T) -> Result<(), PairsError> {
+    fn push<T: Serialize + ?Sized>(
+        &mut self,
+        name: HeaderName,
+        value: &T,
+    ) -> Result<(), PairsError> {
         let text = value.serialize(TextSerializer).map_err(|_| {
             PairsError(format!(
                 "the header `{name}` is not a string, number or boolean"
             ))
         })?;
         if let Some(text) = text {
-            self.pairs.push((name, text));
+            let value = HeaderValue::try_from(text).map_err(|_| {
+                PairsError(format!(
+                    "the header `{name}` cannot be sent: its value is not a header value"
+                ))
+            })?;
+            self.pairs.push((name, value));
         }
         Ok(())
     }
+}
+
+/// A field's name as a header name.
+fn header_name(name: &str) -> Result<HeaderName, PairsError> {
+    HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| PairsError(format!("`{name}` is not a header name")))
 }
 
 /// Serializes one field's value into its text (`None`: the header is absent).
@@ -184,7 +202,7 @@ impl serde::ser::SerializeStruct for PairsSerializer<'_> {
         name: &'static str,
         value: &T,
     ) -> Result<(), PairsError> {
-        self.push(name.to_string(), value)
+        self.push(header_name(name)?, value)
     }
 
     fn end(self) -> Result<(), PairsError> {
@@ -199,7 +217,7 @@ impl serde::ser::SerializeMap for PairsSerializer<'_> {
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), PairsError> {
         match key.serialize(TextSerializer)? {
             Some(key) => {
-                self.key = Some(key);
+                self.key = Some(header_name(&key)?);
                 Ok(())
             }
             None => not_a_struct(),
@@ -381,13 +399,22 @@ mod tests {
     use super::*;
     use serde::Deserialize;
 
+    /// The pairs as text.
+    fn texts<H: Serialize>(headers: &H) -> Vec<(String, String)> {
+        header_pairs(headers)
+            .unwrap()
+            .into_iter()
+            .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_string()))
+            .collect()
+    }
+
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     struct Declared {
-        #[serde(rename = "ETag")]
+        #[serde(rename = "etag")]
         etag: String,
-        #[serde(rename = "X-Rate", skip_serializing_if = "Option::is_none", default)]
+        #[serde(rename = "x-rate", skip_serializing_if = "Option::is_none", default)]
         rate: Option<i64>,
-        #[serde(rename = "X-Cached", skip_serializing_if = "Option::is_none", default)]
+        #[serde(rename = "x-cached", skip_serializing_if = "Option::is_none", default)]
         cached: Option<bool>,
     }
 
@@ -398,12 +425,12 @@ mod tests {
             rate: Some(-5),
             cached: None,
         };
-        let pairs = header_pairs(&declared).unwrap();
+        let pairs = texts(&declared);
         assert_eq!(
             pairs,
             vec![
-                ("ETag".to_string(), "\"v1\"".to_string()),
-                ("X-Rate".to_string(), "-5".to_string())
+                ("etag".to_string(), "\"v1\"".to_string()),
+                ("x-rate".to_string(), "-5".to_string())
             ]
         );
         let borrowed: Vec<(&str, &str)> = pairs
@@ -415,8 +442,8 @@ mod tests {
 
     #[test]
     fn a_missing_required_or_unparsable_header_is_an_error() {
-        assert!(from_header_pairs::<Declared>(&[("X-Rate", "1")]).is_err());
-        let error = from_header_pairs::<Declared>(&[("ETag", "x"), ("X-Rate", "many")]);
+        assert!(from_header_pairs::<Declared>(&[("x-rate", "1")]).is_err());
+        let error = from_header_pairs::<Declared>(&[("etag", "x"), ("x-rate", "many")]);
         assert!(error.is_err());
     }
 
@@ -428,13 +455,13 @@ mod tests {
 
     #[derive(Serialize)]
     struct Mixed {
-        #[serde(rename = "X-Mode")]
+        #[serde(rename = "x-mode")]
         mode: Mode,
-        #[serde(rename = "X-Ratio")]
+        #[serde(rename = "x-ratio")]
         ratio: f64,
-        #[serde(rename = "X-Absent")]
+        #[serde(rename = "x-absent")]
         absent: Option<String>,
-        #[serde(rename = "X-Big")]
+        #[serde(rename = "x-big")]
         big: u64,
     }
 
@@ -447,30 +474,30 @@ mod tests {
             big: u64::MAX,
         };
         assert_eq!(
-            header_pairs(&mixed).unwrap(),
+            texts(&mixed),
             vec![
-                ("X-Mode".to_string(), "fast".to_string()),
-                ("X-Ratio".to_string(), "0.5".to_string()),
-                ("X-Big".to_string(), u64::MAX.to_string()),
+                ("x-mode".to_string(), "fast".to_string()),
+                ("x-ratio".to_string(), "0.5".to_string()),
+                ("x-big".to_string(), u64::MAX.to_string()),
             ]
         );
     }
 
     #[derive(Serialize)]
     struct Nested {
-        #[serde(rename = "X-List")]
+        #[serde(rename = "x-list")]
         list: Vec<u8>,
     }
 
     #[test]
     fn a_header_that_is_not_a_scalar_or_a_value_that_is_not_a_struct_is_an_error() {
         let error = header_pairs(&Nested { list: vec![1] }).unwrap_err();
-        assert!(error.contains("`X-List`"), "{error}");
+        assert!(error.contains("`x-list`"), "{error}");
         assert!(header_pairs(&"text").is_err());
-        let map: std::collections::BTreeMap<&str, u8> = [("X-One", 1)].into();
+        let map: std::collections::BTreeMap<&str, u8> = [("x-one", 1)].into();
         assert_eq!(
-            header_pairs(&map).unwrap(),
-            vec![("X-One".to_string(), "1".to_string())]
+            texts(&map),
+            vec![("x-one".to_string(), "1".to_string())]
         );
         assert!(header_pairs(&Mixed {
             mode: Mode::Fast,
@@ -479,5 +506,22 @@ mod tests {
             big: 0
         })
         .is_err());
+    }
+
+    #[derive(Serialize)]
+    struct Odd {
+        #[serde(rename = "x-note")]
+        note: String,
+    }
+
+    #[test]
+    fn a_value_with_a_line_break_or_a_name_that_is_not_a_header_is_an_error() {
+        let error = header_pairs(&Odd {
+            note: "a\r\nset-cookie: b".to_string(),
+        })
+        .unwrap_err();
+        assert!(error.contains("`x-note`"), "{error}");
+        let map: std::collections::BTreeMap<&str, u8> = [("not a name", 1)].into();
+        assert!(header_pairs(&map).unwrap_err().contains("`not a name`"));
     }
 }

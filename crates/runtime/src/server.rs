@@ -668,57 +668,59 @@ pub fn respond<H: Serialize>(
     declared: Option<&H>,
     render: impl FnOnce(&Exchange) -> Response,
 ) -> Response {
-    let mut headers = added.take();
-    if let Some(declared) = declared {
-        let pairs = match super::headers::header_pairs(declared) {
-            Ok(pairs) => pairs,
-            Err(e) => {
-                return ex.reject(&ApiError::internal(format!(
-                    "the response headers cannot be sent: {e}"
-                )))
-            }
-        };
-        for (name, value) in pairs {
-            let parsed = HeaderName::from_bytes(name.as_bytes())
-                .ok()
-                .zip(HeaderValue::try_from(value).ok());
-            let Some((name, value)) = parsed else {
-                return ex.reject(&ApiError::internal(format!(
-                    "the response header `{name}` cannot be sent: its value is not a header value"
-                )));
-            };
-            headers.insert(name, value);
+    let declared = match declared.map(super::headers::header_pairs).transpose() {
+        Ok(declared) => declared.unwrap_or_default(),
+        Err(e) => {
+            return ex.reject(&ApiError::internal(format!(
+                "the response headers cannot be sent: {e}"
+            )))
         }
-    }
-    if let Some(location) = headers.get(header::LOCATION).and_then(|v| v.to_str().ok()) {
+    };
+    let added = added.take();
+    // A declared `Location` replaces one the handler added.
+    let declared_location = declared.iter().find(|(name, _)| name == header::LOCATION);
+    let location = declared_location
+        .map(|(_, value)| value)
+        .or_else(|| added.get(header::LOCATION));
+    if let Some(location) = location.and_then(|v| v.to_str().ok()) {
         ex.location = Some(Arc::from(location));
     }
+    let (has_location, declared_location) = (location.is_some(), declared_location.is_some());
     let mut response = render(ex);
     if !response.status().is_success() {
         return response;
     }
-    if response.status() == StatusCode::CREATED
-        && ex.addresses_item()
-        && !headers.contains_key(header::LOCATION)
-        && !response.headers().contains_key(header::LOCATION)
+    let created = response.status() == StatusCode::CREATED;
+    let headers = response.headers_mut();
+    if created && ex.addresses_item() && !has_location && !headers.contains_key(header::LOCATION)
     {
         if let Ok(location) = HeaderValue::try_from(ex.path_link()) {
-            response.headers_mut().insert(header::LOCATION, location);
+            headers.insert(header::LOCATION, location);
+        }
+    }
+    // Straight onto the rendered response: the router's headers and the style's win, but
+    // for `Location`; the declared ones, written first, win over the added ones.
+    for (name, value) in declared {
+        let owned = ROUTER_HEADERS.contains(&name)
+            || (name != header::LOCATION && headers.contains_key(&name));
+        if !owned {
+            headers.insert(name, value);
         }
     }
     let mut name = None;
-    for (key, value) in headers {
+    for (key, value) in added {
         // `HeaderMap`'s iterator names a header once, before all its values.
         if let Some(key) = key {
             let owned = ROUTER_HEADERS.contains(&key)
-                || (key != header::LOCATION && response.headers().contains_key(&key));
+                || (headers.contains_key(&key)
+                    && (key != header::LOCATION || declared_location));
             if !owned {
-                response.headers_mut().remove(&key);
+                headers.remove(&key);
             }
             name = (!owned).then_some(key);
         }
         if let Some(name) = &name {
-            response.headers_mut().append(name.clone(), value);
+            headers.append(name.clone(), value);
         }
     }
     response
@@ -3175,6 +3177,26 @@ mod tests {
         };
         let response = respond(&mut ex, &added, Some(&bad), |_| page(StatusCode::OK));
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+
+        // A declared `Location` is the style's and replaces both the added one and the
+        // style's own.
+        #[derive(Serialize)]
+        struct Created {
+            location: &'static str,
+        }
+        added.insert(header::LOCATION, HeaderValue::from_static("/things/added"));
+        let declared = Created {
+            location: "/things/declared",
+        };
+        let response = respond(&mut ex, &added, Some(&declared), |ex| {
+            assert_eq!(ex.location(None::<&()>).as_deref(), Some("/things/declared"));
+            let mut response = page(StatusCode::CREATED);
+            let derived = HeaderValue::from_static("/things/derived");
+            response.headers_mut().insert(header::LOCATION, derived);
+            response
+        });
+        let locations: Vec<_> = response.headers().get_all("location").iter().collect();
+        assert_eq!(locations, ["/things/declared"]);
     }
 
     #[test]
