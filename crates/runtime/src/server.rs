@@ -692,8 +692,7 @@ pub fn respond<H: Serialize>(
     }
     let created = response.status() == StatusCode::CREATED;
     let headers = response.headers_mut();
-    if created && ex.addresses_item() && !has_location && !headers.contains_key(header::LOCATION)
-    {
+    if created && ex.addresses_item() && !has_location && !headers.contains_key(header::LOCATION) {
         if let Ok(location) = HeaderValue::try_from(ex.path_link()) {
             headers.insert(header::LOCATION, location);
         }
@@ -712,8 +711,7 @@ pub fn respond<H: Serialize>(
         // `HeaderMap`'s iterator names a header once, before all its values.
         if let Some(key) = key {
             let owned = ROUTER_HEADERS.contains(&key)
-                || (headers.contains_key(&key)
-                    && (key != header::LOCATION || declared_location));
+                || (headers.contains_key(&key) && (key != header::LOCATION || declared_location));
             if !owned {
                 headers.remove(&key);
             }
@@ -1998,43 +1996,53 @@ impl<O: Operations> App<O> {
         parts: &mut Parts,
     ) -> Result<RequestContext, Response> {
         let requirements = ex.op.map_or(&[][..], |op| op.security);
-        let principal = if requirements.is_empty() {
-            if let Some(limiter) = &self.limiter {
-                limiter
-                    .check_address(&parts.headers, &parts.extensions)
-                    .map_err(|error| ex.reject(&error))?;
+        if requirements.is_empty() {
+            return self.admit(ex, parts);
+        }
+        let principal = match self.authenticate(requirements, parts).await {
+            Ok((principal, by_credential)) => {
+                if let Some(limiter) = &self.limiter {
+                    // A principal accepted without credentials is not authenticated:
+                    // counted by address.
+                    let counted = if by_credential {
+                        limiter.check_principal(&principal)
+                    } else {
+                        limiter.check_address(&parts.headers, &parts.extensions)
+                    };
+                    counted.map_err(|error| ex.reject(&error))?;
+                }
+                ex.org_id.clone_from(&principal.org_id);
+                ex.project_id.clone_from(&principal.project_id);
+                Some(principal)
             }
-            None
-        } else {
-            match self.authenticate(requirements, parts).await {
-                Ok((principal, by_credential)) => {
-                    if let Some(limiter) = &self.limiter {
-                        // A principal accepted without credentials is not authenticated:
-                        // counted by address.
-                        let counted = if by_credential {
-                            limiter.check_principal(&principal)
-                        } else {
-                            limiter.check_address(&parts.headers, &parts.extensions)
-                        };
-                        counted.map_err(|error| ex.reject(&error))?;
-                    }
-                    ex.org_id.clone_from(&principal.org_id);
-                    ex.project_id.clone_from(&principal.project_id);
-                    Some(principal)
+            Err(error) => {
+                // Not authenticated: counted against the client's address, and over
+                // its rate the answer is 429 rather than the refusal.
+                if let Some(limiter) = &self.limiter {
+                    limiter
+                        .check_address(&parts.headers, &parts.extensions)
+                        .map_err(|error| ex.reject(&error))?;
                 }
-                Err(error) => {
-                    // Not authenticated: counted against the client's address, and over
-                    // its rate the answer is 429 rather than the refusal.
-                    if let Some(limiter) = &self.limiter {
-                        limiter
-                            .check_address(&parts.headers, &parts.extensions)
-                            .map_err(|error| ex.reject(&error))?;
-                    }
-                    return Err(ex.reject(&error));
-                }
+                return Err(ex.reject(&error));
             }
         };
-        Ok(RequestContext {
+        Ok(Self::context(ex, parts, principal))
+    }
+
+    /// Admits a request to an operation without security: counted against the rate limit
+    /// by the client's address.
+    fn admit(&self, ex: &mut Exchange, parts: &mut Parts) -> Result<RequestContext, Response> {
+        if let Some(limiter) = &self.limiter {
+            limiter
+                .check_address(&parts.headers, &parts.extensions)
+                .map_err(|error| ex.reject(&error))?;
+        }
+        Ok(Self::context(ex, parts, None))
+    }
+
+    /// The context of an admitted request; its headers move into it (no copy).
+    fn context(ex: &Exchange, parts: &mut Parts, principal: Option<Principal>) -> RequestContext {
+        RequestContext {
             request_id: ex.request_id.clone(),
             principal,
             headers: std::mem::take(&mut parts.headers),
@@ -2045,7 +2053,7 @@ impl<O: Operations> App<O> {
             // the extensions): `take_extensions`, `write_body`, `optional_write_body`.
             extensions: Extensions::new(),
             response_headers: ResponseHeaders::default(),
-        })
+        }
     }
 
     /// Tries the operation's security requirements in order: the first one whose schemes
@@ -3043,6 +3051,29 @@ pub struct Call<O: Operations> {
 }
 
 impl<O: Operations> Call<O> {
+    /// Takes apart a request to an operation without security and admits it (counted
+    /// against the rate limit by address); a refusal is already rendered. Nothing to wait
+    /// for, so an open operation's handler holds no authorization step in its future. An
+    /// operation that has security is refused (`500`): it goes through [`Call::begin`].
+    pub fn open(app: Arc<App<O>>, request: Request, op: &'static OpInfo) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let mut ex = app.exchange(&parts, op);
+        if !op.security.is_empty() {
+            return Err(ex.reject(&ApiError::internal(format!(
+                "`{}` has security: it must be authorized (`Call::begin`)",
+                op.operation_id
+            ))));
+        }
+        let ctx = app.admit(&mut ex, &mut parts)?;
+        Ok(Self {
+            app,
+            ex,
+            ctx,
+            parts,
+            body,
+        })
+    }
+
     /// Takes the request apart and authorizes it; a refusal is already rendered.
     pub async fn begin(
         app: Arc<App<O>>,
@@ -3189,7 +3220,10 @@ mod tests {
             location: "/things/declared",
         };
         let response = respond(&mut ex, &added, Some(&declared), |ex| {
-            assert_eq!(ex.location(None::<&()>).as_deref(), Some("/things/declared"));
+            assert_eq!(
+                ex.location(None::<&()>).as_deref(),
+                Some("/things/declared")
+            );
             let mut response = page(StatusCode::CREATED);
             let derived = HeaderValue::from_static("/things/derived");
             response.headers_mut().insert(header::LOCATION, derived);

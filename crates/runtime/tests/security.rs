@@ -38,6 +38,19 @@ fn answer(app: Arc<App<Ops>>, request: Request, op: &'static OpInfo) -> Handling
     })
 }
 
+/// The handler of an operation without security: admitted without authentication.
+fn open_answer(app: Arc<App<Ops>>, request: Request, op: &'static OpInfo) -> Handling {
+    Box::pin(async move {
+        let Call { ex, ctx, .. } = Call::open(app, request, op)?;
+        let subject = ctx.principal.map(|p| p.subject);
+        Ok(Style::render_object(
+            &ex,
+            status(200),
+            &json!({ "subject": subject }),
+        ))
+    })
+}
+
 const fn route(path: &'static str, security: &'static [&'static [SchemeUse]]) -> Route {
     Route {
         path,
@@ -71,6 +84,9 @@ static ROUTES: &[Route] = &[
         &[&[uses("oauth", &["admin"])], &[uses("key", &[])]],
     ),
     route("/ghost", &[&[uses("ghost", &[])], &[uses("broken", &[])]]),
+    // The last two are handled by `open_answer`.
+    route("/open", &[]),
+    route("/misrouted", &[&[uses("key", &[])]]),
 ];
 
 static SCHEMES: &[SecurityScheme] = &[
@@ -116,7 +132,9 @@ impl Operations for Ops {
     const SECURITY_SCHEMES: &'static [SecurityScheme] = SCHEMES;
 
     fn handlers() -> Vec<Handle<Self>> {
-        vec![answer; ROUTES.len()]
+        let mut handlers: Vec<Handle<Self>> = vec![answer; ROUTES.len() - 2];
+        handlers.extend([open_answer as Handle<Self>, open_answer]);
+        handlers
     }
 
     /// Accepts every credential; the principal holds the scopes its oauth token names
@@ -330,4 +348,16 @@ fn secrets_never_reach_debug_output() {
     let printed = format!("{credential:?}");
     assert!(!printed.contains("hunter2"), "{printed}");
     assert!(printed.contains("redacted"), "{printed}");
+}
+
+#[tokio::test]
+async fn an_open_operation_is_admitted_without_asking_and_open_never_skips_security() {
+    let (code, body, asked) = get(Service::default(), "/open", &[], None).await;
+    assert_eq!((code, &body["subject"]), (200, &Value::Null));
+    assert!(asked.is_empty(), "authenticate was asked: {asked:?}");
+    // A secured operation wired to `Call::open` by mistake is refused, even with a key.
+    let key = [("x-key", "k")];
+    let (code, body, asked) = get(Service::default(), "/misrouted", &key, None).await;
+    assert_eq!(code, 500, "{body}");
+    assert!(asked.is_empty());
 }
