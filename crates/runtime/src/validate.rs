@@ -139,7 +139,7 @@ pub fn check_length<T: std::fmt::Display + ?Sized>(
     at: &str,
     out: &mut Vec<Violation>,
 ) {
-    let length = value.to_string().chars().count();
+    let length = char_count(value);
     if let Some(min) = min.filter(|min| length < *min) {
         violation(
             out,
@@ -154,6 +154,21 @@ pub fn check_length<T: std::fmt::Display + ?Sized>(
             format!("must be at most {max} characters long (got {length})"),
         );
     }
+}
+
+/// How many characters `value` displays as, without writing them anywhere.
+fn char_count<T: std::fmt::Display + ?Sized>(value: &T) -> usize {
+    struct Count(usize);
+    impl std::fmt::Write for Count {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 += s.chars().count();
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Writing into `Count` cannot fail; a `Display` that fails leaves what it wrote.
+    let _ = std::fmt::write(&mut count, format_args!("{value}"));
+    count.0
 }
 
 /// A number as `f64` for range checks.
@@ -218,5 +233,27 @@ pub fn check_items<T: PartialEq>(
             .any(|(i, a)| items.iter().skip(i + 1).any(|b| a == b))
     {
         violation(out, at, "must not hold the same item twice".to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_length;
+
+    #[test]
+    fn lengths_count_characters_not_bytes() {
+        let mut out = Vec::new();
+        check_length("é€😀", Some(3), Some(3), "name", &mut out);
+        check_length(&12345, Some(5), Some(5), "code", &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        check_length("é€😀", Some(4), Some(2), "name", &mut out);
+        let messages: Vec<&str> = out.iter().map(|v| v.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`name` must be at least 4 characters long (got 3)",
+                "`name` must be at most 2 characters long (got 3)"
+            ]
+        );
     }
 }
