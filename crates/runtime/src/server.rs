@@ -698,10 +698,12 @@ pub fn respond<H: Serialize>(
         }
     }
     // Straight onto the rendered response: the router's headers and the style's win, but
-    // for `Location`; the declared ones, written first, win over the added ones.
+    // for `Location`; the declared ones, written first, win over the added ones. Most
+    // responses carry no header of the style's (just `Content-Type`): nothing to look up.
+    let styled = headers.keys().any(|name| !ROUTER_HEADERS.contains(name));
     for (name, value) in declared {
         let owned = ROUTER_HEADERS.contains(&name)
-            || (name != header::LOCATION && headers.contains_key(&name));
+            || (styled && name != header::LOCATION && headers.contains_key(&name));
         if !owned {
             headers.insert(name, value);
         }
