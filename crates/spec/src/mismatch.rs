@@ -92,6 +92,10 @@ fn check(tokens: Vec<String>, value: &Value, model: Model, referable: bool) -> O
 }
 
 /// The `openapiv3` types a node can be read as, where something can nest under them.
+///
+/// Not [`crate::kind::Kind`]: that one knows every place OpenAPI 3.0–3.2 puts an object (for
+/// bundling and normalising); this one follows exactly what `openapiv3` reads, and nothing it
+/// ignores (a 3.1 keyword left in a schema is not read, so it cannot fail).
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Model {
     OpenApi,

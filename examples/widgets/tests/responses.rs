@@ -6,7 +6,9 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use widgets_example::serve::{router, ServeArgs, Style};
+use widgets_example::serve::{ServeArgs, Style};
+
+mod common;
 use widgets_example::store::{etag, LIST_CACHE_CONTROL, WIDGET_CACHE_CONTROL};
 
 /// Serves the example with 3 widgets, in memory or in the SQLite database `db`.
@@ -20,15 +22,7 @@ async fn serve(style: Style, db: Option<PathBuf>) -> String {
         base_url: None,
         db,
     };
-    let listener = tokio::net::TcpListener::bind(args.addr)
-        .await
-        .expect("bind 127.0.0.1:0");
-    let addr = listener.local_addr().expect("local address");
-    let app = router(&args)
-        .expect("router")
-        .into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{addr}")
+    common::spawn(&args).await
 }
 
 macro_rules! responses {

@@ -4,7 +4,9 @@ use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::process::Output;
 
-use widgets_example::serve::{router, ServeArgs, Style};
+use widgets_example::serve::{ServeArgs, Style};
+
+mod common;
 
 async fn serve(style: Style, rate_limit: Option<u32>) -> String {
     let args = ServeArgs {
@@ -16,15 +18,7 @@ async fn serve(style: Style, rate_limit: Option<u32>) -> String {
         base_url: None,
         db: None,
     };
-    let listener = tokio::net::TcpListener::bind(args.addr)
-        .await
-        .expect("bind 127.0.0.1:0");
-    let addr = listener.local_addr().expect("local address");
-    let app = router(&args)
-        .expect("router")
-        .into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    format!("http://{addr}")
+    common::spawn(&args).await
 }
 
 /// Runs `widgets-example client --style S --base-url URL <args>` off the async runtime.

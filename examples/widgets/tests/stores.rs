@@ -5,12 +5,13 @@
 //! `result` the handler receives the whole batch at once, and a batch holding a taken name
 //! (or the same name twice) is a `422` failure naming those items, with nothing saved.
 
-use std::net::SocketAddr;
 use std::path::Path;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use widgets_example::serve::{router, ServeArgs, Style};
+
+mod common;
 
 /// Where the widgets are kept.
 #[derive(Clone, Copy, Debug)]
@@ -39,20 +40,8 @@ async fn serve(style: Style, store: Store, dir: &Path) -> Server {
             Store::Sqlite => Some(dir.join("widgets.db")),
         },
     };
-    let app = router(&args).expect("router");
-    let listener = tokio::net::TcpListener::bind(args.addr)
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("local addr");
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-    });
     Server {
-        base: format!("http://{addr}"),
+        base: common::spawn(&args).await,
         http: reqwest::Client::new(),
     }
 }
