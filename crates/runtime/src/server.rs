@@ -437,6 +437,14 @@ impl RequestId {
         )
     }
 
+    /// The id a request carries in `X-Request-Id` (the empty id when it has none).
+    fn of(headers: &HeaderMap) -> Self {
+        headers
+            .get(REQUEST_ID)
+            .map(Self::from_header)
+            .unwrap_or_default()
+    }
+
     /// The id's bytes (UTF-8).
     pub fn as_bytes(&self) -> &[u8] {
         self.0.as_bytes()
@@ -1039,10 +1047,11 @@ impl<O: Operations> RouterBuilder<O> {
                     axum::handler::Handler::layer(operation, (style, body_limit)),
                 )
             } else {
-                on(
-                    route.method,
-                    axum::handler::Handler::layer(operation, style),
-                )
+                let direct = Direct {
+                    app: app.clone(),
+                    operation,
+                };
+                on_service(route.method, style.wrap(direct))
             };
             router = router.route(route.path, method_router);
         }
@@ -1296,9 +1305,15 @@ impl StyleLayer {
 }
 
 impl<S> tower::Layer<S> for StyleLayer {
-    type Service = StyleService<S>;
+    type Service = StyleService<Layered<S>>;
 
     fn layer(&self, inner: S) -> Self::Service {
+        self.wrap(Layered(inner))
+    }
+}
+
+impl StyleLayer {
+    fn wrap<I>(&self, inner: I) -> StyleService<I> {
         StyleService {
             inner,
             shared: self.shared.clone(),
@@ -1309,34 +1324,102 @@ impl<S> tower::Layer<S> for StyleLayer {
 }
 
 #[derive(Clone)]
-struct StyleService<S> {
-    inner: S,
+struct StyleService<I> {
+    inner: I,
     shared: Arc<StyleShared>,
     #[cfg(feature = "tracing")]
     op: Option<&'static OpInfo>,
 }
 
-impl<S> tower::Service<Request> for StyleService<S>
+/// What the style layer hands a request on to, with the id it gave the request.
+trait Inner {
+    type Response: IntoResponse;
+    type Future: Future<Output = Result<Self::Response, Infallible>> + Unpin + Send + 'static;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>>;
+
+    /// `sent`: the request carries the id in its `X-Request-Id` already.
+    fn call(&mut self, request: Request, request_id: &HeaderValue, sent: bool) -> Self::Future;
+}
+
+/// A service under the style layer (user layers, the body limit, a fallback): the request
+/// carries its id in `X-Request-Id`, where they and the operation read it.
+#[derive(Clone)]
+struct Layered<S>(S);
+
+impl<S> Inner for Layered<S>
 where
     S: tower::Service<Request, Error = Infallible>,
     S::Response: IntoResponse,
     S::Future: Unpin + Send + 'static,
 {
+    type Response = S::Response;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request, request_id: &HeaderValue, sent: bool) -> S::Future {
+        if !sent {
+            request.headers_mut().insert(REQUEST_ID, request_id.clone());
+        }
+        self.0.call(request)
+    }
+}
+
+/// An operation with nothing between it and the style layer (it reads no body and the
+/// router has no user layers): its handler is called with the request's id, which the
+/// request then need not carry.
+struct Direct<O: Operations> {
+    app: Arc<App<O>>,
+    operation: Operation<O>,
+}
+
+impl<O: Operations> Clone for Direct<O> {
+    fn clone(&self) -> Self {
+        Self {
+            app: self.app.clone(),
+            operation: self.operation,
+        }
+    }
+}
+
+impl<O: Operations> Inner for Direct<O> {
+    type Response = Response;
+    type Future = futures_util::future::Map<Handling, fn(Reply) -> Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request, request_id: &HeaderValue, _sent: bool) -> Self::Future {
+        let answer: fn(Reply) -> Result<Response, Infallible> =
+            |reply| Ok(reply.unwrap_or_else(|response| response));
+        let routed = Routed {
+            op: self.operation.op,
+            request_id: RequestId::from_header(request_id),
+        };
+        let handling = (self.operation.handle)(self.app.clone(), request, routed);
+        futures_util::FutureExt::map(handling, answer)
+    }
+}
+
+impl<I: Inner> tower::Service<Request> for StyleService<I> {
     type Response = Response;
     type Error = Infallible;
-    type Future = StyleFuture<S::Future>;
+    type Future = StyleFuture<I::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request) -> Self::Future {
-        let request_id = match request.headers().get(REQUEST_ID) {
-            Some(id) => id.clone(),
+    fn call(&mut self, request: Request) -> Self::Future {
+        let (request_id, sent) = match request.headers().get(REQUEST_ID) {
+            Some(id) => (id.clone(), true),
             None => {
                 let id = trace_id(request.headers()).unwrap_or_else(|| self.shared.ids.next());
-                request.headers_mut().insert(REQUEST_ID, id.clone());
-                id
+                (id, false)
             }
         };
         #[cfg(feature = "tracing")]
@@ -1353,7 +1436,9 @@ where
         let called = {
             #[cfg(feature = "tracing")]
             let _entered = pending.trace.span.enter();
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.inner.call(request)))
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.inner.call(request, &pending.request_id, sent)
+            }))
         };
         let future = called.map_err(log_panic).ok();
         StyleFuture {
@@ -1550,7 +1635,7 @@ fn restyle(
     {
         return response;
     }
-    let ex = Exchange::build(Some(request_id), uri, settings, None);
+    let ex = Exchange::build(RequestId::from_header(request_id), uri, settings, None);
     if let Some(error) = response.extensions().get::<ApiError>() {
         // An `ApiError` answered as a response (`IntoResponse`): rendered in the style,
         // keeping the headers its answer set besides the body's.
@@ -1748,13 +1833,13 @@ pub struct Exchange {
 
 impl Exchange {
     fn build(
-        request_id: Option<&HeaderValue>,
+        request_id: RequestId,
         uri: &axum::http::Uri,
         settings: &Settings,
         op: Option<&'static OpInfo>,
     ) -> Self {
         Self {
-            request_id: request_id.map(RequestId::from_header).unwrap_or_default(),
+            request_id,
             api_version: settings.api_version,
             org_id: None,
             project_id: None,
@@ -1980,12 +2065,12 @@ fn invalid(violations: Vec<Violation>) -> ApiError {
 pub type Reply = Result<Response, Response>;
 
 impl<O: Operations> App<O> {
-    fn exchange(&self, parts: &Parts, op: &'static OpInfo) -> Exchange {
+    fn exchange(&self, parts: &Parts, routed: Routed) -> Exchange {
         Exchange::build(
-            parts.headers.get(REQUEST_ID),
+            routed.request_id,
             &parts.uri,
             &self.settings,
-            Some(op),
+            Some(routed.op),
         )
     }
 
@@ -2131,7 +2216,7 @@ impl<O: Operations> App<O> {
             .check_address(request.headers(), request.extensions())
             .err()?;
         let ex = Exchange::build(
-            request.headers().get(REQUEST_ID),
+            RequestId::of(request.headers()),
             request.uri(),
             &self.settings,
             None,
@@ -3007,8 +3092,18 @@ pub struct Route {
     pub op: OpInfo,
 }
 
-/// An operation's handler: takes the request (and the operation's facts), answers it.
-pub type Handle<O> = fn(Arc<App<O>>, Request, &'static OpInfo) -> Handling;
+/// An operation's handler: takes the request (with its operation and id), answers it.
+pub type Handle<O> = fn(Arc<App<O>>, Request, Routed) -> Handling;
+
+/// A request as the router hands it to its operation's handler: the operation it was
+/// routed to, and the id the style layer gave it.
+pub struct Routed {
+    /// The operation's facts.
+    pub op: &'static OpInfo,
+    /// The request's id (`X-Request-Id` as sent, else the trace id of a `traceparent`,
+    /// else generated).
+    pub request_id: RequestId,
+}
 
 /// What a handler returns: the answer (`Err` too is an answer, rendered in the style).
 pub type Handling = Pin<Box<dyn Future<Output = Reply> + Send>>;
@@ -3032,9 +3127,15 @@ impl<O: Operations> Copy for Operation<O> {}
 impl<O: Operations> axum::handler::Handler<(), Arc<App<O>>> for Operation<O> {
     type Future = futures_util::future::Map<Handling, fn(Reply) -> Response>;
 
+    /// Under user layers or the body limit: the style layer wrote the request's id into
+    /// its `X-Request-Id`.
     fn call(self, request: Request, app: Arc<App<O>>) -> Self::Future {
         let answer: fn(Reply) -> Response = |reply| reply.unwrap_or_else(|response| response);
-        futures_util::FutureExt::map((self.handle)(app, request, self.op), answer)
+        let routed = Routed {
+            op: self.op,
+            request_id: RequestId::of(request.headers()),
+        };
+        futures_util::FutureExt::map((self.handle)(app, request, routed), answer)
     }
 }
 
@@ -3057,9 +3158,10 @@ impl<O: Operations> Call<O> {
     /// against the rate limit by address); a refusal is already rendered. Nothing to wait
     /// for, so an open operation's handler holds no authorization step in its future. An
     /// operation that has security is refused (`500`): it goes through [`Call::begin`].
-    pub fn open(app: Arc<App<O>>, request: Request, op: &'static OpInfo) -> Result<Self, Response> {
+    pub fn open(app: Arc<App<O>>, request: Request, routed: Routed) -> Result<Self, Response> {
         let (mut parts, body) = request.into_parts();
-        let mut ex = app.exchange(&parts, op);
+        let op = routed.op;
+        let mut ex = app.exchange(&parts, routed);
         if !op.security.is_empty() {
             return Err(ex.reject(&ApiError::internal(format!(
                 "`{}` has security: it must be authorized (`Call::begin`)",
@@ -3080,10 +3182,10 @@ impl<O: Operations> Call<O> {
     pub async fn begin(
         app: Arc<App<O>>,
         request: Request,
-        op: &'static OpInfo,
+        routed: Routed,
     ) -> Result<Self, Response> {
         let (mut parts, body) = request.into_parts();
-        let mut ex = app.exchange(&parts, op);
+        let mut ex = app.exchange(&parts, routed);
         let ctx = app.authorize(&mut ex, &mut parts).await?;
         Ok(Self {
             app,

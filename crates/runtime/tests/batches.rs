@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use apigen_runtime::server::{
     batch_outcome, status, write_batch, ApiError, App, AuthRequest, BatchError, Call, Handle,
-    Handling, ItemRefusal, OpInfo, Operations, Principal, Route, RouterBuilder, SecurityScheme,
-    ServerStyle,
+    Handling, ItemRefusal, OpInfo, Operations, Principal, Route, Routed, RouterBuilder,
+    SecurityScheme, ServerStyle,
 };
 use apigen_runtime::{plain, result};
 use axum::body::Body;
@@ -50,7 +50,7 @@ fn decide(items: Vec<Map<String, Value>>) -> Result<Vec<Map<String, Value>>, Bat
 fn post_things<S: ServerStyle>(
     app: Arc<App<Ops<S>>>,
     request: Request,
-    op: &'static OpInfo,
+    routed: Routed,
 ) -> Handling {
     Box::pin(async move {
         let Call {
@@ -59,7 +59,7 @@ fn post_things<S: ServerStyle>(
             parts,
             body,
             ..
-        } = Call::begin(app, request, op).await?;
+        } = Call::begin(app, request, routed).await?;
         let (items, raw) =
             write_batch::<S, Map<String, Value>>(&ex, &mut ctx, parts, body, true).await?;
         let saved = batch_outcome::<S, _>(&ex, &raw, decide(items))?;

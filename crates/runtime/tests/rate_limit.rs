@@ -11,7 +11,7 @@ use std::sync::Arc;
 use apigen_runtime::plain::Style;
 use apigen_runtime::server::{
     status, ApiError, App, AuthRequest, Call, Handle, Handling, OpInfo, Operations, Principal,
-    RateLimit, Route, RouterBuilder, SchemeKind, SchemeUse, SecurityScheme, ServerStyle,
+    RateLimit, Route, Routed, RouterBuilder, SchemeKind, SchemeUse, SecurityScheme, ServerStyle,
     PRUNE_EVERY,
 };
 use axum::body::Body;
@@ -23,9 +23,9 @@ use tower::ServiceExt;
 
 struct Ops;
 
-fn answer(app: Arc<App<Ops>>, request: Request, op: &'static OpInfo) -> Handling {
+fn answer(app: Arc<App<Ops>>, request: Request, routed: Routed) -> Handling {
     Box::pin(async move {
-        let Call { ex, ctx, .. } = Call::begin(app, request, op).await?;
+        let Call { ex, ctx, .. } = Call::begin(app, request, routed).await?;
         let subject = ctx.principal.map(|p| p.subject);
         Ok(Style::render_object(
             &ex,

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use apigen_runtime::plain::Style;
 use apigen_runtime::server::{
     status, ApiError, App, AuthRequest, Call, Credential, Handle, Handling, OpInfo, Operations,
-    PeerCertificate, Principal, Route, RouterBuilder, SchemeKind, SchemeUse, Secret,
+    PeerCertificate, Principal, Route, Routed, RouterBuilder, SchemeKind, SchemeUse, Secret,
     SecurityScheme, ServerStyle,
 };
 use axum::body::Body;
@@ -26,9 +26,9 @@ struct Service {
 
 struct Ops;
 
-fn answer(app: Arc<App<Ops>>, request: Request, op: &'static OpInfo) -> Handling {
+fn answer(app: Arc<App<Ops>>, request: Request, routed: Routed) -> Handling {
     Box::pin(async move {
-        let Call { ex, ctx, .. } = Call::begin(app, request, op).await?;
+        let Call { ex, ctx, .. } = Call::begin(app, request, routed).await?;
         let subject = ctx.principal.map(|p| p.subject);
         Ok(Style::render_object(
             &ex,
@@ -39,9 +39,9 @@ fn answer(app: Arc<App<Ops>>, request: Request, op: &'static OpInfo) -> Handling
 }
 
 /// The handler of an operation without security: admitted without authentication.
-fn open_answer(app: Arc<App<Ops>>, request: Request, op: &'static OpInfo) -> Handling {
+fn open_answer(app: Arc<App<Ops>>, request: Request, routed: Routed) -> Handling {
     Box::pin(async move {
-        let Call { ex, ctx, .. } = Call::open(app, request, op)?;
+        let Call { ex, ctx, .. } = Call::open(app, request, routed)?;
         let subject = ctx.principal.map(|p| p.subject);
         Ok(Style::render_object(
             &ex,

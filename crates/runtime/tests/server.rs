@@ -431,35 +431,47 @@ async fn the_spec_is_served_at_openapi_json_when_asked() {
 
 #[tokio::test]
 async fn the_request_id_comes_from_x_request_id_else_traceparent_else_is_generated() {
-    let router = RouterBuilder::<Ops<plain::Style>>::new(()).build();
-    let with = |headers: &[(&str, &str)]| {
-        let mut request = Request::builder().uri("/context/1");
-        for (name, value) in headers {
-            request = request.header(*name, *value);
+    // The handler sees the id that is echoed, whether the style layer hands the id to the
+    // handler itself (nothing between them) or through `X-Request-Id` (a user layer between).
+    let direct = RouterBuilder::<Ops<plain::Style>>::new(()).build();
+    let layered = RouterBuilder::<Ops<plain::Style>>::new(())
+        .layer(tower::layer::util::Identity::new())
+        .build();
+    for router in [direct, layered] {
+        let with = |headers: &[(&str, &str)]| {
+            let mut request = Request::builder().uri("/context/1");
+            for (name, value) in headers {
+                request = request.header(*name, *value);
+            }
+            request.body(Body::empty()).unwrap()
+        };
+        let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        let (_, headers, body) = send(router.clone(), with(&[("traceparent", traceparent)])).await;
+        assert_eq!(headers["x-request-id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+        assert_eq!(body["request_id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+        let both = [("traceparent", traceparent), ("x-request-id", "mine")];
+        let (_, headers, body) = send(router.clone(), with(&both)).await;
+        assert_eq!(headers["x-request-id"], "mine");
+        assert_eq!(body["request_id"], "mine");
+        let mut ids = Vec::new();
+        for malformed in [
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+            "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+            "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
+        ] {
+            let (_, headers, body) =
+                send(router.clone(), with(&[("traceparent", malformed)])).await;
+            let id = headers["x-request-id"].to_str().unwrap();
+            assert!(
+                !id.is_empty() && !id.contains("4bf92f"),
+                "{malformed}: {id}"
+            );
+            assert_eq!(body["request_id"], id, "{malformed}");
+            ids.push(id.to_owned());
         }
-        request.body(Body::empty()).unwrap()
-    };
-    let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-    let (_, headers, body) = send(router.clone(), with(&[("traceparent", traceparent)])).await;
-    assert_eq!(headers["x-request-id"], "4bf92f3577b34da6a3ce929d0e0e4736");
-    assert_eq!(body["request_id"], "4bf92f3577b34da6a3ce929d0e0e4736");
-    let both = [("traceparent", traceparent), ("x-request-id", "mine")];
-    assert_eq!(
-        send(router.clone(), with(&both)).await.1["x-request-id"],
-        "mine"
-    );
-    for malformed in [
-        "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
-        "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
-        "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
-        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
-    ] {
-        let (_, headers, _) = send(router.clone(), with(&[("traceparent", malformed)])).await;
-        let id = headers["x-request-id"].to_str().unwrap();
-        assert!(
-            !id.is_empty() && !id.contains("4bf92f"),
-            "{malformed}: {id}"
-        );
+        ids.dedup();
+        assert_eq!(ids.len(), 5, "a new id per request: {ids:?}");
     }
 }

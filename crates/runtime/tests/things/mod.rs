@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use apigen_runtime::server::{
     status, ApiError, App, AuthRequest, Call, Handle, Handling, OpInfo, Operations, Principal,
-    RequestContext, Route, RouterBuilder, SchemeKind, SchemeUse, SecurityScheme, ServerStyle,
+    RequestContext, Route, Routed, RouterBuilder, SchemeKind, SchemeUse, SecurityScheme,
+    ServerStyle,
 };
 use axum::body::Body;
 use axum::extract::Request;
@@ -22,10 +23,10 @@ pub struct Ops<S>(PhantomData<S>);
 pub fn get_thing<S: ServerStyle>(
     app: Arc<App<Ops<S>>>,
     request: Request,
-    op: &'static OpInfo,
+    routed: Routed,
 ) -> Handling {
     Box::pin(async move {
-        let Call { ex, mut parts, .. } = Call::begin(app, request, op).await?;
+        let Call { ex, mut parts, .. } = Call::begin(app, request, routed).await?;
         let (id,) = apigen_runtime::server::path_params::<(String,)>(&ex, &mut parts).await?;
         if id == "missing" {
             return Err(ex.reject(&ApiError::not_found("no such thing")));
@@ -57,7 +58,7 @@ pub fn context_json(ctx: &RequestContext) -> Value {
 pub fn read_context<S: ServerStyle>(
     app: Arc<App<Ops<S>>>,
     request: Request,
-    op: &'static OpInfo,
+    routed: Routed,
 ) -> Handling {
     Box::pin(async move {
         let Call {
@@ -65,7 +66,7 @@ pub fn read_context<S: ServerStyle>(
             mut ctx,
             mut parts,
             ..
-        } = Call::begin(app, request, op).await?;
+        } = Call::begin(app, request, routed).await?;
         let (_id,) = apigen_runtime::server::path_params::<(String,)>(&ex, &mut parts).await?;
         ctx.take_extensions(&mut parts);
         Ok(S::render_object(&ex, status(200), &context_json(&ctx)))
@@ -76,7 +77,7 @@ pub fn read_context<S: ServerStyle>(
 pub fn post_context<S: ServerStyle>(
     app: Arc<App<Ops<S>>>,
     request: Request,
-    op: &'static OpInfo,
+    routed: Routed,
 ) -> Handling {
     Box::pin(async move {
         let Call {
@@ -85,7 +86,7 @@ pub fn post_context<S: ServerStyle>(
             mut parts,
             body,
             ..
-        } = Call::begin(app, request, op).await?;
+        } = Call::begin(app, request, routed).await?;
         let (_id,) = apigen_runtime::server::path_params::<(String,)>(&ex, &mut parts).await?;
         let bodies =
             apigen_runtime::server::optional_write_body::<S, Value>(&ex, &mut ctx, parts, body)
@@ -96,13 +97,9 @@ pub fn post_context<S: ServerStyle>(
 }
 
 /// `GET /slow/{ms}` answers after `ms` milliseconds.
-pub fn slow<S: ServerStyle>(
-    app: Arc<App<Ops<S>>>,
-    request: Request,
-    op: &'static OpInfo,
-) -> Handling {
+pub fn slow<S: ServerStyle>(app: Arc<App<Ops<S>>>, request: Request, routed: Routed) -> Handling {
     Box::pin(async move {
-        let Call { ex, mut parts, .. } = Call::begin(app, request, op).await?;
+        let Call { ex, mut parts, .. } = Call::begin(app, request, routed).await?;
         let (ms,) = apigen_runtime::server::path_params::<(u64,)>(&ex, &mut parts).await?;
         tokio::time::sleep(Duration::from_millis(ms)).await;
         Ok(S::render_object(&ex, status(200), &json!({ "slept": ms })))

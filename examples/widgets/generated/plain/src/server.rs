@@ -55,7 +55,7 @@ use super::runtime::server::{
     batch_outcome, cookie_params, exactly_one, header_params, optional_write_body,
     page_request, params_valid, path_params, query_params, render_empty, respond, status,
     write_batch, write_body, App, Call, Handle, Handling, OpInfo, Operations, Route,
-    SchemeUse, SecurityScheme, ServerStyle,
+    Routed, SchemeUse, SecurityScheme, ServerStyle,
 };
 #[allow(unused_imports)]
 use super::runtime::validate::{check_items, check_length, check_range, Validate};
@@ -310,13 +310,13 @@ static ROUTES: &[Route] = &[
 fn list_widgets<A: Api>(
     app: Arc<App<Generated<A>>>,
     request: Request,
-    op: &'static OpInfo,
+    routed: Routed,
 ) -> Handling {
     Box::pin(async move {
         let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
                 app,
                 request,
-                op,
+                routed,
             )
             .await?;
         ctx.take_extensions(&mut parts);
@@ -341,13 +341,13 @@ fn list_widgets<A: Api>(
 fn create_widget<A: Api>(
     app: Arc<App<Generated<A>>>,
     request: Request,
-    op: &'static OpInfo,
+    routed: Routed,
 ) -> Handling {
     Box::pin(async move {
         let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
                 app,
                 request,
-                op,
+                routed,
             )
             .await?;
         let added = ctx.response_headers();
@@ -370,13 +370,13 @@ fn create_widget<A: Api>(
 fn delete_widget<A: Api>(
     app: Arc<App<Generated<A>>>,
     request: Request,
-    op: &'static OpInfo,
+    routed: Routed,
 ) -> Handling {
     Box::pin(async move {
         let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
                 app,
                 request,
-                op,
+                routed,
             )
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
@@ -398,13 +398,13 @@ fn delete_widget<A: Api>(
 fn get_widget<A: Api>(
     app: Arc<App<Generated<A>>>,
     request: Request,
-    op: &'static OpInfo,
+    routed: Routed,
 ) -> Handling {
     Box::pin(async move {
         let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
                 app,
                 request,
-                op,
+                routed,
             )
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
@@ -437,13 +437,13 @@ fn get_widget<A: Api>(
 fn update_widget<A: Api>(
     app: Arc<App<Generated<A>>>,
     request: Request,
-    op: &'static OpInfo,
+    routed: Routed,
 ) -> Handling {
     Box::pin(async move {
         let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
                 app,
                 request,
-                op,
+                routed,
             )
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
@@ -479,13 +479,13 @@ fn update_widget<A: Api>(
 fn replace_widget<A: Api>(
     app: Arc<App<Generated<A>>>,
     request: Request,
-    op: &'static OpInfo,
+    routed: Routed,
 ) -> Handling {
     Box::pin(async move {
         let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
                 app,
                 request,
-                op,
+                routed,
             )
             .await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
