@@ -432,12 +432,24 @@ async fn the_spec_is_served_at_openapi_json_when_asked() {
 #[tokio::test]
 async fn the_request_id_comes_from_x_request_id_else_traceparent_else_is_generated() {
     // The handler sees the id that is echoed, whether the style layer hands the id to the
-    // handler itself (nothing between them) or through `X-Request-Id` (a user layer between).
+    // handler itself (nothing between them) or through `X-Request-Id`, where a user layer
+    // between them finds it too (this one hands it on as the `User` extension).
     let direct = RouterBuilder::<Ops<plain::Style>>::new(()).build();
     let layered = RouterBuilder::<Ops<plain::Style>>::new(())
-        .layer(tower::layer::util::Identity::new())
+        .layer(tower::util::MapRequestLayer::new(|mut request: Request| {
+            let id = request.headers().get("x-request-id").cloned();
+            let id = id.map(|id| id.to_str().unwrap().to_owned());
+            request
+                .extensions_mut()
+                .insert(User(id.unwrap_or_default()));
+            request
+        }))
         .build();
-    for router in [direct, layered] {
+    for (router, layered) in [(direct, false), (layered, true)] {
+        let user = |body: &Value, id: &str| {
+            let expected = if layered { json!(id) } else { Value::Null };
+            assert_eq!(body["user"], expected);
+        };
         let with = |headers: &[(&str, &str)]| {
             let mut request = Request::builder().uri("/context/1");
             for (name, value) in headers {
@@ -449,10 +461,12 @@ async fn the_request_id_comes_from_x_request_id_else_traceparent_else_is_generat
         let (_, headers, body) = send(router.clone(), with(&[("traceparent", traceparent)])).await;
         assert_eq!(headers["x-request-id"], "4bf92f3577b34da6a3ce929d0e0e4736");
         assert_eq!(body["request_id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+        user(&body, "4bf92f3577b34da6a3ce929d0e0e4736");
         let both = [("traceparent", traceparent), ("x-request-id", "mine")];
         let (_, headers, body) = send(router.clone(), with(&both)).await;
         assert_eq!(headers["x-request-id"], "mine");
         assert_eq!(body["request_id"], "mine");
+        user(&body, "mine");
         let mut ids = Vec::new();
         for malformed in [
             "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
@@ -469,6 +483,7 @@ async fn the_request_id_comes_from_x_request_id_else_traceparent_else_is_generat
                 "{malformed}: {id}"
             );
             assert_eq!(body["request_id"], id, "{malformed}");
+            user(&body, id);
             ids.push(id.to_owned());
         }
         ids.dedup();
