@@ -1,7 +1,8 @@
 //! Style overhead over real HTTP at the same load: the latency a client sees.
 //!
-//! Every router (the hand-written baseline, each style without authentication like the
-//! baseline, each style with `--api-key`) is served on its own loopback port by one
+//! Every router (the hand-written baseline, the baseline under `tower-http`'s request-id,
+//! trace and catch-panic layers, each style without authentication like the baseline, each
+//! style with `--api-key`) is served on its own loopback port by one
 //! server runtime with one worker thread. A load driver on another thread keeps
 //! `LOAD_CONNECTIONS` keep-alive HTTP/1.1 connections (hyper's client connection, no
 //! pool) busy, one request in flight per connection, for `LOAD_MS` milliseconds per turn,

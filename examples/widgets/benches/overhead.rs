@@ -1,8 +1,9 @@
 //! Style overhead in process, the microbenchmark: `GET /widgets/{id}` and
 //! `GET /widgets?limit=20` through each style's generated router (all its layers: request
 //! id, restyling, panic catching, body limit, authentication, pagination, rendering)
-//! against a hand-written axum handler that returns the same widgets as plain `Json`, in
-//! the same run, with `tower::ServiceExt::oneshot` (no sockets). It shows where the
+//! against a hand-written axum handler that returns the same widgets as plain `Json` (and
+//! that handler under `tower-http`'s request-id, trace and catch-panic layers), in the same
+//! run, with `tower::ServiceExt::oneshot` (no sockets). It shows where the
 //! microseconds go; the latency a client sees under load is `benches/load.rs`.
 //!
 //! `cargo bench -p widgets-example --bench overhead`; the overhead of a style is its

@@ -6,7 +6,8 @@
 //! valgrind --tool=callgrind target/release/examples/requests plain get 3000 http
 //! ```
 //!
-//! Arguments: a router (`baseline`, `enveloped`, `plain`, `result`, `<style>+auth`), `get`
+//! Arguments: a router (`baseline`, `baseline+layers`, `enveloped`, `plain`, `result`,
+//! `<style>+auth`), `get`
 //! (`GET /widgets/{id}`) or `list` (`GET /widgets?limit=20`), the number of requests, and
 //! `http` to send them over one loopback keep-alive connection (else in process, with
 //! `tower::ServiceExt::oneshot`). Per request: the difference of two counts over the

@@ -1,6 +1,7 @@
 //! The routers both benches compare: each style's generated router (with or without
 //! `--api-key`) and a hand-written axum baseline returning the same widgets as plain `Json`,
-//! with the same headers.
+//! with the same headers; and that baseline again under the `tower-http` layers a
+//! hand-written service would add for what the generated router does on every request.
 
 use std::sync::{Arc, Mutex};
 
@@ -15,6 +16,7 @@ use widgets_plain::types::{Nullable, Widget};
 /// The routers compared, in the order the tables list them.
 pub const ROUTERS: &[&str] = &[
     "baseline",
+    "baseline+layers",
     "enveloped",
     "plain",
     "result",
@@ -106,8 +108,27 @@ pub fn baseline() -> Router {
         .with_state(widgets)
 }
 
-/// A router by name: `baseline`, a style (no authentication), or `<style>+auth`.
+/// The baseline under the layers a hand-written axum service adds for what the generated
+/// router does on every request (authentication aside): a request id (`X-Request-Id` as
+/// sent, else a new UUID) echoed on the response, a `tracing` span per request, and panics
+/// answered `500`; `tower-http`'s own layers, as their documentation puts them together.
+pub fn baseline_with_layers() -> Router {
+    use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+    baseline().layer(
+        tower::ServiceBuilder::new()
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(tower_http::trace::TraceLayer::new_for_http())
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(tower_http::catch_panic::CatchPanicLayer::new()),
+    )
+}
+
+/// A router by name: `baseline`, `baseline+layers`, a style (no authentication), or
+/// `<style>+auth`.
 pub fn app(name: &str) -> Router {
+    if name == "baseline+layers" {
+        return baseline_with_layers();
+    }
     let (style, auth) = match name.split_once('+') {
         Some((style, _)) => (style, true),
         None => (name, false),
@@ -122,5 +143,5 @@ pub fn app(name: &str) -> Router {
 
 /// Whether requests to this router carry `Authorization: Bearer <API_KEY>`.
 pub fn needs_auth(name: &str) -> bool {
-    name.contains('+')
+    name.ends_with("+auth")
 }
