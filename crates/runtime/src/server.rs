@@ -3178,22 +3178,26 @@ impl<O: Operations> Call<O> {
         })
     }
 
-    /// Takes the request apart and authorizes it; a refusal is already rendered.
-    pub async fn begin(
+    /// Takes the request apart and authorizes it; a refusal is already rendered. The
+    /// request is taken apart before the future is made, so that the future holds its
+    /// parts only, not the request as well (the handler's future holds this one).
+    pub fn begin(
         app: Arc<App<O>>,
         request: Request,
         routed: Routed,
-    ) -> Result<Self, Response> {
+    ) -> impl Future<Output = Result<Self, Response>> + Send {
         let (mut parts, body) = request.into_parts();
         let mut ex = app.exchange(&parts, routed);
-        let ctx = app.authorize(&mut ex, &mut parts).await?;
-        Ok(Self {
-            app,
-            ex,
-            ctx,
-            parts,
-            body,
-        })
+        async move {
+            let ctx = app.authorize(&mut ex, &mut parts).await?;
+            Ok(Self {
+                app,
+                ex,
+                ctx,
+                parts,
+                body,
+            })
+        }
     }
 }
 
