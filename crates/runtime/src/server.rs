@@ -2065,8 +2065,14 @@ fn invalid(violations: Vec<Violation>) -> ApiError {
 /// A handler's answer: `Err` too is an answer, already rendered in the style.
 pub type Reply = Result<Response, Response>;
 
+// Where every handler starts: it takes the request apart (`Request::into_parts`) and makes
+// the exchange before making its future, so that the future holds the parts only, then
+// authorizes the request (`App::authorize`) or, for an operation without security, opens
+// it (`App::open`).
 impl<O: Operations> App<O> {
-    fn exchange(&self, parts: &Parts, routed: Routed) -> Exchange {
+    /// The exchange of a request routed to an operation: what the style renders its answers
+    /// with.
+    pub fn exchange(&self, parts: &Parts, routed: Routed) -> Exchange {
         Exchange::build(
             routed.request_id,
             &parts.uri,
@@ -2077,8 +2083,9 @@ impl<O: Operations> App<O> {
 
     /// Authenticates the request (and counts it against the rate limit) and moves its
     /// headers into the context (no copy): later steps read them from there. The
-    /// extensions follow once the parameters and the body are read.
-    async fn authorize(
+    /// extensions follow once the parameters and the body are read. A refusal is already
+    /// rendered in the style.
+    pub async fn authorize(
         &self,
         ex: &mut Exchange,
         parts: &mut Parts,
@@ -2115,6 +2122,20 @@ impl<O: Operations> App<O> {
             }
         };
         Ok(Self::context(ex, parts, principal))
+    }
+
+    /// Admits a request to an operation without security (counted against the rate limit
+    /// by the client's address), as [`App::authorize`] does, without a step to wait for: an
+    /// open operation's future holds no authorization. An operation that has security is
+    /// refused (`500`): it must be authorized.
+    pub fn open(&self, ex: &mut Exchange, parts: &mut Parts) -> Result<RequestContext, Response> {
+        if let Some(op) = ex.op.filter(|op| !op.security.is_empty()) {
+            return Err(ex.reject(&ApiError::internal(format!(
+                "`{}` has security: it must be authorized (`App::authorize`)",
+                op.operation_id
+            ))));
+        }
+        self.admit(ex, parts)
     }
 
     /// Admits a request to an operation without security: counted against the rate limit
@@ -3137,68 +3158,6 @@ impl<O: Operations> axum::handler::Handler<(), Arc<App<O>>> for Operation<O> {
             request_id: RequestId::of(request.headers()),
         };
         futures_util::FutureExt::map((self.handle)(app, request, routed), answer)
-    }
-}
-
-/// A request taken apart and authorized: where every handler starts.
-pub struct Call<O: Operations> {
-    /// The router's state.
-    pub app: Arc<App<O>>,
-    /// The exchange, for the style.
-    pub ex: Exchange,
-    /// What the operation's method receives.
-    pub ctx: RequestContext,
-    /// The request's head.
-    pub parts: Parts,
-    /// The request's body, unread.
-    pub body: Body,
-}
-
-impl<O: Operations> Call<O> {
-    /// Takes apart a request to an operation without security and admits it (counted
-    /// against the rate limit by address); a refusal is already rendered. Nothing to wait
-    /// for, so an open operation's handler holds no authorization step in its future. An
-    /// operation that has security is refused (`500`): it goes through [`Call::begin`].
-    pub fn open(app: Arc<App<O>>, request: Request, routed: Routed) -> Result<Self, Response> {
-        let (mut parts, body) = request.into_parts();
-        let op = routed.op;
-        let mut ex = app.exchange(&parts, routed);
-        if !op.security.is_empty() {
-            return Err(ex.reject(&ApiError::internal(format!(
-                "`{}` has security: it must be authorized (`Call::begin`)",
-                op.operation_id
-            ))));
-        }
-        let ctx = app.admit(&mut ex, &mut parts)?;
-        Ok(Self {
-            app,
-            ex,
-            ctx,
-            parts,
-            body,
-        })
-    }
-
-    /// Takes the request apart and authorizes it; a refusal is already rendered. The
-    /// request is taken apart before the future is made, so that the future holds its
-    /// parts only, not the request as well (the handler's future holds this one).
-    pub fn begin(
-        app: Arc<App<O>>,
-        request: Request,
-        routed: Routed,
-    ) -> impl Future<Output = Result<Self, Response>> + Send {
-        let (mut parts, body) = request.into_parts();
-        let mut ex = app.exchange(&parts, routed);
-        async move {
-            let ctx = app.authorize(&mut ex, &mut parts).await?;
-            Ok(Self {
-                app,
-                ex,
-                ctx,
-                parts,
-                body,
-            })
-        }
     }
 }
 

@@ -6,9 +6,9 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use apigen_runtime::server::{
-    batch_outcome, status, write_batch, ApiError, App, AuthRequest, BatchError, Call, Handle,
-    Handling, ItemRefusal, OpInfo, Operations, Principal, Route, Routed, RouterBuilder,
-    SecurityScheme, ServerStyle,
+    batch_outcome, status, write_batch, ApiError, App, AuthRequest, BatchError, Handle, Handling,
+    ItemRefusal, OpInfo, Operations, Principal, Route, Routed, RouterBuilder, SecurityScheme,
+    ServerStyle,
 };
 use apigen_runtime::{plain, result};
 use axum::body::Body;
@@ -52,14 +52,10 @@ fn post_things<S: ServerStyle>(
     request: Request,
     routed: Routed,
 ) -> Handling {
+    let (mut parts, body) = request.into_parts();
+    let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let Call {
-            ex,
-            mut ctx,
-            parts,
-            body,
-            ..
-        } = Call::begin(app, request, routed).await?;
+        let mut ctx = app.authorize(&mut ex, &mut parts).await?;
         let (items, raw) =
             write_batch::<S, Map<String, Value>>(&ex, &mut ctx, parts, body, true).await?;
         let saved = batch_outcome::<S, _>(&ex, &raw, decide(items))?;

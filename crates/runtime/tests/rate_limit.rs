@@ -10,9 +10,8 @@ use std::sync::Arc;
 
 use apigen_runtime::plain::Style;
 use apigen_runtime::server::{
-    status, ApiError, App, AuthRequest, Call, Handle, Handling, OpInfo, Operations, Principal,
-    RateLimit, Route, Routed, RouterBuilder, SchemeKind, SchemeUse, SecurityScheme, ServerStyle,
-    PRUNE_EVERY,
+    status, ApiError, App, AuthRequest, Handle, Handling, OpInfo, Operations, Principal, RateLimit,
+    Route, Routed, RouterBuilder, SchemeKind, SchemeUse, SecurityScheme, ServerStyle, PRUNE_EVERY,
 };
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
@@ -24,8 +23,10 @@ use tower::ServiceExt;
 struct Ops;
 
 fn answer(app: Arc<App<Ops>>, request: Request, routed: Routed) -> Handling {
+    let (mut parts, _body) = request.into_parts();
+    let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let Call { ex, ctx, .. } = Call::begin(app, request, routed).await?;
+        let ctx = app.authorize(&mut ex, &mut parts).await?;
         let subject = ctx.principal.map(|p| p.subject);
         Ok(Style::render_object(
             &ex,

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use apigen_runtime::plain::Style;
 use apigen_runtime::server::{
-    status, ApiError, App, AuthRequest, Call, Credential, Handle, Handling, OpInfo, Operations,
+    status, ApiError, App, AuthRequest, Credential, Handle, Handling, OpInfo, Operations,
     PeerCertificate, Principal, Route, Routed, RouterBuilder, SchemeKind, SchemeUse, Secret,
     SecurityScheme, ServerStyle,
 };
@@ -27,8 +27,10 @@ struct Service {
 struct Ops;
 
 fn answer(app: Arc<App<Ops>>, request: Request, routed: Routed) -> Handling {
+    let (mut parts, _body) = request.into_parts();
+    let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let Call { ex, ctx, .. } = Call::begin(app, request, routed).await?;
+        let ctx = app.authorize(&mut ex, &mut parts).await?;
         let subject = ctx.principal.map(|p| p.subject);
         Ok(Style::render_object(
             &ex,
@@ -40,8 +42,10 @@ fn answer(app: Arc<App<Ops>>, request: Request, routed: Routed) -> Handling {
 
 /// The handler of an operation without security: admitted without authentication.
 fn open_answer(app: Arc<App<Ops>>, request: Request, routed: Routed) -> Handling {
+    let (mut parts, _body) = request.into_parts();
+    let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let Call { ex, ctx, .. } = Call::open(app, request, routed)?;
+        let ctx = app.open(&mut ex, &mut parts)?;
         let subject = ctx.principal.map(|p| p.subject);
         Ok(Style::render_object(
             &ex,
@@ -355,7 +359,7 @@ async fn an_open_operation_is_admitted_without_asking_and_open_never_skips_secur
     let (code, body, asked) = get(Service::default(), "/open", &[], None).await;
     assert_eq!((code, &body["subject"]), (200, &Value::Null));
     assert!(asked.is_empty(), "authenticate was asked: {asked:?}");
-    // A secured operation wired to `Call::open` by mistake is refused, even with a key.
+    // A secured operation wired to `App::open` by mistake is refused, even with a key.
     let key = [("x-key", "k")];
     let (code, body, asked) = get(Service::default(), "/misrouted", &key, None).await;
     assert_eq!(code, 500, "{body}");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use apigen_runtime::server::{
-    status, ApiError, App, AuthRequest, Call, Handle, Handling, OpInfo, Operations, Principal,
+    status, ApiError, App, AuthRequest, Handle, Handling, OpInfo, Operations, Principal,
     RequestContext, Route, Routed, RouterBuilder, SchemeKind, SchemeUse, SecurityScheme,
     ServerStyle,
 };
@@ -25,8 +25,10 @@ pub fn get_thing<S: ServerStyle>(
     request: Request,
     routed: Routed,
 ) -> Handling {
+    let (mut parts, _body) = request.into_parts();
+    let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let Call { ex, mut parts, .. } = Call::begin(app, request, routed).await?;
+        let _ctx = app.authorize(&mut ex, &mut parts).await?;
         let (id,) = apigen_runtime::server::path_params::<(String,)>(&ex, &mut parts).await?;
         if id == "missing" {
             return Err(ex.reject(&ApiError::not_found("no such thing")));
@@ -60,13 +62,10 @@ pub fn read_context<S: ServerStyle>(
     request: Request,
     routed: Routed,
 ) -> Handling {
+    let (mut parts, _body) = request.into_parts();
+    let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let Call {
-            ex,
-            mut ctx,
-            mut parts,
-            ..
-        } = Call::begin(app, request, routed).await?;
+        let mut ctx = app.authorize(&mut ex, &mut parts).await?;
         let (_id,) = apigen_runtime::server::path_params::<(String,)>(&ex, &mut parts).await?;
         ctx.take_extensions(&mut parts);
         Ok(S::render_object(&ex, status(200), &context_json(&ctx)))
@@ -79,14 +78,10 @@ pub fn post_context<S: ServerStyle>(
     request: Request,
     routed: Routed,
 ) -> Handling {
+    let (mut parts, body) = request.into_parts();
+    let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let Call {
-            ex,
-            mut ctx,
-            mut parts,
-            body,
-            ..
-        } = Call::begin(app, request, routed).await?;
+        let mut ctx = app.authorize(&mut ex, &mut parts).await?;
         let (_id,) = apigen_runtime::server::path_params::<(String,)>(&ex, &mut parts).await?;
         let bodies =
             apigen_runtime::server::optional_write_body::<S, Value>(&ex, &mut ctx, parts, body)
@@ -98,8 +93,10 @@ pub fn post_context<S: ServerStyle>(
 
 /// `GET /slow/{ms}` answers after `ms` milliseconds.
 pub fn slow<S: ServerStyle>(app: Arc<App<Ops<S>>>, request: Request, routed: Routed) -> Handling {
+    let (mut parts, _body) = request.into_parts();
+    let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let Call { ex, mut parts, .. } = Call::begin(app, request, routed).await?;
+        let _ctx = app.authorize(&mut ex, &mut parts).await?;
         let (ms,) = apigen_runtime::server::path_params::<(u64,)>(&ex, &mut parts).await?;
         tokio::time::sleep(Duration::from_millis(ms)).await;
         Ok(S::render_object(&ex, status(200), &json!({ "slept": ms })))

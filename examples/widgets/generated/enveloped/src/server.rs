@@ -54,8 +54,8 @@ pub use super::runtime::sse::{Event, EventStream};
 use super::runtime::server::{
     batch_outcome, cookie_params, exactly_one, header_params, optional_write_body,
     page_request, params_valid, path_params, query_params, render_empty, respond, status,
-    write_batch, write_body, App, Call, Handle, Handling, OpInfo, Operations, Route,
-    Routed, SchemeUse, SecurityScheme, ServerStyle,
+    write_batch, write_body, App, Handle, Handling, OpInfo, Operations, Route, Routed,
+    SchemeUse, SecurityScheme, ServerStyle,
 };
 #[allow(unused_imports)]
 use super::runtime::validate::{check_items, check_length, check_range, Validate};
@@ -312,13 +312,10 @@ fn list_widgets<A: Api>(
     request: Request,
     routed: Routed,
 ) -> Handling {
+    let (mut parts, body) = request.into_parts();
+    let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
-                app,
-                request,
-                routed,
-            )
-            .await?;
+        let mut ctx = app.authorize(&mut ex, &mut parts).await?;
         ctx.take_extensions(&mut parts);
         let added = ctx.response_headers();
         let page = page_request::<Style>(&ex, &parts)?;
@@ -343,13 +340,10 @@ fn create_widget<A: Api>(
     request: Request,
     routed: Routed,
 ) -> Handling {
+    let (mut parts, body) = request.into_parts();
+    let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
-                app,
-                request,
-                routed,
-            )
-            .await?;
+        let mut ctx = app.authorize(&mut ex, &mut parts).await?;
         let added = ctx.response_headers();
         let body = exactly_one(
             &ex,
@@ -372,13 +366,10 @@ fn delete_widget<A: Api>(
     request: Request,
     routed: Routed,
 ) -> Handling {
+    let (mut parts, body) = request.into_parts();
+    let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
-                app,
-                request,
-                routed,
-            )
-            .await?;
+        let mut ctx = app.authorize(&mut ex, &mut parts).await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
         let mut violations = Vec::new();
         let out = &mut violations;
@@ -400,13 +391,10 @@ fn get_widget<A: Api>(
     request: Request,
     routed: Routed,
 ) -> Handling {
+    let (mut parts, body) = request.into_parts();
+    let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
-                app,
-                request,
-                routed,
-            )
-            .await?;
+        let mut ctx = app.authorize(&mut ex, &mut parts).await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
         let mut violations = Vec::new();
         let out = &mut violations;
@@ -439,13 +427,10 @@ fn update_widget<A: Api>(
     request: Request,
     routed: Routed,
 ) -> Handling {
+    let (mut parts, body) = request.into_parts();
+    let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
-                app,
-                request,
-                routed,
-            )
-            .await?;
+        let mut ctx = app.authorize(&mut ex, &mut parts).await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
         let mut violations = Vec::new();
         let out = &mut violations;
@@ -481,13 +466,10 @@ fn replace_widget<A: Api>(
     request: Request,
     routed: Routed,
 ) -> Handling {
+    let (mut parts, body) = request.into_parts();
+    let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let Call { app, mut ex, mut ctx, mut parts, body } = Call::begin(
-                app,
-                request,
-                routed,
-            )
-            .await?;
+        let mut ctx = app.authorize(&mut ex, &mut parts).await?;
         let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
         let mut violations = Vec::new();
         let out = &mut violations;
