@@ -627,6 +627,20 @@ pub struct ResponseHeaders {
     pub type_name: String,
     /// The headers' names as the spec writes them (escape with `lit`).
     pub wire_names: Vec<String>,
+    /// The struct's fields, as the server writes them.
+    pub fields: Vec<HeaderField>,
+}
+
+/// A field of a declared-headers struct, as the server writes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeaderField {
+    /// The field.
+    pub name: String,
+    /// The header's name, lowercase (a valid header name: escape with `lit`).
+    pub wire_name: String,
+    /// How the field is written: `text` (a `String`, moved into its value), `optional_text`
+    /// (an `Option<String>`) or `value` (anything else, printed).
+    pub write: &'static str,
 }
 
 /// A security scheme.

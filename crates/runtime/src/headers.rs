@@ -32,7 +32,7 @@ impl<T, H> WithHeaders<T, H> {
 }
 
 #[cfg(feature = "server")]
-pub use write::header_pairs;
+pub use write::{DeclaredHeaders, HeaderPairs};
 
 /// Writing a declared-headers struct as headers (the server's side).
 #[cfg(feature = "server")]
@@ -40,27 +40,60 @@ mod write {
     use axum::http::{HeaderName, HeaderValue};
     use serde::Serialize;
 
-    /// The headers of a declared-headers struct, in field order: strings as they are, numbers
-    /// and booleans printed; a header left `None` is absent. A field whose name is not a header
-    /// name, or whose text is not a header value (a line break), is an error naming it.
-    ///
-    /// Written straight from the struct's `Serialize` into header names and values (no
-    /// intermediate JSON value or text pairs): a response's declared headers are written on
-    /// every request of its operation.
-    pub fn header_pairs<H: Serialize>(
-        headers: &H,
-    ) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
-        let mut pairs = Vec::new();
-        headers
-            .serialize(PairsSerializer {
-                pairs: &mut pairs,
-                key: None,
-            })
-            .map_err(|e| e.0)?;
-        Ok(pairs)
+    /// The typed headers a response declares, as the router writes them on the response.
+    /// Every declared-headers struct implements it (generated: the names are resolved when
+    /// the crate is compiled, and a `String` moves into its header value, not copied); `()`
+    /// is no headers.
+    pub trait DeclaredHeaders {
+        /// Adds the headers to `out` in field order; one left `None` is absent. A value that
+        /// cannot be sent (a line break), or that is not a string, number, boolean or string
+        /// enum, is an error naming its header.
+        fn write(self, out: &mut HeaderPairs) -> Result<(), String>;
     }
 
-    /// Why a declared-headers struct could not be written as headers.
+    impl DeclaredHeaders for () {
+        fn write(self, _: &mut HeaderPairs) -> Result<(), String> {
+            Ok(())
+        }
+    }
+
+    /// Headers in the making: `(name, value)` pairs, in the order added.
+    #[derive(Debug, Default)]
+    pub struct HeaderPairs(Vec<(HeaderName, HeaderValue)>);
+
+    impl HeaderPairs {
+        /// Adds a header whose value is `text` (moved into the value, not copied).
+        pub fn text(&mut self, name: HeaderName, text: String) -> Result<(), String> {
+            let value = HeaderValue::try_from(text).map_err(|_| {
+                format!("the header `{name}` cannot be sent: its value is not a header value")
+            })?;
+            self.0.push((name, value));
+            Ok(())
+        }
+
+        /// Adds a header whose value is `value` printed: a string as it is, a number or a
+        /// boolean as its text, a string enum as its wire value; `None` adds nothing.
+        pub fn value<T: Serialize + ?Sized>(
+            &mut self,
+            name: HeaderName,
+            value: &T,
+        ) -> Result<(), String> {
+            let text = value.serialize(TextSerializer).map_err(|_| {
+                format!("the header `{name}` is not a string, number, boolean or enum")
+            })?;
+            match text {
+                Some(text) => self.text(name, text),
+                None => Ok(()),
+            }
+        }
+
+        /// The pairs.
+        pub(crate) fn into_vec(self) -> Vec<(HeaderName, HeaderValue)> {
+            self.0
+        }
+    }
+
+    /// Why a value could not be printed as a header's text.
     #[derive(Debug)]
     struct PairsError(String);
 
@@ -78,172 +111,8 @@ mod write {
         }
     }
 
-    fn not_a_struct<T>() -> Result<T, PairsError> {
-        Err(PairsError("declared headers must be a struct".to_string()))
-    }
-
-    /// Serializes a struct (or a map, as generated structs write themselves) into
-    /// `(field name, text)` pairs.
-    struct PairsSerializer<'p> {
-        pairs: &'p mut Vec<(HeaderName, HeaderValue)>,
-        /// A map's key, until its value comes.
-        key: Option<HeaderName>,
-    }
-
-    impl PairsSerializer<'_> {
-        fn push<T: Serialize + ?Sized>(
-            &mut self,
-            name: HeaderName,
-            value: &T,
-        ) -> Result<(), PairsError> {
-            let text = value.serialize(TextSerializer).map_err(|_| {
-                PairsError(format!(
-                    "the header `{name}` is not a string, number or boolean"
-                ))
-            })?;
-            if let Some(text) = text {
-                let value = HeaderValue::try_from(text).map_err(|_| {
-                    PairsError(format!(
-                        "the header `{name}` cannot be sent: its value is not a header value"
-                    ))
-                })?;
-                self.pairs.push((name, value));
-            }
-            Ok(())
-        }
-    }
-
-    /// A field's name as a header name.
-    fn header_name(name: &str) -> Result<HeaderName, PairsError> {
-        HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| PairsError(format!("`{name}` is not a header name")))
-    }
-
     /// Serializes one field's value into its text (`None`: the header is absent).
     struct TextSerializer;
-
-    macro_rules! refuse {
-        ($($method:ident($($arg:ty),*) -> $ok:ty;)*) => {
-            $(
-                fn $method(self, $(_: $arg),*) -> Result<$ok, PairsError> {
-                    not_a_struct()
-                }
-            )*
-        };
-    }
-
-    impl<'p> serde::Serializer for PairsSerializer<'p> {
-        type Ok = ();
-        type Error = PairsError;
-        type SerializeSeq = serde::ser::Impossible<(), PairsError>;
-        type SerializeTuple = serde::ser::Impossible<(), PairsError>;
-        type SerializeTupleStruct = serde::ser::Impossible<(), PairsError>;
-        type SerializeTupleVariant = serde::ser::Impossible<(), PairsError>;
-        type SerializeMap = Self;
-        type SerializeStruct = Self;
-        type SerializeStructVariant = serde::ser::Impossible<(), PairsError>;
-
-        fn serialize_struct(self, _: &'static str, len: usize) -> Result<Self, PairsError> {
-            self.pairs.reserve(len);
-            Ok(self)
-        }
-
-        fn serialize_map(self, len: Option<usize>) -> Result<Self, PairsError> {
-            self.pairs.reserve(len.unwrap_or(0));
-            Ok(self)
-        }
-
-        refuse! {
-            serialize_bool(bool) -> ();
-            serialize_i8(i8) -> ();
-            serialize_i16(i16) -> ();
-            serialize_i32(i32) -> ();
-            serialize_i64(i64) -> ();
-            serialize_u8(u8) -> ();
-            serialize_u16(u16) -> ();
-            serialize_u32(u32) -> ();
-            serialize_u64(u64) -> ();
-            serialize_f32(f32) -> ();
-            serialize_f64(f64) -> ();
-            serialize_char(char) -> ();
-            serialize_str(&str) -> ();
-            serialize_bytes(&[u8]) -> ();
-            serialize_none() -> ();
-            serialize_unit() -> ();
-            serialize_unit_struct(&'static str) -> ();
-            serialize_unit_variant(&'static str, u32, &'static str) -> ();
-            serialize_seq(Option<usize>) -> Self::SerializeSeq;
-            serialize_tuple(usize) -> Self::SerializeTuple;
-            serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
-            serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
-            serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
-        }
-
-        fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), PairsError> {
-            not_a_struct()
-        }
-
-        fn serialize_newtype_struct<T: Serialize + ?Sized>(
-            self,
-            _: &'static str,
-            value: &T,
-        ) -> Result<(), PairsError> {
-            value.serialize(self)
-        }
-
-        fn serialize_newtype_variant<T: Serialize + ?Sized>(
-            self,
-            _: &'static str,
-            _: u32,
-            _: &'static str,
-            _: &T,
-        ) -> Result<(), PairsError> {
-            not_a_struct()
-        }
-    }
-
-    impl serde::ser::SerializeStruct for PairsSerializer<'_> {
-        type Ok = ();
-        type Error = PairsError;
-
-        fn serialize_field<T: Serialize + ?Sized>(
-            &mut self,
-            name: &'static str,
-            value: &T,
-        ) -> Result<(), PairsError> {
-            self.push(header_name(name)?, value)
-        }
-
-        fn end(self) -> Result<(), PairsError> {
-            Ok(())
-        }
-    }
-
-    impl serde::ser::SerializeMap for PairsSerializer<'_> {
-        type Ok = ();
-        type Error = PairsError;
-
-        fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), PairsError> {
-            match key.serialize(TextSerializer)? {
-                Some(key) => {
-                    self.key = Some(header_name(&key)?);
-                    Ok(())
-                }
-                None => not_a_struct(),
-            }
-        }
-
-        fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), PairsError> {
-            match self.key.take() {
-                Some(name) => self.push(name, value),
-                None => not_a_struct(),
-            }
-        }
-
-        fn end(self) -> Result<(), PairsError> {
-            Ok(())
-        }
-    }
 
     macro_rules! printed {
         ($($method:ident($ty:ty);)*) => {
@@ -407,47 +276,74 @@ pub fn from_header_pairs<H: DeserializeOwned>(pairs: &[(&str, &str)]) -> Result<
 #[cfg(all(test, feature = "server"))]
 mod tests {
     use super::*;
+    use axum::http::HeaderName;
     use serde::{Deserialize, Serialize};
 
     /// The pairs as text.
-    fn texts<H: Serialize>(headers: &H) -> Vec<(String, String)> {
-        header_pairs(headers)
-            .unwrap()
+    fn texts<H: DeclaredHeaders>(headers: H) -> Result<Vec<(String, String)>, String> {
+        let mut out = HeaderPairs::default();
+        headers.write(&mut out)?;
+        Ok(out
+            .into_vec()
             .into_iter()
             .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_string()))
-            .collect()
+            .collect())
     }
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     struct Declared {
         #[serde(rename = "etag")]
         etag: String,
-        #[serde(rename = "x-rate", skip_serializing_if = "Option::is_none", default)]
+        #[serde(rename = "x-rate", default)]
         rate: Option<i64>,
-        #[serde(rename = "x-cached", skip_serializing_if = "Option::is_none", default)]
+        #[serde(rename = "x-cached", default)]
         cached: Option<bool>,
+        #[serde(rename = "x-note", default)]
+        note: Option<String>,
+    }
+
+    /// As the generator writes it.
+    impl DeclaredHeaders for Declared {
+        fn write(self, out: &mut HeaderPairs) -> Result<(), String> {
+            out.text(const { HeaderName::from_static("etag") }, self.etag)?;
+            out.value(const { HeaderName::from_static("x-rate") }, &self.rate)?;
+            out.value(const { HeaderName::from_static("x-cached") }, &self.cached)?;
+            if let Some(value) = self.note {
+                out.text(const { HeaderName::from_static("x-note") }, value)?;
+            }
+            Ok(())
+        }
+    }
+
+    fn declared() -> Declared {
+        Declared {
+            etag: "\"v1\"".to_string(),
+            rate: Some(-5),
+            cached: None,
+            note: Some("a note".to_string()),
+        }
     }
 
     #[test]
     fn declared_headers_round_trip_through_their_text() {
-        let declared = Declared {
-            etag: "\"v1\"".to_string(),
-            rate: Some(-5),
-            cached: None,
-        };
-        let pairs = texts(&declared);
+        let pairs = texts(declared()).unwrap();
         assert_eq!(
             pairs,
             vec![
                 ("etag".to_string(), "\"v1\"".to_string()),
-                ("x-rate".to_string(), "-5".to_string())
+                ("x-rate".to_string(), "-5".to_string()),
+                ("x-note".to_string(), "a note".to_string()),
             ]
         );
         let borrowed: Vec<(&str, &str)> = pairs
             .iter()
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
-        assert_eq!(from_header_pairs::<Declared>(&borrowed).unwrap(), declared);
+        assert_eq!(
+            from_header_pairs::<Declared>(&borrowed).unwrap(),
+            declared()
+        );
+        assert_eq!(texts(()).unwrap(), Vec::<(String, String)>::new());
     }
 
     #[test]
@@ -463,72 +359,46 @@ mod tests {
         Fast,
     }
 
-    #[derive(Serialize)]
-    struct Mixed {
-        #[serde(rename = "x-mode")]
-        mode: Mode,
-        #[serde(rename = "x-ratio")]
-        ratio: f64,
-        #[serde(rename = "x-absent")]
-        absent: Option<String>,
-        #[serde(rename = "x-big")]
-        big: u64,
+    fn printed<T: Serialize>(value: &T) -> Result<Vec<(String, String)>, String> {
+        struct One<'v, T>(&'v T);
+        impl<T: Serialize> DeclaredHeaders for One<'_, T> {
+            fn write(self, out: &mut HeaderPairs) -> Result<(), String> {
+                out.value(const { HeaderName::from_static("x-one") }, self.0)
+            }
+        }
+        texts(One(value))
     }
 
     #[test]
     fn enums_numbers_and_absent_headers_are_written_as_their_text() {
-        let mixed = Mixed {
-            mode: Mode::Fast,
-            ratio: 0.5,
-            absent: None,
-            big: u64::MAX,
-        };
-        assert_eq!(
-            texts(&mixed),
-            vec![
-                ("x-mode".to_string(), "fast".to_string()),
-                ("x-ratio".to_string(), "0.5".to_string()),
-                ("x-big".to_string(), u64::MAX.to_string()),
-            ]
-        );
-    }
-
-    #[derive(Serialize)]
-    struct Nested {
-        #[serde(rename = "x-list")]
-        list: Vec<u8>,
+        let one = |text: &str| Ok(vec![("x-one".to_string(), text.to_string())]);
+        assert_eq!(printed(&Mode::Fast), one("fast"));
+        assert_eq!(printed(&0.5), one("0.5"));
+        assert_eq!(printed(&u64::MAX), one(&u64::MAX.to_string()));
+        assert_eq!(printed(&true), one("true"));
+        assert_eq!(printed(&"text"), one("text"));
+        assert_eq!(printed(&None::<String>), Ok(Vec::new()));
     }
 
     #[test]
-    fn a_header_that_is_not_a_scalar_or_a_value_that_is_not_a_struct_is_an_error() {
-        let error = header_pairs(&Nested { list: vec![1] }).unwrap_err();
-        assert!(error.contains("`x-list`"), "{error}");
-        assert!(header_pairs(&"text").is_err());
-        let map: std::collections::BTreeMap<&str, u8> = [("x-one", 1)].into();
-        assert_eq!(texts(&map), vec![("x-one".to_string(), "1".to_string())]);
-        assert!(header_pairs(&Mixed {
-            mode: Mode::Fast,
-            ratio: f64::NAN,
-            absent: None,
-            big: 0
-        })
-        .is_err());
-    }
-
-    #[derive(Serialize)]
-    struct Odd {
-        #[serde(rename = "x-note")]
-        note: String,
+    fn a_header_that_is_not_a_scalar_is_an_error_naming_it() {
+        for error in [
+            printed(&vec![1_u8]),
+            printed(&f64::NAN),
+            printed(&std::collections::BTreeMap::from([("a", 1)])),
+        ] {
+            let error = error.unwrap_err();
+            assert!(error.contains("`x-one`"), "{error}");
+        }
     }
 
     #[test]
-    fn a_value_with_a_line_break_or_a_name_that_is_not_a_header_is_an_error() {
-        let error = header_pairs(&Odd {
-            note: "a\r\nset-cookie: b".to_string(),
-        })
-        .unwrap_err();
+    fn a_value_with_a_line_break_is_an_error_naming_its_header() {
+        let mut odd = declared();
+        odd.note = Some("a\r\nset-cookie: b".to_string());
+        let error = texts(odd).unwrap_err();
         assert!(error.contains("`x-note`"), "{error}");
-        let map: std::collections::BTreeMap<&str, u8> = [("not a name", 1)].into();
-        assert!(header_pairs(&map).unwrap_err().contains("`not a name`"));
+        let error = printed(&"a\nb").unwrap_err();
+        assert!(error.contains("`x-one`"), "{error}");
     }
 }

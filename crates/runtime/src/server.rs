@@ -36,6 +36,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::body::{media_matches, Binary, BodyError, FilePart};
+use super::headers::{DeclaredHeaders, HeaderPairs};
 use super::validate::{Validate, Violation};
 
 /// The default request body limit (1 MiB).
@@ -669,21 +670,20 @@ const ROUTER_HEADERS: [HeaderName; 4] = [
 /// resource's URL for the style ([`Exchange::location`]); a `201` of an operation that
 /// addresses one item (an upsert) gets the request's path as its `Location` when neither
 /// the style nor the handler set one. A declared header that cannot be sent (a line break
-/// in its value) is a `500`.
-pub fn respond<H: Serialize>(
+/// in its value) is a `500`. A response that declares no headers passes `()`.
+pub fn respond<H: DeclaredHeaders>(
     ex: &mut Exchange,
     added: &ResponseHeaders,
-    declared: Option<&H>,
+    declared: H,
     render: impl FnOnce(&Exchange) -> Response,
 ) -> Response {
-    let declared = match declared.map(super::headers::header_pairs).transpose() {
-        Ok(declared) => declared.unwrap_or_default(),
-        Err(e) => {
-            return ex.reject(&ApiError::internal(format!(
-                "the response headers cannot be sent: {e}"
-            )))
-        }
-    };
+    let mut pairs = HeaderPairs::default();
+    if let Err(e) = declared.write(&mut pairs) {
+        return ex.reject(&ApiError::internal(format!(
+            "the response headers cannot be sent: {e}"
+        )));
+    }
+    let declared = pairs.into_vec();
     let added = added.take();
     // A declared `Location` replaces one the handler added.
     let declared_location = declared.iter().find(|(name, _)| name == header::LOCATION);
@@ -1393,12 +1393,19 @@ impl<O: Operations> Inner for Direct<O> {
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, request: Request, request_id: &HeaderValue, _sent: bool) -> Self::Future {
+    fn call(&mut self, request: Request, request_id: &HeaderValue, sent: bool) -> Self::Future {
         let answer: fn(Reply) -> Result<Response, Infallible> =
             |reply| Ok(reply.unwrap_or_else(|response| response));
+        // An id the client did not send in `X-Request-Id` is a `traceparent`'s trace id
+        // (hex digits) or one the router generated: text already.
+        let request_id = if sent {
+            RequestId::from_header(request_id)
+        } else {
+            RequestId(request_id.clone())
+        };
         let routed = Routed {
             op: self.operation.op,
-            request_id: RequestId::from_header(request_id),
+            request_id,
         };
         let handling = (self.operation.handle)(self.app.clone(), request, routed);
         futures_util::FutureExt::map(handling, answer)
@@ -2149,14 +2156,15 @@ impl<O: Operations> App<O> {
         Ok(Self::context(ex, parts, None))
     }
 
-    /// The context of an admitted request; its headers move into it (no copy).
+    /// The context of an admitted request; its headers and URI move into it (no copy): the
+    /// steps after it read the query from the exchange.
     fn context(ex: &Exchange, parts: &mut Parts, principal: Option<Principal>) -> RequestContext {
         RequestContext {
             request_id: ex.request_id.clone(),
             principal,
             headers: std::mem::take(&mut parts.headers),
             method: parts.method.clone(),
-            uri: parts.uri.clone(),
+            uri: std::mem::take(&mut parts.uri),
             operation_id: ex.op.map_or("", |op| op.operation_id),
             // Moved in once the parameters and the body are read (axum reads both from
             // the extensions): `take_extensions`, `write_body`, `optional_write_body`.
@@ -2433,10 +2441,9 @@ fn decode_params<T: DeserializeOwned + Validate>(
 /// Decodes and validates the query struct (see [`decode_params`]).
 pub fn query_params<T: DeserializeOwned + Validate>(
     ex: &Exchange,
-    parts: &Parts,
     non_exploded: &[&str],
 ) -> Result<T, Response> {
-    decode_params(ex, "query", parts.uri.query().unwrap_or(""), non_exploded)
+    decode_params(ex, "query", ex.uri.query().unwrap_or(""), non_exploded)
 }
 
 /// Decodes and validates the header struct, whose fields are the headers `names` (as the
@@ -2487,11 +2494,8 @@ pub fn cookie_params<T: DeserializeOwned + Validate>(
 }
 
 /// Reads the style's pagination query parameters: a failure is 400.
-pub fn page_request<S: ServerStyle>(
-    ex: &Exchange,
-    parts: &Parts,
-) -> Result<S::PageRequest, Response> {
-    S::page_request(parts.uri.query()).map_err(|e| ex.reject(&e))
+pub fn page_request<S: ServerStyle>(ex: &Exchange) -> Result<S::PageRequest, Response> {
+    S::page_request(ex.uri.query()).map_err(|e| ex.reject(&e))
 }
 
 /// Reads the body bytes: the content type must be JSON, the size within the limit. The

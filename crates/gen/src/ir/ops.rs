@@ -8,9 +8,9 @@
 use super::names::{self, Namer};
 use super::schema::{to_field, DraftField, FieldOf, Ty, TypeBuilder, TypeId};
 use super::{
-    Body, DefaultExpr, DefaultValue, FormField, Media, MediaVariant, MultipartForm, Operation,
-    Origin, Param, ParamGroup, Presence, ResponseCase, ResponseHeaders, SchemeUse, SecurityScheme,
-    Success,
+    Body, DefaultExpr, DefaultValue, FormField, HeaderField, Media, MediaVariant, MultipartForm,
+    Operation, Origin, Param, ParamGroup, Presence, ResponseCase, ResponseHeaders, SchemeUse,
+    SecurityScheme, Success,
 };
 use apigen_spec::pointer::escape;
 use apigen_spec::reference::follow_json;
@@ -62,8 +62,8 @@ struct DraftCase {
     status: u16,
     wire_status: u16,
     ty: Option<Ty>,
-    /// The declared-headers struct and its headers' names.
-    headers: Option<(TypeId, Vec<String>)>,
+    /// The declared-headers struct, its headers' names and how its fields are written.
+    headers: Option<(TypeId, Vec<String>, Vec<HeaderField>)>,
     created: bool,
 }
 
@@ -362,7 +362,7 @@ impl DraftOperation {
             if let Some(ty) = &case.ty {
                 ty.ids(out);
             }
-            out.extend(case.headers.as_ref().map(|(id, _)| *id));
+            out.extend(case.headers.as_ref().map(|(id, _, _)| *id));
         }
         if let Some(media) = &self.media {
             media.uses(out);
@@ -431,10 +431,13 @@ impl DraftOperation {
                 let decoded = !answered.contains(&case.wire_status);
                 answered.push(case.wire_status);
                 let rust_type = case.ty.map(|ty| ty.render(names, true));
-                let headers = case.headers.map(|(id, wire_names)| ResponseHeaders {
-                    type_name: format!("types::{}", name(id)),
-                    wire_names,
-                });
+                let headers = case
+                    .headers
+                    .map(|(id, wire_names, fields)| ResponseHeaders {
+                        type_name: format!("types::{}", name(id)),
+                        wire_names,
+                        fields,
+                    });
                 let payload = match (&rust_type, &headers) {
                     (body, Some(h)) => Some(format!(
                         "WithHeaders<{}, {}>",
@@ -743,7 +746,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         status: u16,
         single: bool,
         what: &str,
-    ) -> Option<(TypeId, Vec<String>)> {
+    ) -> Option<(TypeId, Vec<String>, Vec<HeaderField>)> {
         let declared = response.get("headers").and_then(Value::as_object)?;
         let mut seen: Vec<String> = Vec::new();
         let mut wanted = Vec::new();
@@ -784,6 +787,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         let mut namer = Namer::default();
         let mut fields = Vec::new();
         let mut wire_names = Vec::new();
+        let mut written = Vec::new();
         for (name, header, header_pointer) in wanted {
             let Some((header, header_pointer)) = self.follow(header, &header_pointer) else {
                 continue;
@@ -840,6 +844,16 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
                     .and_then(Value::as_str)
                     .map(str::to_string);
             }
+            let write = match (&field.ty, field.presence) {
+                (Ty::Prim("String"), Presence::Required | Presence::Defaulted) => "text",
+                (Ty::Prim("String"), Presence::Optional) => "optional_text",
+                _ => "value",
+            };
+            written.push(HeaderField {
+                name: field.name.clone(),
+                wire_name: name.clone(),
+                write,
+            });
             wire_names.push(name);
             fields.push(field);
         }
@@ -850,7 +864,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             self.shape.path
         );
         self.types.add_struct(id, Some(doc), fields, pointer);
-        Some((id, wire_names))
+        Some((id, wire_names, written))
     }
 
     /// Path-item parameters overridden by the operation's (same name and location).

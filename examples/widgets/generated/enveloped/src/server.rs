@@ -41,8 +41,10 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 use axum::extract::Request;
+use axum::http::HeaderName;
 use axum::routing::MethodFilter;
 use axum::Router;
+use super::runtime::headers::{DeclaredHeaders, HeaderPairs};
 pub use super::runtime::headers::WithHeaders;
 pub use super::runtime::server::{
     ApiError, AuthRequest, BatchError, Credential, Exchange, ItemRefusal,
@@ -318,20 +320,13 @@ fn list_widgets<A: Api>(
         let mut ctx = app.authorize(&mut ex, &mut parts).await?;
         ctx.take_extensions(&mut parts);
         let added = ctx.response_headers();
-        let page = page_request::<Style>(&ex, &parts)?;
+        let page = page_request::<Style>(&ex)?;
         let items = app
             .api
             .list_widgets(ctx, page.clone())
             .await
             .map_err(|e| ex.reject(&e))?;
-        Ok(
-            respond(
-                &mut ex,
-                &added,
-                None::<&()>,
-                |ex| Style::render_page(ex, &page, items),
-            ),
-        )
+        Ok(respond(&mut ex, &added, (), |ex| Style::render_page(ex, &page, items)))
     })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
@@ -354,7 +349,7 @@ fn create_widget<A: Api>(
             respond(
                 &mut ex,
                 &added,
-                None::<&()>,
+                (),
                 |ex| Style::render_written(ex, status(201), vec![answer], true),
             ),
         )
@@ -382,7 +377,7 @@ fn delete_widget<A: Api>(
         ctx.take_extensions(&mut parts);
         let added = ctx.response_headers();
         app.api.delete_widget(ctx, widget_id).await.map_err(|e| ex.reject(&e))?;
-        Ok(respond(&mut ex, &added, None::<&()>, |ex| render_empty::<Style>(ex, 200)))
+        Ok(respond(&mut ex, &added, (), |ex| render_empty::<Style>(ex, 200)))
     })
 }
 #[allow(clippy::clone_on_copy, unused_mut, unused_variables)]
@@ -415,7 +410,7 @@ fn get_widget<A: Api>(
             respond(
                 &mut ex,
                 &added,
-                Some(&answer.headers),
+                answer.headers,
                 |ex| Style::render_object(ex, status(200), &answer.body),
             ),
         )
@@ -454,7 +449,7 @@ fn update_widget<A: Api>(
             respond(
                 &mut ex,
                 &added,
-                None::<&()>,
+                (),
                 |ex| Style::render_written(ex, status(200), vec![answer], false),
             ),
         )
@@ -495,7 +490,7 @@ fn replace_widget<A: Api>(
                     respond(
                         &mut ex,
                         &added,
-                        Some(&answer.headers),
+                        answer.headers,
                         |ex| Style::render_written(
                             ex,
                             status(200),
@@ -508,7 +503,7 @@ fn replace_widget<A: Api>(
                     respond(
                         &mut ex,
                         &added,
-                        Some(&answer.headers),
+                        answer.headers,
                         |ex| Style::render_written(
                             ex,
                             status(201),
@@ -520,4 +515,25 @@ fn replace_widget<A: Api>(
             },
         )
     })
+}
+impl DeclaredHeaders for types::GetWidgetHeaders {
+    fn write(self, out: &mut HeaderPairs) -> Result<(), String> {
+        out.text(const { HeaderName::from_static("etag") }, self.etag)?;
+        if let Some(value) = self.cache_control {
+            out.text(const { HeaderName::from_static("cache-control") }, value)?;
+        }
+        Ok(())
+    }
+}
+impl DeclaredHeaders for types::ReplaceWidgetHeaders {
+    fn write(self, out: &mut HeaderPairs) -> Result<(), String> {
+        out.text(const { HeaderName::from_static("etag") }, self.etag)?;
+        Ok(())
+    }
+}
+impl DeclaredHeaders for types::ReplaceWidget201Headers {
+    fn write(self, out: &mut HeaderPairs) -> Result<(), String> {
+        out.text(const { HeaderName::from_static("etag") }, self.etag)?;
+        Ok(())
+    }
 }
