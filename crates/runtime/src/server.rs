@@ -3237,7 +3237,7 @@ mod tests {
         mine("set-cookie", "a=1");
         mine("set-cookie", "b=2");
         let mut ex = exchange("/things", &ITEM);
-        let response = respond(&mut ex, &added, None::<&()>, |_| page(StatusCode::OK));
+        let response = respond(&mut ex, &added, (), |_| page(StatusCode::OK));
         let headers = response.headers();
         assert_eq!(headers["content-type"], "application/json");
         assert!(!headers.contains_key("x-request-id"));
@@ -3251,11 +3251,16 @@ mod tests {
 
     #[test]
     fn declared_headers_replace_added_ones_and_an_error_carries_neither() {
-        #[derive(Serialize)]
+        #[derive(Clone)]
         struct Declared {
             etag: &'static str,
-            #[serde(skip_serializing_if = "Option::is_none")]
             age: Option<u32>,
+        }
+        impl DeclaredHeaders for Declared {
+            fn write(self, out: &mut HeaderPairs) -> Result<(), String> {
+                out.text(header::ETAG, self.etag.to_string())?;
+                out.value(header::AGE, &self.age)
+            }
         }
         let added = ResponseHeaders::default();
         added.insert(header::ETAG, HeaderValue::from_static("\"added\""));
@@ -3264,34 +3269,36 @@ mod tests {
             age: Some(7),
         };
         let mut ex = exchange("/things/t1", &ITEM);
-        let response = respond(&mut ex, &added, Some(&declared), |_| page(StatusCode::OK));
+        let response = respond(&mut ex, &added, declared.clone(), |_| page(StatusCode::OK));
         assert_eq!(response.headers()["etag"], "\"declared\"");
         assert_eq!(response.headers()["age"], "7");
 
         added.insert(header::ETAG, HeaderValue::from_static("\"added\""));
-        let response = respond(&mut ex, &added, Some(&declared), |_| {
-            page(StatusCode::NOT_FOUND)
-        });
+        let response = respond(&mut ex, &added, declared, |_| page(StatusCode::NOT_FOUND));
         assert!(!response.headers().contains_key("etag"));
 
         let bad = Declared {
             etag: "line\nbreak",
             age: None,
         };
-        let response = respond(&mut ex, &added, Some(&bad), |_| page(StatusCode::OK));
+        let response = respond(&mut ex, &added, bad, |_| page(StatusCode::OK));
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
 
         // A declared `Location` is the style's and replaces both the added one and the
         // style's own.
-        #[derive(Serialize)]
         struct Created {
             location: &'static str,
+        }
+        impl DeclaredHeaders for Created {
+            fn write(self, out: &mut HeaderPairs) -> Result<(), String> {
+                out.text(header::LOCATION, self.location.to_string())
+            }
         }
         added.insert(header::LOCATION, HeaderValue::from_static("/things/added"));
         let declared = Created {
             location: "/things/declared",
         };
-        let response = respond(&mut ex, &added, Some(&declared), |ex| {
+        let response = respond(&mut ex, &added, declared, |ex| {
             assert_eq!(
                 ex.location(None::<&()>).as_deref(),
                 Some("/things/declared")
@@ -3310,7 +3317,7 @@ mod tests {
         let added = ResponseHeaders::default();
         added.insert(header::LOCATION, HeaderValue::from_static("/things/custom"));
         let mut ex = exchange("/things", &ITEM);
-        let response = respond(&mut ex, &added, None::<&()>, |ex| {
+        let response = respond(&mut ex, &added, (), |ex| {
             let seen = ex.location(Some(&serde_json::json!({"id": "t9"})));
             assert_eq!(seen.as_deref(), Some("/things/custom"));
             let mut response = page(StatusCode::CREATED);
@@ -3323,9 +3330,9 @@ mod tests {
         // A `201` of an operation addressing one item: its own URL, unless set.
         let mut ex = exchange("/things/t1", &ITEM);
         let none = ResponseHeaders::default();
-        let response = respond(&mut ex, &none, None::<&()>, |_| page(StatusCode::CREATED));
+        let response = respond(&mut ex, &none, (), |_| page(StatusCode::CREATED));
         assert_eq!(response.headers()["location"], "/things/t1");
-        let response = respond(&mut ex, &none, None::<&()>, |_| page(StatusCode::OK));
+        let response = respond(&mut ex, &none, (), |_| page(StatusCode::OK));
         assert!(!response.headers().contains_key("location"));
     }
 }
