@@ -1077,8 +1077,9 @@ impl<O: Operations> RouterBuilder<O> {
     }
 }
 
-/// Request ids for requests that come without one: a random UUID per router plus a
-/// counter (`<uuid>-<n>`), unique without a random draw per request. They are written
+/// Request ids for requests that come without one: 16 random hex digits per router (the
+/// random half of a UUID v4: 62 random bits) plus a counter (`<prefix>-<n>`), unique
+/// without a random draw per request. They are written
 /// [`ID_BATCH`] at a time into one buffer that they share (each id a reference-counted
 /// slice of it), so that an id costs no allocation of its own, not even when it is
 /// cloned for the response.
@@ -1099,7 +1100,7 @@ struct IdBatch {
 impl RequestIds {
     fn new() -> Self {
         Self {
-            prefix: uuid::Uuid::new_v4().simple().to_string(),
+            prefix: format!("{:016x}", uuid::Uuid::new_v4().as_u64_pair().1),
             batch: std::sync::Mutex::new(IdBatch {
                 next: 0,
                 ids: Vec::new().into_iter(),

@@ -12,8 +12,8 @@
 //! the first `WARM_MS` of every turn are not recorded.
 //!
 //! `cargo bench -p widgets-example --bench load` prints, per request and router, the
-//! median, mean and p99 latency, the throughput, and the median, mean and p99 as a ratio of
-//! the baseline's.
+//! quartiles, mean and p99 of the latency, the throughput, and the median, mean and p99 as a
+//! ratio of the baseline's.
 //!
 //! The default load, 2 connections, keeps both the server's worker and the load driver
 //! below saturation, where a request's latency is its own path through client, kernel and
@@ -129,15 +129,17 @@ fn main() {
     for (r, (label, path)) in requests.iter().enumerate() {
         println!("\n{label}  ({path})\n");
         println!(
-            "| router | median | mean | p99 | requests/s | median ratio | mean ratio | p99 ratio |"
+            "| router | p25 | median | p75 | mean | p99 | requests/s | median ratio | mean ratio | p99 ratio |"
         );
-        println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         let base = summary(samples.get_mut(&(r, 0)).expect("baseline samples"));
         for (i, name) in routers.iter().enumerate() {
             let s = summary(samples.get_mut(&(r, i)).expect("samples"));
             println!(
-                "| {name} | {:.1} µs | {:.1} µs | {:.1} µs | {:.0} | {:.2}× | {:.2}× | {:.2}× |",
+                "| {name} | {:.1} µs | {:.1} µs | {:.1} µs | {:.1} µs | {:.1} µs | {:.0} | {:.2}× | {:.2}× | {:.2}× |",
+                s.p25_us,
                 s.median_us,
+                s.p75_us,
                 s.mean_us,
                 s.p99_us,
                 s.rate,
@@ -150,7 +152,9 @@ fn main() {
 }
 
 struct Summary {
+    p25_us: f64,
     median_us: f64,
+    p75_us: f64,
     mean_us: f64,
     p99_us: f64,
     rate: f64,
@@ -163,7 +167,9 @@ fn summary(samples: &mut Samples) -> Summary {
     let at = |q: f64| samples.nanos[((n as f64 * q) as usize).min(n - 1)] as f64 / 1000.0;
     let total: u64 = samples.nanos.iter().sum();
     Summary {
+        p25_us: at(0.25),
         median_us: at(0.5),
+        p75_us: at(0.75),
         mean_us: total as f64 / n as f64 / 1000.0,
         p99_us: at(0.99),
         rate: n as f64 / samples.measured.as_secs_f64(),
