@@ -159,7 +159,19 @@ fn a_killed_generate_leaves_the_old_or_the_new_crate() {
         let was_killed = killed && !status.success();
         kills += u32::from(was_killed);
         ms = if was_killed { ms * 21 / 20 } else { ms * 3 / 4 }.max(1);
-        let found = snapshot(&out);
+        let mut found = snapshot(&out);
+        // Killed between the swap and moving the user's files back: the crate is whole, and
+        // the user's file waits beside it, in the old crate, for the next run to take back.
+        if !found.contains_key(Path::new("NOTES.md")) {
+            let beside = entries(&work)
+                .into_iter()
+                .filter(|name| name.starts_with(".things.apigen-"))
+                .flat_map(|name| snapshot(&work.join(name)))
+                .find(|(path, _)| path.file_name() == Some("NOTES.md".as_ref()));
+            if let Some((_, notes)) = beside {
+                found.insert(PathBuf::from("NOTES.md"), notes);
+            }
+        }
         if found == expected[next] {
             current = next;
         } else {

@@ -8,9 +8,11 @@
 //! (`.<name>.apigen-new-*`), which then takes the target's place in one step (on Linux,
 //! `renameat2(RENAME_EXCHANGE)` swaps the two directories; elsewhere the old one is renamed
 //! aside first). A process killed at any moment, or a write that fails (a full disk), leaves
-//! the target as it was or as the new crate, never partly written; a staging directory left
-//! by a killed run is removed by the next one. Files the user added (a `target/` folder, a
-//! `README.md`) are then carried over from the old directory, so nothing a user had is lost.
+//! the target as it was or as the new crate, never partly written. Files the user added (a
+//! `target/` folder, a `README.md`) are then carried over from the old directory, so nothing
+//! a user had is lost: a run killed between the swap and that step leaves them in the old
+//! directory beside the target, from where the next run takes them back (and removes what a
+//! killed run left, once nothing of the user's is in it).
 
 use crate::GeneratedFile;
 use std::collections::BTreeSet;
@@ -110,8 +112,7 @@ pub fn write(dir: &Path, files: &[GeneratedFile], force: bool) -> Result<(), Out
         .ok_or_else(|| OutputError::Io(format!("{} names no directory", dir.display())))?
         .to_string_lossy()
         .into_owned();
-    remove_stale_staging(&parent, &name);
-    remove_stale_aside(&parent, &name);
+    take_back_leftovers(&parent, &name, dir);
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}{STAGING}"))
         .tempdir_in(&parent)
@@ -204,25 +205,36 @@ fn replace(dir: &Path, staging: tempfile::TempDir, old: &Path) -> Result<(), Out
     Ok(())
 }
 
-/// Removes the staging directories of `name` in `parent` that a killed run left behind:
-/// they hold only generated files, never the user's.
-fn remove_stale_staging(parent: &Path, name: &str) {
-    for dir in left_beside(parent, &format!(".{name}{STAGING}")) {
-        let _ = fs::remove_dir_all(dir);
-    }
-}
-
-/// Removes what a killed run left aside (`.<name>.apigen-old-*`) when none of the user's
-/// files are in it: empty, or holding only files its marker lists as generated. One that
-/// still holds files of the user's is kept, for them to take back.
-fn remove_stale_aside(parent: &Path, name: &str) {
-    for dir in left_beside(parent, &format!(".{name}{ASIDE}")) {
-        let old = dir.join("old");
-        let disposable = !old.exists()
-            || previous(&old)
-                .is_some_and(|generated| only_generated(&old, Path::new(""), &generated));
+/// Takes back what killed (or failed) runs left beside `dir` (named `name`, in `parent`),
+/// before a run stages its own crate. A staging directory (`.<name>.apigen-new-*`) holds the
+/// new crate of a run killed before the swap, or the old crate with the user's files when the
+/// run was killed right after it; an aside directory (`.<name>.apigen-old-*`, the old crate in
+/// `old/`) holds the user's files that could not be moved back. The user's files (what the
+/// leftover's own marker does not list as generated) move into `dir` where it has nothing of
+/// that name; a leftover is then removed when nothing of the user's is left in it, else kept
+/// for them to take back. A staging directory without a marker was being written when its
+/// run was killed: generated files only.
+fn take_back_leftovers(parent: &Path, name: &str, dir: &Path) {
+    let staging = left_beside(parent, &format!(".{name}{STAGING}"))
+        .into_iter()
+        .map(|leftover| (leftover.clone(), leftover, true));
+    let aside = left_beside(parent, &format!(".{name}{ASIDE}"))
+        .into_iter()
+        .map(|leftover| (leftover.join("old"), leftover, false));
+    for (root, leftover, is_staging) in staging.chain(aside) {
+        let generated = previous(&root);
+        if let Some(generated) = &generated {
+            if dir.is_dir() {
+                carry_over(&root, dir, Path::new(""), generated, &mut Vec::new());
+            }
+        }
+        let disposable = !root.exists()
+            || match &generated {
+                Some(generated) => only_generated(&root, Path::new(""), generated),
+                None => is_staging,
+            };
         if disposable {
-            let _ = fs::remove_dir_all(dir);
+            let _ = fs::remove_dir_all(leftover);
         }
     }
 }
@@ -257,7 +269,8 @@ fn only_generated(dir: &Path, rel: &Path, generated: &BTreeSet<PathBuf>) -> bool
 }
 
 /// Moves what apigen did not generate from `old` into `new`: whole directories when no
-/// generated path is inside them, else entry by entry.
+/// generated path is inside them, else entry by entry. An entry whose name `new` has already
+/// stays where it is (a failure).
 fn carry_over(
     old: &Path,
     new: &Path,
@@ -281,6 +294,8 @@ fn carry_over(
                 continue;
             }
             carry_over(old, new, &entry_rel, generated, failures);
+        } else if new.join(&entry_rel).symlink_metadata().is_ok() {
+            failures.push(format!("{}: already in the new crate", entry_rel.display()));
         } else if let Err(e) = fs::rename(entry.path(), new.join(&entry_rel)) {
             failures.push(format!("{}: {e}", entry_rel.display()));
         }
@@ -382,29 +397,69 @@ mod tests {
     }
 
     #[test]
-    fn a_killed_runs_aside_directory_is_removed_unless_it_holds_the_users_files() {
+    fn what_killed_runs_left_is_taken_back_and_removed() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("things");
         let files = vec![file("Cargo.toml", "a\n"), file("src/lib.rs", "//\n")];
         write(&out, &files, false).unwrap();
-        // What a run killed after the swap leaves: the old crate aside, generated files only;
-        // one killed before it: an empty aside directory; and one holding a file of the user's.
+        // What runs killed at different moments leave: the old crate aside, generated files
+        // only; an empty aside directory; the old crate aside with a file of the user's; a
+        // staging directory being written (no marker yet); and, killed right after the swap,
+        // the old crate with the user's files still in the staging directory.
         let generated_only = tmp.path().join(".things.apigen-old-a");
         write(&generated_only.join("old"), &files, false).unwrap();
         fs::create_dir(tmp.path().join(".things.apigen-old-b")).unwrap();
         let with_mine = tmp.path().join(".things.apigen-old-c");
         write(&with_mine.join("old"), &files, false).unwrap();
         fs::write(with_mine.join("old/src/notes.md"), "mine").unwrap();
+        let writing = tmp.path().join(".things.apigen-new-d");
+        fs::create_dir_all(writing.join("src")).unwrap();
+        fs::write(writing.join("src/lib.rs"), "//\n").unwrap();
+        let swapped = tmp.path().join(".things.apigen-new-e");
+        write(&swapped, &files, false).unwrap();
+        fs::write(swapped.join("NOTES.md"), "also mine").unwrap();
+        fs::create_dir(swapped.join("target")).unwrap();
+        fs::write(swapped.join("target/built"), "a build").unwrap();
         write(&out, &files, false).unwrap();
         let mut left: Vec<String> = fs::read_dir(tmp.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         left.sort();
-        assert_eq!(left, [".things.apigen-old-c", "things"]);
+        assert_eq!(left, ["things"]);
         assert_eq!(
-            fs::read_to_string(with_mine.join("old/src/notes.md")).unwrap(),
+            fs::read_to_string(out.join("src/notes.md")).unwrap(),
             "mine"
+        );
+        assert_eq!(
+            fs::read_to_string(out.join("NOTES.md")).unwrap(),
+            "also mine"
+        );
+        assert_eq!(
+            fs::read_to_string(out.join("target/built")).unwrap(),
+            "a build"
+        );
+        assert_eq!(fs::read_to_string(out.join("src/lib.rs")).unwrap(), "//\n");
+    }
+
+    #[test]
+    fn a_users_file_that_the_crate_has_again_is_kept_aside() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("things");
+        let files = vec![file("Cargo.toml", "a\n")];
+        write(&out, &files, false).unwrap();
+        fs::write(out.join("NOTES.md"), "the newer notes").unwrap();
+        let with_mine = tmp.path().join(".things.apigen-old-c");
+        write(&with_mine.join("old"), &files, false).unwrap();
+        fs::write(with_mine.join("old/NOTES.md"), "the older notes").unwrap();
+        write(&out, &files, false).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("NOTES.md")).unwrap(),
+            "the newer notes"
+        );
+        assert_eq!(
+            fs::read_to_string(with_mine.join("old/NOTES.md")).unwrap(),
+            "the older notes"
         );
     }
 
