@@ -427,19 +427,15 @@ mod tests {
             .collect();
         left.sort();
         assert_eq!(left, ["things"]);
-        assert_eq!(
-            fs::read_to_string(out.join("src/notes.md")).unwrap(),
-            "mine"
-        );
-        assert_eq!(
-            fs::read_to_string(out.join("NOTES.md")).unwrap(),
-            "also mine"
-        );
-        assert_eq!(
-            fs::read_to_string(out.join("target/built")).unwrap(),
-            "a build"
-        );
-        assert_eq!(fs::read_to_string(out.join("src/lib.rs")).unwrap(), "//\n");
+        let taken_back = [
+            ("src/notes.md", "mine"),
+            ("NOTES.md", "also mine"),
+            ("target/built", "a build"),
+            ("src/lib.rs", "//\n"),
+        ];
+        for (path, text) in taken_back {
+            assert_eq!(fs::read_to_string(out.join(path)).unwrap(), text, "{path}");
+        }
     }
 
     #[test]
@@ -453,14 +449,9 @@ mod tests {
         write(&with_mine.join("old"), &files, false).unwrap();
         fs::write(with_mine.join("old/NOTES.md"), "the older notes").unwrap();
         write(&out, &files, false).unwrap();
-        assert_eq!(
-            fs::read_to_string(out.join("NOTES.md")).unwrap(),
-            "the newer notes"
-        );
-        assert_eq!(
-            fs::read_to_string(with_mine.join("old/NOTES.md")).unwrap(),
-            "the older notes"
-        );
+        let read = |path: PathBuf| fs::read_to_string(path).unwrap();
+        assert_eq!(read(out.join("NOTES.md")), "the newer notes");
+        assert_eq!(read(with_mine.join("old/NOTES.md")), "the older notes");
     }
 
     #[test]
