@@ -625,9 +625,7 @@ pub struct ResponseCase {
 pub struct ResponseHeaders {
     /// The struct (`types::GetWidgetHeaders`).
     pub type_name: String,
-    /// The headers' names as the spec writes them (escape with `lit`).
-    pub wire_names: Vec<String>,
-    /// The struct's fields, as the server writes them.
+    /// The struct's fields: the headers, as the server writes and the client reads them.
     pub fields: Vec<HeaderField>,
 }
 

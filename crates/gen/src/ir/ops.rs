@@ -62,8 +62,8 @@ struct DraftCase {
     status: u16,
     wire_status: u16,
     ty: Option<Ty>,
-    /// The declared-headers struct, its headers' names and how its fields are written.
-    headers: Option<(TypeId, Vec<String>, Vec<HeaderField>)>,
+    /// The declared-headers struct and its fields.
+    headers: Option<(TypeId, Vec<HeaderField>)>,
     created: bool,
 }
 
@@ -362,7 +362,7 @@ impl DraftOperation {
             if let Some(ty) = &case.ty {
                 ty.ids(out);
             }
-            out.extend(case.headers.as_ref().map(|(id, _, _)| *id));
+            out.extend(case.headers.as_ref().map(|(id, _)| *id));
         }
         if let Some(media) = &self.media {
             media.uses(out);
@@ -431,13 +431,10 @@ impl DraftOperation {
                 let decoded = !answered.contains(&case.wire_status);
                 answered.push(case.wire_status);
                 let rust_type = case.ty.map(|ty| ty.render(names, true));
-                let headers = case
-                    .headers
-                    .map(|(id, wire_names, fields)| ResponseHeaders {
-                        type_name: format!("types::{}", name(id)),
-                        wire_names,
-                        fields,
-                    });
+                let headers = case.headers.map(|(id, fields)| ResponseHeaders {
+                    type_name: format!("types::{}", name(id)),
+                    fields,
+                });
                 let payload = match (&rust_type, &headers) {
                     (body, Some(h)) => Some(format!(
                         "WithHeaders<{}, {}>",
@@ -746,7 +743,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         status: u16,
         single: bool,
         what: &str,
-    ) -> Option<(TypeId, Vec<String>, Vec<HeaderField>)> {
+    ) -> Option<(TypeId, Vec<HeaderField>)> {
         let declared = response.get("headers").and_then(Value::as_object)?;
         let mut seen: Vec<String> = Vec::new();
         let mut wanted = Vec::new();
@@ -786,7 +783,6 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
         };
         let mut namer = Namer::default();
         let mut fields = Vec::new();
-        let mut wire_names = Vec::new();
         let mut written = Vec::new();
         for (name, header, header_pointer) in wanted {
             let Some((header, header_pointer)) = self.follow(header, &header_pointer) else {
@@ -851,10 +847,9 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             };
             written.push(HeaderField {
                 name: field.name.clone(),
-                wire_name: name.clone(),
+                wire_name: name,
                 write,
             });
-            wire_names.push(name);
             fields.push(field);
         }
         let id = self.types.reserve(&type_name);
@@ -864,7 +859,7 @@ impl<'b, 'a> OperationBuilder<'b, 'a> {
             self.shape.path
         );
         self.types.add_struct(id, Some(doc), fields, pointer);
-        Some((id, wire_names, written))
+        Some((id, written))
     }
 
     /// Path-item parameters overridden by the operation's (same name and location).
