@@ -317,15 +317,14 @@ fn list_widgets<A: Api>(
     let (mut parts, body) = request.into_parts();
     let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let mut ctx = app.authorize(&mut ex, &mut parts).await?;
-        ctx.take_extensions(&mut parts);
-        let added = ctx.response_headers();
-        let page = page_request::<Style>(&ex)?;
-        let items = app
-            .api
-            .list_widgets(ctx, page.clone())
-            .await
-            .map_err(|e| ex.reject(&e))?;
+        let (added, page, call) = {
+            let mut ctx = app.authorize(&mut ex, &mut parts).await?;
+            ctx.take_extensions(&mut parts);
+            let added = ctx.response_headers();
+            let page = page_request::<Style>(&ex)?;
+            (added, page.clone(), app.api.list_widgets(ctx, page))
+        };
+        let items = call.await.map_err(|e| ex.reject(&e))?;
         Ok(respond(&mut ex, &added, (), |ex| Style::render_page(ex, &page, items)))
     })
 }
@@ -338,13 +337,17 @@ fn create_widget<A: Api>(
     let (mut parts, body) = request.into_parts();
     let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let mut ctx = app.authorize(&mut ex, &mut parts).await?;
-        let added = ctx.response_headers();
-        let body = exactly_one(
-            &ex,
-            write_body::<Style, types::WidgetInput>(&ex, &mut ctx, parts, body).await?,
-        )?;
-        let answer = app.api.create_widget(ctx, body).await.map_err(|e| ex.reject(&e))?;
+        let (added, call) = {
+            let mut ctx = app.authorize(&mut ex, &mut parts).await?;
+            let added = ctx.response_headers();
+            let body = exactly_one(
+                &ex,
+                write_body::<Style, types::WidgetInput>(&ex, &mut ctx, parts, body)
+                    .await?,
+            )?;
+            (added, app.api.create_widget(ctx, body))
+        };
+        let answer = call.await.map_err(|e| ex.reject(&e))?;
         Ok(
             respond(
                 &mut ex,
@@ -364,19 +367,22 @@ fn delete_widget<A: Api>(
     let (mut parts, body) = request.into_parts();
     let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let mut ctx = app.authorize(&mut ex, &mut parts).await?;
-        let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
-        let mut violations = Vec::new();
-        let out = &mut violations;
-        {
-            let at = "path.widget_id";
-            let value = &widget_id;
-            check_length(value, Some(1), Some(64), at, out);
-        }
-        params_valid(&ex, violations)?;
-        ctx.take_extensions(&mut parts);
-        let added = ctx.response_headers();
-        app.api.delete_widget(ctx, widget_id).await.map_err(|e| ex.reject(&e))?;
+        let (added, call) = {
+            let mut ctx = app.authorize(&mut ex, &mut parts).await?;
+            let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
+            let mut violations = Vec::new();
+            let out = &mut violations;
+            {
+                let at = "path.widget_id";
+                let value = &widget_id;
+                check_length(value, Some(1), Some(64), at, out);
+            }
+            params_valid(&ex, violations)?;
+            ctx.take_extensions(&mut parts);
+            let added = ctx.response_headers();
+            (added, app.api.delete_widget(ctx, widget_id))
+        };
+        call.await.map_err(|e| ex.reject(&e))?;
         Ok(respond(&mut ex, &added, (), |ex| render_empty::<Style>(ex, 200)))
     })
 }
@@ -389,23 +395,22 @@ fn get_widget<A: Api>(
     let (mut parts, body) = request.into_parts();
     let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let mut ctx = app.authorize(&mut ex, &mut parts).await?;
-        let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
-        let mut violations = Vec::new();
-        let out = &mut violations;
-        {
-            let at = "path.widget_id";
-            let value = &widget_id;
-            check_length(value, Some(1), Some(64), at, out);
-        }
-        params_valid(&ex, violations)?;
-        ctx.take_extensions(&mut parts);
-        let added = ctx.response_headers();
-        let answer = app
-            .api
-            .get_widget(ctx, widget_id)
-            .await
-            .map_err(|e| ex.reject(&e))?;
+        let (added, call) = {
+            let mut ctx = app.authorize(&mut ex, &mut parts).await?;
+            let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
+            let mut violations = Vec::new();
+            let out = &mut violations;
+            {
+                let at = "path.widget_id";
+                let value = &widget_id;
+                check_length(value, Some(1), Some(64), at, out);
+            }
+            params_valid(&ex, violations)?;
+            ctx.take_extensions(&mut parts);
+            let added = ctx.response_headers();
+            (added, app.api.get_widget(ctx, widget_id))
+        };
+        let answer = call.await.map_err(|e| ex.reject(&e))?;
         Ok(
             respond(
                 &mut ex,
@@ -425,26 +430,26 @@ fn update_widget<A: Api>(
     let (mut parts, body) = request.into_parts();
     let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let mut ctx = app.authorize(&mut ex, &mut parts).await?;
-        let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
-        let mut violations = Vec::new();
-        let out = &mut violations;
-        {
-            let at = "path.widget_id";
-            let value = &widget_id;
-            check_length(value, Some(1), Some(64), at, out);
-        }
-        params_valid(&ex, violations)?;
-        let added = ctx.response_headers();
-        let body = exactly_one(
-            &ex,
-            write_body::<Style, types::WidgetPatch>(&ex, &mut ctx, parts, body).await?,
-        )?;
-        let answer = app
-            .api
-            .update_widget(ctx, widget_id, body)
-            .await
-            .map_err(|e| ex.reject(&e))?;
+        let (added, call) = {
+            let mut ctx = app.authorize(&mut ex, &mut parts).await?;
+            let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
+            let mut violations = Vec::new();
+            let out = &mut violations;
+            {
+                let at = "path.widget_id";
+                let value = &widget_id;
+                check_length(value, Some(1), Some(64), at, out);
+            }
+            params_valid(&ex, violations)?;
+            let added = ctx.response_headers();
+            let body = exactly_one(
+                &ex,
+                write_body::<Style, types::WidgetPatch>(&ex, &mut ctx, parts, body)
+                    .await?,
+            )?;
+            (added, app.api.update_widget(ctx, widget_id, body))
+        };
+        let answer = call.await.map_err(|e| ex.reject(&e))?;
         Ok(
             respond(
                 &mut ex,
@@ -464,26 +469,26 @@ fn replace_widget<A: Api>(
     let (mut parts, body) = request.into_parts();
     let mut ex = app.exchange(&parts, routed);
     Box::pin(async move {
-        let mut ctx = app.authorize(&mut ex, &mut parts).await?;
-        let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
-        let mut violations = Vec::new();
-        let out = &mut violations;
-        {
-            let at = "path.widget_id";
-            let value = &widget_id;
-            check_length(value, Some(1), Some(64), at, out);
-        }
-        params_valid(&ex, violations)?;
-        let added = ctx.response_headers();
-        let body = exactly_one(
-            &ex,
-            write_body::<Style, types::WidgetInput>(&ex, &mut ctx, parts, body).await?,
-        )?;
-        let answer = app
-            .api
-            .replace_widget(ctx, widget_id, body)
-            .await
-            .map_err(|e| ex.reject(&e))?;
+        let (added, call) = {
+            let mut ctx = app.authorize(&mut ex, &mut parts).await?;
+            let (widget_id,) = path_params::<(String,)>(&ex, &mut parts).await?;
+            let mut violations = Vec::new();
+            let out = &mut violations;
+            {
+                let at = "path.widget_id";
+                let value = &widget_id;
+                check_length(value, Some(1), Some(64), at, out);
+            }
+            params_valid(&ex, violations)?;
+            let added = ctx.response_headers();
+            let body = exactly_one(
+                &ex,
+                write_body::<Style, types::WidgetInput>(&ex, &mut ctx, parts, body)
+                    .await?,
+            )?;
+            (added, app.api.replace_widget(ctx, widget_id, body))
+        };
+        let answer = call.await.map_err(|e| ex.reject(&e))?;
         Ok(
             match answer {
                 types::ReplaceWidgetResponse::Ok(answer) => {
