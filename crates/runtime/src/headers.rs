@@ -57,9 +57,13 @@ mod write {
         }
     }
 
-    /// Headers in the making: `(name, value)` pairs, in the order added.
+    /// Headers in the making: `(name, value)` pairs, in the order added (a few of them
+    /// without an allocation: a response declares one or two headers as a rule).
     #[derive(Debug, Default)]
-    pub struct HeaderPairs(Vec<(HeaderName, HeaderValue)>);
+    pub struct HeaderPairs(Pairs);
+
+    /// The pairs: up to four kept in place.
+    pub(crate) type Pairs = smallvec::SmallVec<[(HeaderName, HeaderValue); 4]>;
 
     impl HeaderPairs {
         /// Adds a header whose value is `text` (moved into the value, not copied).
@@ -87,9 +91,9 @@ mod write {
             }
         }
 
-        /// The pairs.
-        pub(crate) fn into_vec(self) -> Vec<(HeaderName, HeaderValue)> {
-            self.0
+        /// The pairs (taken in place: moving them would copy the room they are kept in).
+        pub(crate) fn pairs(&mut self) -> &mut Pairs {
+            &mut self.0
         }
     }
 
@@ -284,8 +288,8 @@ mod tests {
         let mut out = HeaderPairs::default();
         headers.write(&mut out)?;
         Ok(out
-            .into_vec()
-            .into_iter()
+            .pairs()
+            .drain(..)
             .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_string()))
             .collect())
     }

@@ -683,7 +683,7 @@ pub fn respond<H: DeclaredHeaders>(
             "the response headers cannot be sent: {e}"
         )));
     }
-    let declared = pairs.into_vec();
+    let declared = pairs.pairs();
     let added = added.take();
     // A declared `Location` replaces one the handler added.
     let declared_location = declared.iter().find(|(name, _)| name == header::LOCATION);
@@ -709,7 +709,7 @@ pub fn respond<H: DeclaredHeaders>(
     // for `Location`; the declared ones, written first, win over the added ones. Most
     // responses carry no header of the style's (just `Content-Type`): nothing to look up.
     let styled = headers.keys().any(|name| !ROUTER_HEADERS.contains(name));
-    for (name, value) in declared {
+    for (name, value) in declared.drain(..) {
         let owned = ROUTER_HEADERS.contains(&name)
             || (styled && name != header::LOCATION && headers.contains_key(&name));
         if !owned {
