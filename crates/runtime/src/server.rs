@@ -716,6 +716,9 @@ pub fn respond<H: DeclaredHeaders>(
             headers.insert(name, value);
         }
     }
+    if added.is_empty() {
+        return response;
+    }
     let mut name = None;
     for (key, value) in added {
         // `HeaderMap`'s iterator names a header once, before all its values.

@@ -466,8 +466,9 @@ macro_rules! store_for {
 
             impl Api for Store {
                 async fn authenticate(&self, request: AuthRequest) -> Result<Principal, ApiError> {
+                    // Without `--api-key` everyone is let in, as nobody in particular.
                     let Some(key) = &self.api_key else {
-                        return Ok(Principal::new("anonymous"));
+                        return Ok(Principal::default());
                     };
                     match request.secret("bearerAuth") {
                         None => Err(ApiError::token_missing()),
